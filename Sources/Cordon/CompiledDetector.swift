@@ -1,0 +1,97 @@
+import Foundation
+import CPCRE2
+
+/// A ``Detector`` ready to run: its compiled pattern and compiled allowlist.
+struct CompiledDetector: Sendable {
+    let id: String
+    let category: Category
+    let level: Level
+    let keywordCount: Int
+    let pattern: CompiledPattern
+    let minimumEntropy: Double?
+    let validators: [Validator]
+    let allowedValues: Set<[UInt8]>
+    let allowedPatterns: [CompiledPattern]
+
+    init(_ detector: Detector) throws(DetectorError) {
+        id = detector.id
+        category = detector.category
+        level = detector.level
+        keywordCount = detector.keywords.count
+        do {
+            pattern = try CompiledPattern(detector.pattern)
+        } catch {
+            throw DetectorError(
+                file: detector.source, detectorID: detector.id,
+                message: "pattern does not compile: \(error.message) at offset \(error.offset)")
+        }
+        minimumEntropy = detector.minimumEntropy
+        validators = detector.validators
+        allowedValues = Set(detector.allowlist.values.map { Array($0.utf8) })
+        var allowed: [CompiledPattern] = []
+        for (index, source) in detector.allowlist.patterns.enumerated() {
+            do {
+                allowed.append(try CompiledPattern(source))
+            } catch {
+                throw DetectorError(
+                    file: detector.source, detectorID: detector.id,
+                    message: "allowlist pattern #\(index + 1) does not compile: \(error.message) at offset \(error.offset)")
+            }
+        }
+        allowedPatterns = allowed
+    }
+
+    /// Appends every accepted match in `text` to `findings`; returns a failure reason if
+    /// matching stopped early.
+    ///
+    /// This is the scan's hot loop: one JIT match call per match, no allocation but the append.
+    func collect(
+        in text: UnsafeBufferPointer<UInt8>, detectorIndex: Int, scratch: MatchScratch, into findings: inout [RawFinding]
+    ) -> String? {
+        var offset = 0
+        while offset <= text.count {
+            switch scratch.match(pattern, in: text, from: offset) {
+            case .noMatch:
+                return nil
+            case .failure(let code):
+                return CompiledPattern.message(for: code)
+            case .match(let whole, let value):
+                if !value.isEmpty, accepts(UnsafeBufferPointer(rebasing: text[value]), scratch: scratch) {
+                    findings.append(RawFinding(range: value, detector: detectorIndex, fromContext: value != whole))
+                }
+                offset = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+            }
+        }
+        return nil
+    }
+
+    /// Whether a matched value passes the allowlist, the entropy floor and the validators.
+    private func accepts(_ value: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> Bool {
+        if let minimumEntropy, Entropy.bitsPerByte(value) < minimumEntropy { return false }
+        for validator in validators where !validator.validate(value) { return false }
+        if !allowedValues.isEmpty, allowedValues.contains(Array(value)) { return false }
+        for allowed in allowedPatterns {
+            if case .match = scratch.match(allowed, in: value, from: 0) { return false }
+        }
+        return true
+    }
+}
+
+/// Shannon entropy of byte strings.
+enum Entropy {
+    /// The Shannon entropy of `bytes` in bits per byte: 0 for one repeated byte, 8 at most.
+    static func bitsPerByte(_ bytes: UnsafeBufferPointer<UInt8>) -> Double {
+        guard bytes.count > 1 else { return 0 }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            counts.initialize(repeating: 0)
+            for byte in bytes { counts[Int(byte)] += 1 }
+            let total = Double(bytes.count)
+            var entropy = 0.0
+            for count in counts where count > 0 {
+                let p = Double(count) / total
+                entropy -= p * log2(p)
+            }
+            return entropy
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import CPCRE2
+
+/// A PCRE2 pattern compiled (and JIT-compiled) for byte-mode matching.
+///
+/// The compiled code is immutable after creation, so one instance is shared by all threads; the
+/// mutable state of a match lives in a ``MatchScratch`` that each thread owns.
+final class CompiledPattern: @unchecked Sendable {
+    /// The compiled code; read-only after `init`.
+    let code: OpaquePointer
+    /// The number of capture groups in the pattern.
+    let captureCount: Int
+    /// Whether the JIT compiled the pattern (if not, the interpreter is used).
+    let isJITCompiled: Bool
+
+    /// The reason a pattern did not compile: PCRE2's message and the byte offset in the pattern.
+    struct CompileError: Error {
+        var message: String
+        var offset: Int
+    }
+
+    /// Compiles `pattern` without UTF mode, then JIT-compiles it for complete matches.
+    init(_ pattern: String) throws(CompileError) {
+        var errorCode: Int32 = 0
+        var errorOffset = 0
+        var bytes = Array(pattern.utf8)
+        let compiled = bytes.withUnsafeMutableBufferPointer { buffer in
+            pcre2_compile_8(buffer.baseAddress, buffer.count, 0, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            throw CompileError(message: Self.message(for: errorCode), offset: errorOffset)
+        }
+        code = compiled
+        var captures: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
+        captureCount = Int(captures)
+        isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// PCRE2's text for an error code.
+    static func message(for code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let length = pcre2_get_error_message_8(code, &buffer, buffer.count)
+        return length > 0 ? String(decoding: buffer[0..<Int(length)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+}
+
+/// The per-thread mutable state for matching: match data, a JIT stack and a match context.
+///
+/// A scratch is used by one thread at a time. ``Engine`` keeps a pool of them so that scans on
+/// many threads never share one and never allocate one per match.
+final class MatchScratch: @unchecked Sendable {
+    /// Ovector storage large enough for the pattern with the most capture groups.
+    let matchData: OpaquePointer
+    /// The JIT stack, grown on demand up to its maximum.
+    let jitStack: OpaquePointer
+    /// The match context holding the JIT stack and the match and depth limits.
+    let context: OpaquePointer
+    /// The start of the ovector owned by `matchData`.
+    let ovector: UnsafeMutablePointer<Int>
+
+    /// The JIT stack's initial and maximum size in bytes.
+    static let jitStackSize = (start: 32 * 1024, maximum: 1024 * 1024)
+    /// The backtracking limits set on every match; a pattern that reaches one fails cleanly.
+    static let matchLimit: UInt32 = 10_000_000
+    static let depthLimit: UInt32 = 10_000
+
+    init(maximumCaptureCount: Int) {
+        matchData = pcre2_match_data_create_8(UInt32(maximumCaptureCount + 1), nil)!
+        jitStack = pcre2_jit_stack_create_8(Self.jitStackSize.start, Self.jitStackSize.maximum, nil)!
+        context = pcre2_match_context_create_8(nil)!
+        pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack))
+        pcre2_set_match_limit_8(context, Self.matchLimit)
+        pcre2_set_depth_limit_8(context, Self.depthLimit)
+        ovector = pcre2_get_ovector_pointer_8(matchData)
+    }
+
+    deinit {
+        pcre2_match_context_free_8(context)
+        pcre2_jit_stack_free_8(jitStack)
+        pcre2_match_data_free_8(matchData)
+    }
+
+    /// The result of one match attempt.
+    enum Outcome {
+        /// A match: the whole match range and the value range (group 1 when set, else the match).
+        case match(whole: Range<Int>, value: Range<Int>)
+        /// No match from the start offset to the end of the subject.
+        case noMatch
+        /// Matching failed (a match or depth limit, an out-of-memory JIT stack); the PCRE2 code.
+        case failure(Int32)
+    }
+
+    /// Finds the first match of `pattern` in `subject` at or after `offset`.
+    @inline(__always)
+    func match(_ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from offset: Int) -> Outcome {
+        let options = UInt32(PCRE2_NO_UTF_CHECK)
+        let result = pattern.isJITCompiled
+            ? pcre2_jit_match_8(pattern.code, subject.baseAddress, subject.count, offset, options, matchData, context)
+            : pcre2_match_8(pattern.code, subject.baseAddress, subject.count, offset, options, matchData, context)
+        if result == PCRE2_ERROR_NOMATCH { return .noMatch }
+        if result < 0 { return .failure(result) }
+        let whole = ovector[0]..<ovector[1]
+        if result > 1, cordon_pcre2_is_unset(ovector[2]) == 0 {
+            return .match(whole: whole, value: ovector[2]..<ovector[3])
+        }
+        return .match(whole: whole, value: whole)
+    }
+}

@@ -1,0 +1,78 @@
+/// A definition of one kind of sensitive value: a pattern plus the checks that make it precise.
+///
+/// Detectors are data. They are read from YAML files (see `detectors/README.md`) into this type,
+/// and a ``Engine`` compiles a set of them once. A detector carries its own examples, which
+/// ``DetectorSet/check(using:)`` runs.
+public struct Detector: Sendable, Hashable {
+    /// The unique id, such as `aws-access-key-id`; shown in findings and placeholders.
+    public var id: String
+    /// A short human-readable name.
+    public var name: String
+    /// What the value is and why it matters.
+    public var description: String
+    /// The kind of data found.
+    public var category: Category
+    /// The level of a message in which this detector finds something.
+    public var level: Level
+    /// The PCRE2 pattern, matched against raw bytes; capture group 1, when set, is the value.
+    public var pattern: String
+    /// Literals, matched case-insensitively, at least one of which must occur for the detector
+    /// to run. Empty means the detector always runs.
+    public var keywords: [String]
+    /// The minimum Shannon entropy of a value, in bits per byte, or `nil` for none.
+    public var minimumEntropy: Double?
+    /// Checks every value must pass.
+    public var validators: [Validator]
+    /// Values that are never reported.
+    public var allowlist: Allowlist
+    /// Texts in which the detector must find something.
+    public var examples: [String]
+    /// Texts in which the detector must find nothing.
+    public var negativeExamples: [String]
+    /// Where the detector was defined: a file name or path, for error messages.
+    public var source: String
+
+    /// Creates a detector from its parts.
+    public init(
+        id: String, name: String, description: String, category: Category, level: Level,
+        pattern: String, keywords: [String] = [], minimumEntropy: Double? = nil,
+        validators: [Validator] = [], allowlist: Allowlist = Allowlist(),
+        examples: [String] = [], negativeExamples: [String] = [], source: String = "<code>"
+    ) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.category = category
+        self.level = level
+        self.pattern = pattern
+        self.keywords = keywords
+        self.minimumEntropy = minimumEntropy
+        self.validators = validators
+        self.allowlist = allowlist
+        self.examples = examples
+        self.negativeExamples = negativeExamples
+        self.source = source
+    }
+}
+
+/// Values a detector never reports: documented example keys, placeholders and masked values.
+///
+/// A value is allowlisted when it equals one of ``values`` exactly, or when one of ``patterns``
+/// (PCRE2, searched in the value's bytes) matches it.
+public struct Allowlist: Sendable, Hashable {
+    /// Exact values that are never reported.
+    public var values: [String]
+    /// PCRE2 patterns; a value any of them matches is never reported.
+    public var patterns: [String]
+
+    /// Creates an allowlist.
+    public init(values: [String] = [], patterns: [String] = []) {
+        self.values = values
+        self.patterns = patterns
+    }
+
+    /// Returns this allowlist with the entries of `other` added.
+    public func merging(_ other: Allowlist) -> Allowlist {
+        Allowlist(values: values + other.values, patterns: patterns + other.patterns)
+    }
+}

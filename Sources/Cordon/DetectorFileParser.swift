@@ -1,0 +1,179 @@
+import Yams
+
+/// Reads one detector file (YAML) into ``Detector`` values, strictly.
+///
+/// Every field is checked: unknown fields, missing required fields, wrong types, unknown
+/// categories, levels and validators are errors naming the file, the line and the detector id.
+/// Scalars are taken as written, without YAML's type coercion. Error messages never quote a
+/// value from the file, because example texts hold (fake) secrets.
+struct DetectorFileParser {
+    private static let topLevelFields: Set<String> = ["detectors", "allowlist"]
+    private static let detectorFields: Set<String> = [
+        "id", "name", "description", "category", "level", "pattern", "keywords", "entropy",
+        "validators", "allowlist", "examples", "negative_examples",
+    ]
+    private static let allowlistFields: Set<String> = ["values", "patterns"]
+    private static let minimumExamples = 2
+    private static let minimumNegativeExamples = 1
+
+    let file: String
+
+    /// Parses `yaml`, the contents of `file`.
+    func parse(_ yaml: String) throws -> [Detector] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw yamlError(error)
+        } catch {
+            throw DetectorError(file: file, message: "invalid YAML")
+        }
+        guard let root else { throw DetectorError(file: file, message: "the file is empty") }
+        let top = try mapping(root, what: "the file", detector: nil)
+        try checkFields(top, allowed: Self.topLevelFields, what: "the file", detector: nil)
+        let shared = try top["allowlist"].map { try allowlist($0, detector: nil) } ?? Allowlist()
+        guard let list = top["detectors"] else {
+            throw DetectorError(file: file, line: line(root), message: "missing field 'detectors'")
+        }
+        guard case .sequence(let items) = list else {
+            throw DetectorError(file: file, line: line(list), message: "'detectors' must be a list")
+        }
+        return try items.map { try detector($0, shared: shared) }
+    }
+
+    private func detector(_ node: Node, shared: Allowlist) throws -> Detector {
+        let fields = try mapping(node, what: "a detector", detector: nil)
+        let id = try requiredString(fields, "id", node: node, detector: nil)
+        guard Self.isValidID(id) else {
+            throw DetectorError(
+                file: file, line: line(node), detectorID: id,
+                message: "invalid id: use lowercase letters, digits and '-', starting with a letter or digit")
+        }
+        try checkFields(fields, allowed: Self.detectorFields, what: "a detector", detector: id)
+        let categoryName = try requiredString(fields, "category", node: node, detector: id)
+        guard let category = Category(rawValue: categoryName) else {
+            throw error(fields["category"]!, id, "unknown category '\(categoryName)' (expected one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let levelName = try requiredString(fields, "level", node: node, detector: id)
+        guard let level = Level(name: levelName) else {
+            throw error(fields["level"]!, id, "unknown level '\(levelName)' (expected one of: \(Level.allCases.map(\.name).joined(separator: ", ")))")
+        }
+        let pattern = try requiredString(fields, "pattern", node: node, detector: id)
+        guard !pattern.isEmpty else { throw error(fields["pattern"]!, id, "'pattern' is empty") }
+        let keywords = try stringList(fields["keywords"], "keywords", detector: id)
+        if let empty = keywords.firstIndex(where: \.isEmpty) {
+            throw error(fields["keywords"]!, id, "keyword #\(empty + 1) is empty")
+        }
+        var entropy: Double?
+        if let node = fields["entropy"] {
+            guard let text = scalar(node), let value = Double(text), (0...8).contains(value) else {
+                throw error(node, id, "'entropy' must be a number of bits per byte from 0 to 8")
+            }
+            entropy = value
+        }
+        let validators = try stringList(fields["validators"], "validators", detector: id).map { name in
+            guard let validator = Validator(rawValue: name) else {
+                throw error(fields["validators"]!, id, "unknown validator '\(name)' (known: \(Validator.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return validator
+        }
+        let own = try fields["allowlist"].map { try allowlist($0, detector: id) } ?? Allowlist()
+        let examples = try stringList(fields["examples"], "examples", detector: id)
+        guard examples.count >= Self.minimumExamples else {
+            throw error(fields["examples"] ?? node, id, "needs at least \(Self.minimumExamples) examples, has \(examples.count)")
+        }
+        let negatives = try stringList(fields["negative_examples"], "negative_examples", detector: id)
+        guard negatives.count >= Self.minimumNegativeExamples else {
+            throw error(fields["negative_examples"] ?? node, id, "needs at least \(Self.minimumNegativeExamples) negative example, has \(negatives.count)")
+        }
+        return Detector(
+            id: id,
+            name: try requiredString(fields, "name", node: node, detector: id),
+            description: try requiredString(fields, "description", node: node, detector: id),
+            category: category, level: level, pattern: pattern, keywords: keywords,
+            minimumEntropy: entropy, validators: validators, allowlist: own.merging(shared),
+            examples: examples, negativeExamples: negatives, source: file)
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        guard let first = id.utf8.first, first != UInt8(ascii: "-") else { return false }
+        return id.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+        }
+    }
+
+    // MARK: - Node helpers
+
+    private func allowlist(_ node: Node, detector: String?) throws -> Allowlist {
+        let fields = try mapping(node, what: "'allowlist'", detector: detector)
+        try checkFields(fields, allowed: Self.allowlistFields, what: "'allowlist'", detector: detector)
+        return Allowlist(
+            values: try stringList(fields["values"], "allowlist values", detector: detector),
+            patterns: try stringList(fields["patterns"], "allowlist patterns", detector: detector))
+    }
+
+    private func mapping(_ node: Node, what: String, detector: String?) throws -> [String: Node] {
+        guard case .mapping(let map) = node else {
+            throw error(node, detector, "\(what) must be a mapping of fields")
+        }
+        var fields: [String: Node] = [:]
+        for (key, value) in map {
+            guard let name = scalar(key) else { throw error(key, detector, "a field name must be a plain string") }
+            guard fields[name] == nil else { throw error(key, detector, "field '\(name)' appears twice") }
+            fields[name] = value
+        }
+        return fields
+    }
+
+    private func checkFields(_ fields: [String: Node], allowed: Set<String>, what: String, detector: String?) throws {
+        for (name, node) in fields where !allowed.contains(name) {
+            throw error(node, detector, "unknown field '\(name)' in \(what) (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    private func requiredString(_ fields: [String: Node], _ name: String, node: Node, detector: String?) throws -> String {
+        guard let value = fields[name] else {
+            throw error(node, detector, "missing field '\(name)'")
+        }
+        guard let text = scalar(value) else { throw error(value, detector, "'\(name)' must be a string") }
+        return text
+    }
+
+    private func stringList(_ node: Node?, _ name: String, detector: String?) throws -> [String] {
+        guard let node else { return [] }
+        guard case .sequence(let items) = node else { throw error(node, detector, "'\(name)' must be a list") }
+        return try items.enumerated().map { index, item in
+            guard let text = scalar(item) else {
+                throw error(item, detector, "item #\(index + 1) of '\(name)' must be a string")
+            }
+            return text
+        }
+    }
+
+    private func scalar(_ node: Node) -> String? {
+        if case .scalar(let scalar) = node { return scalar.string }
+        return nil
+    }
+
+    private func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
+
+    private func error(_ node: Node, _ detector: String?, _ message: String) -> DetectorError {
+        DetectorError(file: file, line: line(node), detectorID: detector, message: message)
+    }
+
+    private func yamlError(_ error: YamlError) -> DetectorError {
+        // YamlError's own description quotes the offending YAML; report only the problem.
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            DetectorError(file: file, line: mark.line, message: "invalid YAML: \(problem)")
+        case .reader(let problem, _, _, _):
+            DetectorError(file: file, message: "invalid YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            DetectorError(file: file, message: "invalid YAML: duplicated keys \(duplicates.joined(separator: ", "))")
+        default:
+            DetectorError(file: file, message: "invalid YAML")
+        }
+    }
+}

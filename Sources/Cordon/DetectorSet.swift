@@ -1,0 +1,92 @@
+import Foundation
+
+/// An ordered set of detectors with unique ids: the built-in set, or one loaded from files.
+///
+/// Loading checks every file strictly (see `detectors/README.md`); a ``Engine`` then compiles
+/// the set once. Use ``builtIn()`` for the detectors embedded in Cordon, or
+/// ``load(from:)`` for detector files and folders of your own.
+public struct DetectorSet: Sendable {
+    /// The detectors, in file-name order and then in the order each file lists them.
+    public let detectors: [Detector]
+
+    /// Creates a set from detectors whose ids must be unique.
+    ///
+    /// - Throws: ``DetectorError`` for the first duplicate id, naming both definitions.
+    public init(_ detectors: [Detector]) throws(DetectorError) {
+        var first: [String: Detector] = [:]
+        for detector in detectors {
+            if let earlier = first[detector.id] {
+                throw DetectorError(
+                    file: detector.source, detectorID: detector.id,
+                    message: "duplicate id (already defined in \(earlier.source))")
+            }
+            first[detector.id] = detector
+        }
+        self.detectors = detectors
+    }
+
+    /// The detectors built into Cordon (the `detectors/` folder of its repository, embedded at
+    /// build time).
+    public static func builtIn() throws(DetectorError) -> DetectorSet {
+        var detectors: [Detector] = []
+        for file in EmbeddedDetectorFiles.all {
+            detectors += try parse(yaml: file.contents, file: "detectors/\(file.name)")
+        }
+        return try DetectorSet(detectors)
+    }
+
+    /// Loads detector files, and every `*.yaml`/`*.yml` file under folders, in sorted path order.
+    ///
+    /// - Throws: ``DetectorError`` for a path that does not exist or cannot be read, a folder
+    ///   with no detector files, or the first error in any file.
+    public static func load(from paths: [String]) throws(DetectorError) -> DetectorSet {
+        var detectors: [Detector] = []
+        for path in paths {
+            for file in try detectorFiles(at: path) {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw DetectorError(file: file, message: "cannot read the file")
+                }
+                guard let yaml = String(data: data, encoding: .utf8) else {
+                    throw DetectorError(file: file, message: "the file is not valid UTF-8")
+                }
+                detectors += try parse(yaml: yaml, file: file)
+            }
+        }
+        return try DetectorSet(detectors)
+    }
+
+    /// Parses the YAML text of one detector file; `file` names it in errors.
+    public static func parse(yaml: String, file: String) throws(DetectorError) -> [Detector] {
+        do {
+            return try DetectorFileParser(file: file).parse(yaml)
+        } catch let error as DetectorError {
+            throw error
+        } catch {
+            throw DetectorError(file: file, message: "cannot parse the file")
+        }
+    }
+
+    /// The detector files at `path`: the path itself, or the YAML files below a folder.
+    private static func detectorFiles(at path: String) throws(DetectorError) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DetectorError(file: path, message: "no such file or folder")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+            throw DetectorError(file: path, message: "cannot read the folder")
+        }
+        let files = enumerator.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+            .sorted()
+            .map { (path as NSString).appendingPathComponent($0) }
+        guard !files.isEmpty else { throw DetectorError(file: path, message: "the folder holds no *.yaml detector files") }
+        return files
+    }
+
+    /// Returns the set of detectors for which `isIncluded` returns `true`, in set order.
+    public func filtered(_ isIncluded: (Detector) -> Bool) -> DetectorSet {
+        // Filtering keeps ids unique, so this cannot fail.
+        try! DetectorSet(detectors.filter(isIncluded))
+    }
+}

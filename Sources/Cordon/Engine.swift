@@ -1,0 +1,191 @@
+import CPCRE2
+import Synchronization
+
+/// A compiled detector set that scans messages for sensitive values.
+///
+/// Create a engine once from a ``DetectorSet`` — compiling every pattern with the PCRE2 JIT —
+/// and share it: it is immutable and `Sendable`, and any number of threads may scan with it at
+/// once. Each scan borrows a per-thread ``MatchScratch`` (match data, JIT stack, match limits)
+/// from a pool, so the matching loop allocates nothing per match.
+///
+/// A scan makes one case-insensitive pass over the message for all detectors' keywords, then runs
+/// the pattern of every detector whose keyword occurs (and of every detector without keywords)
+/// over the message in byte mode. Each match's value goes through the detector's allowlist,
+/// entropy floor and validators. Finally, values found from context (a password after
+/// `password=`) are looked for again elsewhere in the message, so a value found once is found
+/// everywhere it occurs.
+public final class Engine: Sendable {
+    /// The detectors, in the order of the set the engine was made from.
+    public let detectors: [Detector]
+    private let compiled: [CompiledDetector]
+    private let automaton: KeywordAutomaton
+    private let maximumCaptureCount: Int
+    private let scratchPool = Mutex<[MatchScratch]>([])
+
+    /// The most distinct context-found values looked for again in one message.
+    static let propagationLimit = 256
+    /// The shortest context-found value looked for again elsewhere in the message.
+    static let propagationMinimumLength = 4
+
+    /// Compiles every detector of `set`.
+    ///
+    /// - Throws: ``DetectorError`` naming the file and detector of the first pattern or allowlist
+    ///   pattern that PCRE2 rejects.
+    public init(_ set: DetectorSet) throws(DetectorError) {
+        detectors = set.detectors
+        var compiled: [CompiledDetector] = []
+        compiled.reserveCapacity(set.detectors.count)
+        for detector in set.detectors {
+            compiled.append(try CompiledDetector(detector))
+        }
+        self.compiled = compiled
+        automaton = KeywordAutomaton(keywords: set.detectors.map(\.keywords))
+        maximumCaptureCount = compiled.map(\.pattern.captureCount).max() ?? 0
+    }
+
+    // MARK: - Scanning
+
+    /// Scans the UTF-8 bytes of `text`.
+    public func scan(_ text: String) -> ScanResult {
+        var copy = text
+        return copy.withUTF8 { scan($0) }
+    }
+
+    /// Scans `bytes`, which need not be valid UTF-8.
+    public func scan(_ bytes: [UInt8]) -> ScanResult {
+        bytes.withUnsafeBufferPointer { scan($0) }
+    }
+
+    /// Scans the bytes in `buffer`, which need not be valid UTF-8.
+    public func scan(_ buffer: UnsafeBufferPointer<UInt8>) -> ScanResult {
+        scan(buffer, onlyDetector: nil)
+    }
+
+    /// Scans `buffer` with all detectors, or with the one at index `onlyDetector`.
+    func scan(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?) -> ScanResult {
+        guard !buffer.isEmpty else { return ScanResult(findings: []) }
+        var present = [Bool](repeating: false, count: compiled.count)
+        automaton.markDetectors(in: buffer, present: &present)
+
+        var raw: [RawFinding] = []
+        var failures: [DetectorFailure] = []
+        withScratch { scratch in
+            for (index, detector) in compiled.enumerated() {
+                if let onlyDetector, onlyDetector != index { continue }
+                guard detector.keywordCount == 0 || present[index] else { continue }
+                if let failure = detector.collect(in: buffer, detectorIndex: index, scratch: scratch, into: &raw) {
+                    failures.append(DetectorFailure(detectorID: detector.id, reason: failure))
+                }
+            }
+        }
+        raw.sort()
+        raw = raw.uniqued()
+        propagate(in: buffer, findings: &raw)
+        return ScanResult(findings: locate(raw, in: buffer), failures: failures)
+    }
+
+    /// Runs `body` with a scratch taken from the pool, and returns the scratch afterwards.
+    private func withScratch<T>(_ body: (MatchScratch) -> T) -> T {
+        let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(maximumCaptureCount: maximumCaptureCount)
+        defer { scratchPool.withLock { $0.append(scratch) } }
+        return body(scratch)
+    }
+
+    /// Adds every further occurrence of a context-found value (one matched inside a larger match,
+    /// such as the password of `password=…`) that overlaps no finding yet.
+    private func propagate(in buffer: UnsafeBufferPointer<UInt8>, findings: inout [RawFinding]) {
+        var seen = Set<ArraySlice<UInt8>>()
+        var added: [RawFinding] = []
+        for finding in findings where finding.fromContext && finding.range.count >= Self.propagationMinimumLength {
+            let value = buffer[finding.range]
+            guard seen.count < Self.propagationLimit, seen.insert(ArraySlice(value)).inserted else { continue }
+            var start = 0
+            while let hit = Self.firstOccurrence(of: value, in: buffer, from: start) {
+                let range = hit..<(hit + value.count)
+                start = hit + 1
+                guard Self.isStandalone(range, in: buffer),
+                    !findings.contains(where: { $0.range.overlaps(range) }),
+                    !added.contains(where: { $0.range.overlaps(range) })
+                else { continue }
+                added.append(RawFinding(range: range, detector: finding.detector, fromContext: false))
+            }
+        }
+        guard !added.isEmpty else { return }
+        findings.append(contentsOf: added)
+        findings.sort()
+    }
+
+    private static func firstOccurrence(
+        of needle: Slice<UnsafeBufferPointer<UInt8>>, in haystack: UnsafeBufferPointer<UInt8>, from start: Int
+    ) -> Int? {
+        guard start < haystack.count, let base = haystack.baseAddress else { return nil }
+        let needle = UnsafeBufferPointer(rebasing: needle)
+        guard let hit = memmem(base + start, haystack.count - start, needle.baseAddress, needle.count) else {
+            return nil
+        }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Whether `range` is not part of a longer run of letters and digits.
+    private static func isStandalone(_ range: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        if range.lowerBound > 0, isAlphanumeric(buffer[range.lowerBound]), isAlphanumeric(buffer[range.lowerBound - 1]) {
+            return false
+        }
+        if range.upperBound < buffer.count, isAlphanumeric(buffer[range.upperBound - 1]), isAlphanumeric(buffer[range.upperBound]) {
+            return false
+        }
+        return true
+    }
+
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            || byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    /// Turns sorted raw findings into findings with line and column, in one pass over the text.
+    private func locate(_ raw: [RawFinding], in buffer: UnsafeBufferPointer<UInt8>) -> [Finding] {
+        var line = 1
+        var lineStart = 0
+        var position = 0
+        return raw.map { finding in
+            while position < finding.range.lowerBound {
+                if buffer[position] == UInt8(ascii: "\n") {
+                    line += 1
+                    lineStart = position + 1
+                }
+                position += 1
+            }
+            let detector = compiled[finding.detector]
+            return Finding(
+                detectorID: detector.id, category: detector.category, level: detector.level,
+                range: finding.range, line: line, column: finding.range.lowerBound - lineStart + 1)
+        }
+    }
+}
+
+/// A finding before line and column are known: a range and the index of its detector.
+struct RawFinding: Comparable, Hashable {
+    var range: Range<Int>
+    var detector: Int
+    /// Whether the value was found from context (a strict part of its match).
+    var fromContext: Bool
+
+    static func < (lhs: RawFinding, rhs: RawFinding) -> Bool {
+        if lhs.range.lowerBound != rhs.range.lowerBound { return lhs.range.lowerBound < rhs.range.lowerBound }
+        if lhs.range.upperBound != rhs.range.upperBound { return lhs.range.upperBound < rhs.range.upperBound }
+        return lhs.detector < rhs.detector
+    }
+}
+
+extension Array where Element == RawFinding {
+    /// The sorted findings without repeats of the same detector and range.
+    func uniqued() -> [RawFinding] {
+        var result: [RawFinding] = []
+        result.reserveCapacity(count)
+        for finding in self {
+            if let last = result.last, last.range == finding.range, last.detector == finding.detector { continue }
+            result.append(finding)
+        }
+        return result
+    }
+}

@@ -1,0 +1,70 @@
+/// One sensitive value found in a message.
+///
+/// A finding locates a value without holding it: the detector that found it, the category and
+/// level, the UTF-8 byte range, and the line and column where it starts. The value itself is
+/// never stored, so findings are safe to log, print and keep in audit records.
+public struct Finding: Sendable, Hashable {
+    /// The id of the detector that found the value.
+    public var detectorID: String
+    /// The kind of data found.
+    public var category: Category
+    /// The level the value gives its message.
+    public var level: Level
+    /// The value's UTF-8 byte offsets in the message; the upper bound is exclusive.
+    public var range: Range<Int>
+    /// The 1-based line on which the value starts (lines end at `\n`).
+    public var line: Int
+    /// The 1-based column, in bytes, at which the value starts on its line.
+    public var column: Int
+
+    /// Creates a finding.
+    public init(detectorID: String, category: Category, level: Level, range: Range<Int>, line: Int, column: Int) {
+        self.detectorID = detectorID
+        self.category = category
+        self.level = level
+        self.range = range
+        self.line = line
+        self.column = column
+    }
+}
+
+/// A detector that could not finish on a message, for example because its pattern reached
+/// PCRE2's match limit.
+///
+/// A scan with a failure is incomplete: the message may hold values that were not found, so a
+/// caller that must not leak treats it as restricted (fail closed).
+public struct DetectorFailure: Sendable, Hashable, CustomStringConvertible {
+    /// The id of the detector.
+    public var detectorID: String
+    /// What went wrong, from PCRE2 (never the input).
+    public var reason: String
+
+    /// Creates a failure record.
+    public init(detectorID: String, reason: String) {
+        self.detectorID = detectorID
+        self.reason = reason
+    }
+
+    /// `detector 'id': reason`.
+    public var description: String { "detector '\(detectorID)': \(reason)" }
+}
+
+/// The outcome of scanning one message.
+public struct ScanResult: Sendable, Hashable {
+    /// The findings, ordered by start offset, then end offset, then detector id.
+    public var findings: [Finding]
+    /// Detectors that could not finish; empty when the scan is complete.
+    public var failures: [DetectorFailure]
+
+    /// Creates a result.
+    public init(findings: [Finding], failures: [DetectorFailure] = []) {
+        self.findings = findings
+        self.failures = failures
+    }
+
+    /// Whether every detector finished. When `false`, ``level`` is a lower bound only.
+    public var isComplete: Bool { failures.isEmpty }
+
+    /// The highest level of any finding, or `public` when there is none.
+    public var level: Level { findings.map(\.level).max() ?? .public }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Cordon
+import Foundation
+
+/// `cordon detectors`: list and check detector sets.
+struct DetectorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detectors",
+        abstract: "List or check detectors.",
+        subcommands: [List.self, Check.self]
+    )
+
+    /// `cordon detectors list`.
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the detectors.")
+
+        /// The output formats of `cordon detectors list`.
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case text, jsonl
+        }
+
+        @Option(help: "Output format: text or jsonl.")
+        var format: Format = .text
+
+        @OptionGroup var detectorOptions: DetectorOptions
+
+        func run() throws {
+            let engine = try detectorOptions.makeEngine()
+            var text = ""
+            for detector in engine.detectors {
+                switch format {
+                case .jsonl:
+                    text += JSON.object([
+                        ("id", .string(detector.id)), ("category", .string(detector.category.rawValue)),
+                        ("level", .string(detector.level.name)), ("examples", .int(detector.examples.count)),
+                        ("negative_examples", .int(detector.negativeExamples.count)),
+                    ]).text + "\n"
+                case .text:
+                    text += [detector.id, detector.category.rawValue, detector.level.name, detector.name]
+                        .joined(separator: "\t") + "\n"
+                }
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    /// `cordon detectors check`.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load detectors and run every example and negative example.",
+            discussion: "Checks the built-in set when no path is given. Exit 1 names each failing example; exit 2 names a file or detector that does not load."
+        )
+
+        @Argument(help: ArgumentHelp("Detector files or folders to check (default: the built-in set).", valueName: "path"))
+        var paths: [String] = []
+
+        func run() throws {
+            var options = DetectorOptions()
+            options.paths = paths
+            let engine = try options.makeEngine()
+            let failures = engine.checkExamples()
+            for failure in failures { Diagnostics.write(failure.description) }
+            let examples = engine.detectors.reduce(0) { $0 + $1.examples.count + $1.negativeExamples.count }
+            if !failures.isEmpty {
+                Diagnostics.write("\(failures.count) of \(examples) examples failed in \(engine.detectors.count) detectors")
+                throw ExitCode(1)
+            }
+            print("ok: \(engine.detectors.count) detectors, \(examples) examples passed")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// One input to scan: standard input, a file named on the command line, or a file found by
+/// walking a folder.
+struct Input: Sendable {
+    /// The path as reached from the argument (`-` for standard input).
+    var path: String
+    /// Whether the file was found by walking a folder (and so may be skipped as binary).
+    var foundInFolder: Bool
+
+    var isStandardInput: Bool { path == "-" }
+
+    /// Reads the whole input; `nil` for a walked file that looks binary (a NUL byte in its first
+    /// 8 KiB).
+    func read() throws -> Data? {
+        let data: Data
+        if isStandardInput {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            } catch {
+                throw CommandFailure("\(path): cannot read the file (\(Inputs.reason(error)))")
+            }
+        }
+        if foundInFolder, data.prefix(8192).contains(0) { return nil }
+        return data
+    }
+}
+
+/// Turns command-line paths into inputs.
+enum Inputs {
+    /// Expands `arguments` (no arguments: standard input) into inputs, walking folders in
+    /// sorted order and skipping `.git` folders; a missing path is reported in `errors`.
+    static func collect(_ arguments: [String]) -> (inputs: [Input], errors: [String]) {
+        var inputs: [Input] = []
+        var errors: [String] = []
+        for argument in arguments.isEmpty ? ["-"] : arguments {
+            if argument == "-" {
+                inputs.append(Input(path: "-", foundInFolder: false))
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+                errors.append("\(argument): no such file or folder")
+                continue
+            }
+            if isDirectory.boolValue {
+                walk(argument, into: &inputs, errors: &errors)
+            } else {
+                inputs.append(Input(path: argument, foundInFolder: false))
+            }
+        }
+        return (inputs, errors)
+    }
+
+    private static func walk(_ folder: String, into inputs: inout [Input], errors: inout [String]) {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        } catch {
+            errors.append("\(folder): cannot read the folder (\(reason(error)))")
+            return
+        }
+        for name in names where name != ".git" {
+            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: walk(path, into: &inputs, errors: &errors)
+            case S_IFREG: inputs.append(Input(path: path, foundInFolder: true))
+            default: continue  // Links, sockets, devices: not followed while walking.
+            }
+        }
+    }
+
+    /// A short reason for a file-system error, without the path or any content.
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoPermissionError { return "permission denied" }
+        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoSuchFileError { return "no such file" }
+        return "read error"
+    }
+}

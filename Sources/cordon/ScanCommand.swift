@@ -1,0 +1,172 @@
+import ArgumentParser
+import Cordon
+import Dispatch
+import Foundation
+
+/// `cordon scan`: report findings in files, folders or standard input.
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Report secrets and personal data in files, folders or standard input.",
+        discussion: """
+            Folders are walked in sorted order; .git folders and binary files (a NUL byte in the \
+            first 8 KiB) are skipped while walking. Findings name the detector, category, level \
+            and position, never the value.
+            """
+    )
+
+    /// The output formats of `cordon scan`.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, jsonl, sarif
+    }
+
+    @Argument(help: ArgumentHelp("Files or folders to scan; '-' or none reads standard input.", valueName: "path"))
+    var paths: [String] = []
+
+    @Option(help: "Output format: text, json, jsonl or sarif.")
+    var format: Format = .text
+
+    @Option(name: .customLong("fail-level"), help: "Exit 1 when something at or above this level is found.")
+    var failLevel: Level = .confidential
+
+    @Option(help: "Files scanned in parallel (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var detectorOptions: DetectorOptions
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard failLevel > .public else { throw ValidationError("--fail-level must be internal, confidential or restricted") }
+    }
+
+    func run() throws {
+        let engine = try detectorOptions.makeEngine()
+        let (inputs, collectErrors) = Inputs.collect(paths)
+        var errors = collectErrors
+        let report = ScanReport(format: format, engine: engine)
+        let progress = Progress(enabled: paths.contains { Inputs.isFolder($0) } && isatty(STDERR_FILENO) == 1)
+        var highest = Level.public
+
+        // Files are scanned in parallel in batches; results are printed in input order.
+        let batchSize = max(threads * 8, 16)
+        var start = 0
+        while start < inputs.count {
+            let batch = Array(inputs[start..<min(start + batchSize, inputs.count)])
+            let outcomes = Self.scan(batch, with: engine, threads: threads)
+            for (input, outcome) in zip(batch, outcomes) {
+                switch outcome {
+                case .scanned(let result, let size):
+                    if !result.isComplete {
+                        errors.append("\(input.path): scan incomplete: " + result.failures.map { $0.description }.joined(separator: "; "))
+                    }
+                    highest = max(highest, result.level)
+                    report.add(path: input.path, result: result)
+                    progress.advance(bytes: size)
+                case .skipped:
+                    progress.advance(bytes: 0)
+                case .failed(let message):
+                    errors.append(message)
+                }
+            }
+            start += batch.count
+        }
+        progress.finish()
+        report.finish()
+        for error in errors { Diagnostics.write("cordon: " + error) }
+        if !errors.isEmpty { throw ExitCode(2) }
+        if highest >= failLevel { throw ExitCode(1) }
+    }
+
+    /// What happened to one input.
+    enum Outcome: Sendable {
+        case scanned(ScanResult, size: Int)
+        case skipped
+        case failed(String)
+    }
+
+    /// Scans `inputs` on up to `threads` threads; the outcomes are in input order.
+    static func scan(_ inputs: [Input], with engine: Engine, threads: Int) -> [Outcome] {
+        let outcomes = OutcomeBuffer(count: inputs.count)
+        let scanOne: @Sendable (Int) -> Void = { index in
+            outcomes.set(index, scanInput(inputs[index], with: engine))
+        }
+        if threads == 1 || inputs.count == 1 {
+            for index in inputs.indices { scanOne(index) }
+        } else {
+            let queue = DispatchQueue(label: "cordon.scan", attributes: .concurrent)
+            let group = DispatchGroup()
+            let slots = DispatchSemaphore(value: threads)
+            for index in inputs.indices {
+                slots.wait()
+                queue.async(group: group) {
+                    scanOne(index)
+                    slots.signal()
+                }
+            }
+            group.wait()
+        }
+        return outcomes.values
+    }
+
+    private static func scanInput(_ input: Input, with engine: Engine) -> Outcome {
+        do {
+            guard let data = try input.read() else { return .skipped }
+            let result = data.withUnsafeBytes { raw in engine.scan(raw.bindMemory(to: UInt8.self)) }
+            return .scanned(result, size: data.count)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+}
+
+/// Slots for results written by concurrent workers, each slot by exactly one worker.
+final class OutcomeBuffer: @unchecked Sendable {
+    private var storage: [ScanCommand.Outcome]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: .skipped, count: count) }
+
+    func set(_ index: Int, _ outcome: ScanCommand.Outcome) {
+        lock.lock()
+        storage[index] = outcome
+        lock.unlock()
+    }
+
+    var values: [ScanCommand.Outcome] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}
+
+extension Inputs {
+    static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}
+
+/// A one-line progress display on standard error, for folder scans in a terminal.
+final class Progress {
+    private let enabled: Bool
+    private var files = 0
+    private var bytes = 0
+    private var lastDraw = DispatchTime.now().uptimeNanoseconds
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func advance(bytes: Int) {
+        files += 1
+        self.bytes += bytes
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        if now - lastDraw > 100_000_000 {
+            lastDraw = now
+            FileHandle.standardError.write(Data("\r\u{1B}[Kscanned \(files) files, \(self.bytes / 1_000_000) MB".utf8))
+        }
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

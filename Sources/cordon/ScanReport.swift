@@ -1,0 +1,147 @@
+import Cordon
+import Foundation
+
+/// Writes scan results to standard output in one of `cordon scan`'s formats.
+///
+/// Text and JSON Lines are written as each file completes; JSON and SARIF are single documents
+/// written at the end. No format ever includes a matched value: only detector ids, categories,
+/// levels and positions.
+final class ScanReport {
+    private let format: ScanCommand.Format
+    private let engine: Engine
+    private var files: [JSON] = []
+    private var sarifResults: [JSON] = []
+    private var ruleIndex: [String: Int] = [:]
+    private var rules: [JSON] = []
+    private var totalFindings = 0
+    private var fileCount = 0
+    private var highest = Level.public
+    private var output = FileHandle.standardOutput
+
+    init(format: ScanCommand.Format, engine: Engine) {
+        self.format = format
+        self.engine = engine
+    }
+
+    func add(path: String, result: ScanResult) {
+        fileCount += 1
+        totalFindings += result.findings.count
+        highest = max(highest, result.level)
+        switch format {
+        case .text:
+            var text = ""
+            for finding in result.findings {
+                text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
+            }
+            write(text)
+        case .jsonl:
+            var text = ""
+            for finding in result.findings {
+                text += JSON.object([
+                    ("type", .string("finding")), ("path", .string(path)),
+                    ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
+                    ("line", .int(finding.line)), ("column", .int(finding.column)),
+                    ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
+                    ("level", .string(finding.level.name)),
+                ]).text + "\n"
+            }
+            text += JSON.object([
+                ("type", .string("file")), ("path", .string(path)), ("level", .string(result.level.name)),
+                ("findings", .int(result.findings.count)),
+            ]).text + "\n"
+            write(text)
+        case .json:
+            files.append(.object([
+                ("path", .string(path)), ("level", .string(result.level.name)),
+                ("findings", .array(result.findings.map { finding in
+                    .object([
+                        ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
+                        ("line", .int(finding.line)), ("column", .int(finding.column)),
+                        ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
+                        ("level", .string(finding.level.name)),
+                    ])
+                })),
+            ]))
+        case .sarif:
+            for finding in result.findings { sarifResults.append(sarifResult(finding, path: path)) }
+        }
+    }
+
+    func finish() {
+        switch format {
+        case .text:
+            write("\(totalFindings) finding\(totalFindings == 1 ? "" : "s") in \(fileCount) file\(fileCount == 1 ? "" : "s"); level: \(highest)\n")
+        case .jsonl:
+            break
+        case .json:
+            write(JSON.object([
+                ("level", .string(highest.name)), ("findings", .int(totalFindings)), ("files", .array(files)),
+            ]).text + "\n")
+        case .sarif:
+            write(JSON.object([
+                ("version", .string("2.1.0")),
+                ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+                ("runs", .array([.object([
+                    ("tool", .object([("driver", .object([
+                        ("name", .string("cordon")), ("version", .string(CordonCommand.configuration.version)),
+                        ("rules", .array(rules)),
+                    ]))])),
+                    ("results", .array(sarifResults)),
+                ])])),
+            ]).text + "\n")
+        }
+    }
+
+    private func sarifResult(_ finding: Finding, path: String) -> JSON {
+        let index: Int
+        if let known = ruleIndex[finding.detectorID] {
+            index = known
+        } else {
+            index = rules.count
+            ruleIndex[finding.detectorID] = index
+            let detector = engine.detectors.first { $0.id == finding.detectorID }
+            rules.append(.object([
+                ("id", .string(finding.detectorID)),
+                ("name", .string(detector?.name ?? finding.detectorID)),
+                ("shortDescription", .object([("text", .string(detector?.name ?? finding.detectorID))])),
+                ("fullDescription", .object([("text", .string(detector?.description ?? ""))])),
+                ("properties", .object([
+                    ("category", .string(finding.category.rawValue)), ("level", .string(finding.level.name)),
+                ])),
+            ]))
+        }
+        let sarifLevel = switch finding.level {
+        case .restricted: "error"
+        case .confidential: "warning"
+        case .internal, .public: "note"
+        }
+        return .object([
+            ("ruleId", .string(finding.detectorID)), ("ruleIndex", .int(index)), ("level", .string(sarifLevel)),
+            ("message", .object([("text", .string("\(rules[index].name) (\(finding.category), \(finding.level))"))])),
+            ("locations", .array([.object([("physicalLocation", .object([
+                ("artifactLocation", .object([("uri", .string(path))])),
+                ("region", .object([
+                    ("startLine", .int(finding.line)), ("startColumn", .int(finding.column)),
+                    ("byteOffset", .int(finding.range.lowerBound)), ("byteLength", .int(finding.range.count)),
+                ])),
+            ]))])])),
+        ])
+    }
+
+    private func write(_ text: String) {
+        guard !text.isEmpty else { return }
+        output.write(Data(text.utf8))
+    }
+}
+
+extension JSON {
+    /// The `name` member of an object built by ``ScanReport``, for messages.
+    fileprivate var name: String {
+        if case .object(let members) = self, let member = members.first(where: { $0.0 == "name" }),
+            case .string(let value) = member.1
+        {
+            return value
+        }
+        return ""
+    }
+}
