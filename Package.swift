@@ -47,7 +47,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonTests",
-            dependencies: ["Cordon"]
+            dependencies: ["Cordon", "cordon"]
         ),
     ]
 )
