@@ -67,6 +67,7 @@ struct CompiledDetector: Sendable {
 
     /// Whether a matched value passes the allowlist, the entropy floor and the validators.
     private func accepts(_ value: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> Bool {
+        if Placeholders.isRedacted(value) { return false }
         if let minimumEntropy, Entropy.bitsPerByte(value) < minimumEntropy { return false }
         for validator in validators where !validator.validate(value) { return false }
         if !allowedValues.isEmpty, allowedValues.contains(Array(value)) { return false }

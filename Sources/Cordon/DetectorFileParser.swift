@@ -170,8 +170,10 @@ struct DetectorFileParser {
             DetectorError(file: file, line: mark.line, message: "invalid YAML: \(problem)")
         case .reader(let problem, _, _, _):
             DetectorError(file: file, message: "invalid YAML: \(problem)")
-        case .duplicatedKeysInMapping(let duplicates, _):
-            DetectorError(file: file, message: "invalid YAML: duplicated keys \(duplicates.joined(separator: ", "))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            DetectorError(
+                file: file, line: context.mark.line,
+                message: "field '\(duplicates.joined(separator: "', '"))' appears twice in one mapping")
         default:
             DetectorError(file: file, message: "invalid YAML")
         }

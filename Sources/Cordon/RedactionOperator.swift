@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// How a redacted value is replaced.
-public enum RedactionOperator: Sendable {
+public enum RedactionOperator: Sendable, Hashable {
     /// A typed placeholder, `[REDACTED:<detector-id>]`. The default.
     case placeholder
     /// Every character replaced by `*` but the last 4, which are kept when the value has at least
