@@ -12,6 +12,8 @@ struct CompiledDetector: Sendable {
     let validators: [Validator]
     let allowedValues: Set<[UInt8]>
     let allowedPatterns: [CompiledPattern]
+    let confidence: Confidence
+    let context: CompiledContext?
 
     init(_ detector: Detector) throws(DetectorError) {
         id = detector.id
@@ -39,6 +41,8 @@ struct CompiledDetector: Sendable {
             }
         }
         allowedPatterns = allowed
+        confidence = detector.confidence
+        context = detector.context.map(CompiledContext.init)
     }
 
     /// Appends every accepted match in `text` to `findings`; returns a failure reason if
@@ -56,13 +60,22 @@ struct CompiledDetector: Sendable {
             case .failure(let code):
                 return CompiledPattern.message(for: code)
             case .match(let whole, let value):
-                if !value.isEmpty, accepts(UnsafeBufferPointer(rebasing: text[value]), scratch: scratch) {
-                    findings.append(RawFinding(range: value, detector: detectorIndex, fromContext: value != whole))
+                if !value.isEmpty, accepts(UnsafeBufferPointer(rebasing: text[value]), scratch: scratch),
+                    let confidence = confidence(of: value, in: text)
+                {
+                    findings.append(RawFinding(range: value, detector: detectorIndex, fromContext: value != whole, confidence: confidence))
                 }
                 offset = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
             }
         }
         return nil
+    }
+
+    /// The confidence of an accepted value, or `nil` when a required context word is missing.
+    private func confidence(of value: Range<Int>, in text: UnsafeBufferPointer<UInt8>) -> Confidence? {
+        guard let context else { return confidence }
+        if context.occurs(around: value, in: text) { return confidence.raised }
+        return context.required ? nil : confidence
     }
 
     /// Whether a matched value passes the allowlist, the entropy floor and the validators.
@@ -75,6 +88,51 @@ struct CompiledDetector: Sendable {
             if case .match = scratch.match(allowed, in: value, from: 0) { return false }
         }
         return true
+    }
+}
+
+/// A ``ContextRule`` with its words as lowercase bytes.
+struct CompiledContext: Sendable {
+    let words: [[UInt8]]
+    let window: Int
+    let required: Bool
+
+    init(_ rule: ContextRule) {
+        words = rule.words.map { $0.utf8.map(CompiledContext.lowercase) }
+        window = rule.window
+        required = rule.required
+    }
+
+    /// Whether a word occurs within `window` bytes before `value` or after it, not directly
+    /// after a letter.
+    func occurs(around value: Range<Int>, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        occurs(in: max(0, value.lowerBound - window)..<value.lowerBound, of: text)
+            || occurs(in: value.upperBound..<min(text.count, value.upperBound + window), of: text)
+    }
+
+    private func occurs(in region: Range<Int>, of text: UnsafeBufferPointer<UInt8>) -> Bool {
+        for word in words where word.count <= region.count {
+            var start = region.lowerBound
+            while start + word.count <= region.upperBound {
+                if Self.lowercase(text[start]) == word[0],
+                    start == 0 || !Self.isLetter(text[start - 1]),
+                    word.indices.allSatisfy({ Self.lowercase(text[start + $0]) == word[$0] })
+                {
+                    return true
+                }
+                start += 1
+            }
+        }
+        return false
+    }
+
+    static func lowercase(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        let lower = byte | 0x20
+        return lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")
     }
 }
 

@@ -23,6 +23,10 @@ public struct Detector: Sendable, Hashable {
     public var minimumEntropy: Double?
     /// Checks every value must pass.
     public var validators: [Validator]
+    /// The confidence of a finding before context is considered.
+    public var confidence: Confidence
+    /// Context words that raise the confidence, or that a value needs to be reported.
+    public var context: ContextRule?
     /// Values that are never reported.
     public var allowlist: Allowlist
     /// Texts in which the detector must find something.
@@ -36,7 +40,8 @@ public struct Detector: Sendable, Hashable {
     public init(
         id: String, name: String, description: String, category: Category, level: Level,
         pattern: String, keywords: [String] = [], minimumEntropy: Double? = nil,
-        validators: [Validator] = [], allowlist: Allowlist = Allowlist(),
+        validators: [Validator] = [], confidence: Confidence = .medium, context: ContextRule? = nil,
+        allowlist: Allowlist = Allowlist(),
         examples: [String] = [], negativeExamples: [String] = [], source: String = "<code>"
     ) {
         self.id = id
@@ -48,6 +53,8 @@ public struct Detector: Sendable, Hashable {
         self.keywords = keywords
         self.minimumEntropy = minimumEntropy
         self.validators = validators
+        self.confidence = confidence
+        self.context = context
         self.allowlist = allowlist
         self.examples = examples
         self.negativeExamples = negativeExamples

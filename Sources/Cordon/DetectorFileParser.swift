@@ -10,8 +10,9 @@ struct DetectorFileParser {
     private static let topLevelFields: Set<String> = ["detectors", "allowlist"]
     private static let detectorFields: Set<String> = [
         "id", "name", "description", "category", "level", "pattern", "keywords", "entropy",
-        "validators", "allowlist", "examples", "negative_examples",
+        "validators", "confidence", "context", "allowlist", "examples", "negative_examples",
     ]
+    private static let contextFields: Set<String> = ["words", "window", "required"]
     private static let allowlistFields: Set<String> = ["values", "patterns"]
     private static let minimumExamples = 2
     private static let minimumNegativeExamples = 1
@@ -77,6 +78,14 @@ struct DetectorFileParser {
             }
             return validator
         }
+        var confidence = Confidence.medium
+        if let node = fields["confidence"] {
+            guard let name = scalar(node), let value = Confidence(name: name) else {
+                throw error(node, id, "'confidence' must be one of: low, medium, high")
+            }
+            confidence = value
+        }
+        let context = try fields["context"].map { try contextRule($0, detector: id) }
         let own = try fields["allowlist"].map { try allowlist($0, detector: id) } ?? Allowlist()
         let examples = try stringList(fields["examples"], "examples", detector: id)
         guard examples.count >= Self.minimumExamples else {
@@ -91,7 +100,8 @@ struct DetectorFileParser {
             name: try requiredString(fields, "name", node: node, detector: id),
             description: try requiredString(fields, "description", node: node, detector: id),
             category: category, level: level, pattern: pattern, keywords: keywords,
-            minimumEntropy: entropy, validators: validators, allowlist: own.merging(shared),
+            minimumEntropy: entropy, validators: validators, confidence: confidence, context: context,
+            allowlist: own.merging(shared),
             examples: examples, negativeExamples: negatives, source: file)
     }
 
@@ -111,6 +121,31 @@ struct DetectorFileParser {
         return Allowlist(
             values: try stringList(fields["values"], "allowlist values", detector: detector),
             patterns: try stringList(fields["patterns"], "allowlist patterns", detector: detector))
+    }
+
+    private func contextRule(_ node: Node, detector: String) throws -> ContextRule {
+        let fields = try mapping(node, what: "'context'", detector: detector)
+        try checkFields(fields, allowed: Self.contextFields, what: "'context'", detector: detector)
+        let words = try stringList(fields["words"], "context words", detector: detector)
+        guard !words.isEmpty, !words.contains(where: \.isEmpty) else {
+            throw error(node, detector, "'context' needs a non-empty list of non-empty 'words'")
+        }
+        var window = ContextRule.defaultWindow
+        if let windowNode = fields["window"] {
+            guard let text = scalar(windowNode), let value = Int(text), (1...4096).contains(value) else {
+                throw error(windowNode, detector, "'window' must be a whole number of bytes from 1 to 4096")
+            }
+            window = value
+        }
+        var required = false
+        if let requiredNode = fields["required"] {
+            switch scalar(requiredNode) {
+            case "true": required = true
+            case "false": required = false
+            default: throw error(requiredNode, detector, "'required' must be true or false")
+            }
+        }
+        return ContextRule(words: words, window: window, required: required)
     }
 
     private func mapping(_ node: Node, what: String, detector: String?) throws -> [String: Node] {

@@ -107,7 +107,7 @@ public final class Engine: Sendable {
                     !findings.contains(where: { $0.range.overlaps(range) }),
                     !added.contains(where: { $0.range.overlaps(range) })
                 else { continue }
-                added.append(RawFinding(range: range, detector: finding.detector, fromContext: false))
+                added.append(RawFinding(range: range, detector: finding.detector, fromContext: false, confidence: finding.confidence))
             }
         }
         guard !added.isEmpty else { return }
@@ -158,7 +158,7 @@ public final class Engine: Sendable {
             let detector = compiled[finding.detector]
             return Finding(
                 detectorID: detector.id, category: detector.category, level: detector.level,
-                range: finding.range, line: line, column: finding.range.lowerBound - lineStart + 1)
+                confidence: finding.confidence, range: finding.range, line: line, column: finding.range.lowerBound - lineStart + 1)
         }
     }
 }
@@ -169,6 +169,7 @@ struct RawFinding: Comparable, Hashable {
     var detector: Int
     /// Whether the value was found from context (a strict part of its match).
     var fromContext: Bool
+    var confidence: Confidence
 
     static func < (lhs: RawFinding, rhs: RawFinding) -> Bool {
         if lhs.range.lowerBound != rhs.range.lowerBound { return lhs.range.lowerBound < rhs.range.lowerBound }

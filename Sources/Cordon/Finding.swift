@@ -10,6 +10,8 @@ public struct Finding: Sendable, Hashable {
     public var category: Category
     /// The level the value gives its message.
     public var level: Level
+    /// How sure the detector is.
+    public var confidence: Confidence
     /// The value's UTF-8 byte offsets in the message; the upper bound is exclusive.
     public var range: Range<Int>
     /// The 1-based line on which the value starts (lines end at `\n`).
@@ -18,10 +20,14 @@ public struct Finding: Sendable, Hashable {
     public var column: Int
 
     /// Creates a finding.
-    public init(detectorID: String, category: Category, level: Level, range: Range<Int>, line: Int, column: Int) {
+    public init(
+        detectorID: String, category: Category, level: Level, confidence: Confidence = .medium,
+        range: Range<Int>, line: Int, column: Int
+    ) {
         self.detectorID = detectorID
         self.category = category
         self.level = level
+        self.confidence = confidence
         self.range = range
         self.line = line
         self.column = column
@@ -67,4 +73,10 @@ public struct ScanResult: Sendable, Hashable {
 
     /// The highest level of any finding, or `public` when there is none.
     public var level: Level { findings.map(\.level).max() ?? .public }
+
+    /// This result without the findings below `minimumConfidence`.
+    public func filtered(minimumConfidence: Confidence) -> ScanResult {
+        guard minimumConfidence > .low else { return self }
+        return ScanResult(findings: findings.filter { $0.confidence >= minimumConfidence }, failures: failures)
+    }
 }

@@ -23,25 +23,31 @@ public struct Redaction: Sendable, Hashable {
 
 extension Engine {
     /// Scans `text` and replaces every finding with `redactionOperator`'s replacement.
-    public func redact(_ text: String, using redactionOperator: RedactionOperator = .placeholder) -> Redaction {
+    public func redact(
+        _ text: String, using redactionOperator: RedactionOperator = .placeholder, minimumConfidence: Confidence = .low
+    ) -> Redaction {
         var copy = text
-        return copy.withUTF8 { redact($0, using: redactionOperator) }
+        return copy.withUTF8 { redact($0, using: redactionOperator, minimumConfidence: minimumConfidence) }
     }
 
     /// Scans `bytes` and replaces every finding with `redactionOperator`'s replacement.
-    public func redact(_ bytes: [UInt8], using redactionOperator: RedactionOperator = .placeholder) -> Redaction {
-        bytes.withUnsafeBufferPointer { redact($0, using: redactionOperator) }
+    public func redact(
+        _ bytes: [UInt8], using redactionOperator: RedactionOperator = .placeholder, minimumConfidence: Confidence = .low
+    ) -> Redaction {
+        bytes.withUnsafeBufferPointer { redact($0, using: redactionOperator, minimumConfidence: minimumConfidence) }
     }
 
     /// Scans `buffer` and replaces every finding with `redactionOperator`'s replacement.
     ///
     /// Overlapping findings merge into one span, the union of their ranges, named after the
-    /// widest of them (then the highest level). A scan that is not complete still redacts what it
-    /// found; callers that must not leak check ``ScanResult/isComplete`` and withhold the message.
+    /// widest of them (then the highest level). Findings below `minimumConfidence` are left in
+    /// place. A scan that is not complete still redacts what it found; callers that must not leak
+    /// check ``ScanResult/isComplete`` and withhold the message.
     public func redact(
-        _ buffer: UnsafeBufferPointer<UInt8>, using redactionOperator: RedactionOperator = .placeholder
+        _ buffer: UnsafeBufferPointer<UInt8>, using redactionOperator: RedactionOperator = .placeholder,
+        minimumConfidence: Confidence = .low
     ) -> Redaction {
-        let result = scan(buffer)
+        let result = scan(buffer).filtered(minimumConfidence: minimumConfidence)
         var output: [UInt8] = []
         output.reserveCapacity(buffer.count)
         var copied = 0

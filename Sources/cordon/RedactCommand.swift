@@ -27,6 +27,9 @@ struct RedactCommand: ParsableCommand {
     @Option(name: .customLong("hash-key-file"), help: ArgumentHelp("The key for --operator hash (the file's bytes).", valueName: "file"))
     var hashKeyFile: String?
 
+    @Option(name: .customLong("min-confidence"), help: "Redact only findings of at least this confidence: low, medium or high.")
+    var minimumConfidence: Confidence = .low
+
     @OptionGroup var detectorOptions: DetectorOptions
 
     func validate() throws {
@@ -56,7 +59,7 @@ struct RedactCommand: ParsableCommand {
         }
         guard let data = try Input(path: path, foundInFolder: false).read() else { return }
         let redaction = data.withUnsafeBytes { raw in
-            engine.redact(raw.bindMemory(to: UInt8.self), using: redactionOperator)
+            engine.redact(raw.bindMemory(to: UInt8.self), using: redactionOperator, minimumConfidence: minimumConfidence)
         }
         guard redaction.scan.isComplete else {
             throw CommandFailure("scan incomplete, nothing written: " + redaction.scan.failures.map { $0.description }.joined(separator: "; "))

@@ -29,6 +29,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("fail-level"), help: "Exit 1 when something at or above this level is found.")
     var failLevel: Level = .confidential
 
+    @Option(name: .customLong("min-confidence"), help: "Report only findings of at least this confidence: low, medium or high.")
+    var minimumConfidence: Confidence = .low
+
     @Option(help: "Files scanned in parallel (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -52,7 +55,7 @@ struct ScanCommand: ParsableCommand {
         var start = 0
         while start < inputs.count {
             let batch = Array(inputs[start..<min(start + batchSize, inputs.count)])
-            let outcomes = Self.scan(batch, with: engine, threads: threads)
+            let outcomes = Self.scan(batch, with: engine, threads: threads, minimumConfidence: minimumConfidence)
             for (input, outcome) in zip(batch, outcomes) {
                 switch outcome {
                 case .scanned(let result, let size):
@@ -85,10 +88,10 @@ struct ScanCommand: ParsableCommand {
     }
 
     /// Scans `inputs` on up to `threads` threads; the outcomes are in input order.
-    static func scan(_ inputs: [Input], with engine: Engine, threads: Int) -> [Outcome] {
+    static func scan(_ inputs: [Input], with engine: Engine, threads: Int, minimumConfidence: Confidence) -> [Outcome] {
         let outcomes = OutcomeBuffer(count: inputs.count)
         let scanOne: @Sendable (Int) -> Void = { index in
-            outcomes.set(index, scanInput(inputs[index], with: engine))
+            outcomes.set(index, scanInput(inputs[index], with: engine, minimumConfidence: minimumConfidence))
         }
         if threads == 1 || inputs.count == 1 {
             for index in inputs.indices { scanOne(index) }
@@ -108,10 +111,11 @@ struct ScanCommand: ParsableCommand {
         return outcomes.values
     }
 
-    private static func scanInput(_ input: Input, with engine: Engine) -> Outcome {
+    private static func scanInput(_ input: Input, with engine: Engine, minimumConfidence: Confidence) -> Outcome {
         do {
             guard let data = try input.read() else { return .skipped }
             let result = data.withUnsafeBytes { raw in engine.scan(raw.bindMemory(to: UInt8.self)) }
+                .filtered(minimumConfidence: minimumConfidence)
             return .scanned(result, size: data.count)
         } catch {
             return .failed("\(error)")

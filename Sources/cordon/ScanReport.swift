@@ -31,7 +31,7 @@ final class ScanReport {
         case .text:
             var text = ""
             for finding in result.findings {
-                text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
+                text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) \(finding.confidence) (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
             }
             write(text)
         case .jsonl:
@@ -42,7 +42,7 @@ final class ScanReport {
                     ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
                     ("line", .int(finding.line)), ("column", .int(finding.column)),
                     ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
-                    ("level", .string(finding.level.name)),
+                    ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
                 ]).text + "\n"
             }
             text += JSON.object([
@@ -58,7 +58,7 @@ final class ScanReport {
                         ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
                         ("line", .int(finding.line)), ("column", .int(finding.column)),
                         ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
-                        ("level", .string(finding.level.name)),
+                        ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
                     ])
                 })),
             ]))
@@ -117,6 +117,7 @@ final class ScanReport {
         }
         return .object([
             ("ruleId", .string(finding.detectorID)), ("ruleIndex", .int(index)), ("level", .string(sarifLevel)),
+            ("properties", .object([("confidence", .string(finding.confidence.name))])),
             ("message", .object([("text", .string("\(rules[index].name) (\(finding.category), \(finding.level))"))])),
             ("locations", .array([.object([("physicalLocation", .object([
                 ("artifactLocation", .object([("uri", .string(path))])),

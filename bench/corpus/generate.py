@@ -42,7 +42,6 @@ import base64
 import ipaddress
 import json
 import math
-import os
 import random
 import re
 import shutil
@@ -543,8 +542,8 @@ def gen_hostname(rng: random.Random, kind: str | None) -> str:
     return f"{rng.choice(HOST_NAMES)}.{rng.choice(HOST_ENVS)}.{tld}"
 
 
-def gen_email(rng: random.Random) -> str:
-    first, last = rng.choice(FIRST), rng.choice(LAST)
+def gen_email(rng: random.Random, name: str | None) -> str:
+    first, last = name.split(".", 1) if name else (rng.choice(FIRST), rng.choice(LAST))
     local = rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}_{last}{rng.randrange(10, 99)}"])
     return f"{local}@{rng.choice(MAIL_DOMAINS)}"
 
@@ -595,7 +594,7 @@ def generate_value(rng: random.Random, spec: str) -> str:
         "password": lambda: mixed(rng, PASSWORD_CHARS, rng.randrange(14, 21)),
         "urlpass": lambda: mixed(rng, URLPASS_CHARS, rng.randrange(12, 21)),
         "secret": lambda: mixed(rng, URLSAFE, int(arg or rng.randrange(32, 49))),
-        "email": lambda: gen_email(rng),
+        "email": lambda: gen_email(rng, arg),
         "phone-us": lambda: gen_phone_us(rng, arg),
         "phone-e164": lambda: gen_phone_e164(rng, arg),
         "ssn": lambda: gen_ssn(rng),
@@ -769,8 +768,8 @@ def safe_reset(out: Path) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", default=str(SCRIPT_DIR.parent.parent / "corpus"),
-                    help="output directory (gets samples/ and truth.jsonl); default: repo corpus/")
+    ap.add_argument("--out", help="output directory (gets samples/ and truth.jsonl); default: the "
+                    "repository's corpus/, or bench/out/corpus-large in large mode")
     ap.add_argument("--seed", type=int, default=0, help="RNG seed (default 0)")
     size = ap.add_mutually_exclusive_group()
     size.add_argument("--scale", type=int, metavar="N", help="large mode: N repetitions of every template")
@@ -778,11 +777,16 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     templates = load_templates()
-    out = Path(args.out)
+    large = args.scale is not None or args.size_mb is not None
+    committed = SCRIPT_DIR.parent.parent / "corpus"
+    out = Path(args.out) if args.out else (SCRIPT_DIR.parent / "out" / "corpus-large" if large else committed)
+    if large and out.resolve() == committed.resolve():
+        raise CorpusError("large mode must not write into the committed corpus/ directory")
+    if (args.scale is not None and args.scale < 1) or (args.size_mb is not None and args.size_mb <= 0):
+        raise CorpusError("--scale and --size-mb must be positive")
     safe_reset(out)
     truth: list[dict] = []
     total = files = 0
-    large = args.scale is not None or args.size_mb is not None
     limit = int(args.size_mb * 1024 * 1024) if args.size_mb is not None else None
     rep = 0 if not large else 1
     while True:

@@ -1,0 +1,25 @@
+# Cordon: the two Quick start commands (`make example`, `make test`) and their prerequisites.
+# Both install what a fresh Debian machine lacks (libpcre2-dev, pkg-config) when run as root.
+
+SWIFT ?= swift
+CORDON = .build/debug/cordon
+
+.PHONY: deps build example test
+
+deps:
+	@pkg-config --exists libpcre2-8 2>/dev/null || { \
+		echo "installing libpcre2-dev and pkg-config"; \
+		apt-get update -qq && apt-get install -y -qq libpcre2-dev pkg-config >/dev/null; }
+
+build: deps
+	$(SWIFT) build --product cordon
+
+# Redact the bundled sample prompt (redacted text on stdout, level and counts on stderr),
+# then list its findings. `cordon scan` exits 1 when it finds something: expected here.
+example: build
+	$(CORDON) redact examples/prompt.md
+	@echo
+	$(CORDON) scan examples/prompt.md; test $$? -le 1
+
+test: deps
+	$(SWIFT) test
