@@ -16,6 +16,24 @@ public enum Validator: String, Sendable, Hashable, CaseIterable {
     case githubChecksum = "github_checksum"
     /// JSON Web Tokens: base64url JSON header (with `alg`) and payload.
     case jwt
+    /// US individual taxpayer identification numbers: 9xx with an allocated middle group.
+    case usITIN = "us_itin"
+    /// UK National Insurance numbers: allocated prefix letters, six digits, suffix A–D.
+    case ukNINO = "uk_nino"
+    /// UK NHS numbers: 10 digits with a mod-11 check digit.
+    case nhsMod11 = "nhs_mod11"
+    /// US ABA bank routing numbers: 3-7-1 weighted checksum and a Federal Reserve prefix.
+    case abaRouting = "aba_routing"
+    /// Canadian social insurance numbers: 9 Luhn-valid digits.
+    case caSIN = "ca_sin"
+    /// Indian Aadhaar numbers: 12 digits with a Verhoeff check digit.
+    case aadhaarVerhoeff = "aadhaar_verhoeff"
+    /// Base58Check strings (Bitcoin legacy and P2SH addresses, WIF keys): double-SHA-256 checksum.
+    case base58Check = "base58check"
+    /// Bech32 and Bech32m strings (SegWit addresses): BCH checksum.
+    case bech32
+    /// Ethereum addresses: EIP-55 mixed-case Keccak-256 checksum (single-case addresses pass).
+    case eip55
 
     /// Returns whether `value` passes this check.
     public func validate(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -25,6 +43,15 @@ public enum Validator: String, Sendable, Hashable, CaseIterable {
         case .usSSN: Validator.isValidSSN(value)
         case .githubChecksum: Validator.hasValidGitHubChecksum(value)
         case .jwt: Validator.isWellFormedJWT(value)
+        case .usITIN: Validator.isValidITIN(value)
+        case .ukNINO: Validator.isValidNINO(value)
+        case .nhsMod11: Validator.isValidNHSNumber(value)
+        case .abaRouting: Validator.isValidABARouting(value)
+        case .caSIN: Validator.isValidCanadianSIN(value)
+        case .aadhaarVerhoeff: Validator.isValidAadhaar(value)
+        case .base58Check: Validator.hasValidBase58Check(value)
+        case .bech32: Validator.hasValidBech32(value)
+        case .eip55: Validator.hasValidEIP55Checksum(value)
         }
     }
 
@@ -36,11 +63,11 @@ public enum Validator: String, Sendable, Hashable, CaseIterable {
 
     // MARK: - Checks
 
-    private static func isSeparator(_ byte: UInt8) -> Bool {
+    static func isSeparator(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-")
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool {
+    static func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 

@@ -89,3 +89,82 @@ struct ValidatorTests {
         #expect(abs(bits("0123456789abcdef") - 4) < 1e-9)
     }
 }
+
+@Suite("Validators for national ids, routing numbers and crypto addresses")
+struct MoreValidatorTests {
+    @Test("US ITIN allocation groups")
+    func itin() {
+        #expect(Validator.usITIN.validate("912-70-1234"))
+        #expect(Validator.usITIN.validate("900 94 0001"))
+        #expect(!Validator.usITIN.validate("912-40-1234"), "group 40 is not allocated")
+        #expect(!Validator.usITIN.validate("812-70-1234"), "must start with 9")
+    }
+
+    @Test("UK NINO prefix rules")
+    func nino() {
+        #expect(Validator.ukNINO.validate("AB123456C"))
+        #expect(Validator.ukNINO.validate("ab 12 34 56 d"))
+        #expect(!Validator.ukNINO.validate("QQ123456C"), "HMRC's specimen prefix is never issued")
+        #expect(!Validator.ukNINO.validate("GB123456A"), "excluded prefix")
+        #expect(!Validator.ukNINO.validate("AO123456A"), "O is not a valid second letter")
+        #expect(!Validator.ukNINO.validate("AB123456E"), "suffix must be A-D")
+    }
+
+    @Test("NHS number mod-11")
+    func nhs() {
+        #expect(Validator.nhsMod11.validate("943 476 5919"))
+        #expect(!Validator.nhsMod11.validate("943 476 5918"))
+        #expect(!Validator.nhsMod11.validate("0000000000"), "all one digit")
+    }
+
+    @Test("ABA routing numbers")
+    func aba() {
+        #expect(Validator.abaRouting.validate("021000021"))
+        #expect(Validator.abaRouting.validate("011000015"))
+        #expect(!Validator.abaRouting.validate("021000022"), "checksum")
+        #expect(!Validator.abaRouting.validate("991000024"), "prefix 99 is not a Federal Reserve district")
+    }
+
+    @Test("Canadian SIN and Aadhaar")
+    func sinAndAadhaar() {
+        #expect(Validator.caSIN.validate("130 692 544"))
+        #expect(!Validator.caSIN.validate("130 692 545"))
+        #expect(!Validator.caSIN.validate("046 454 286"), "Luhn-valid, but 0 marks fictitious numbers")
+        #expect(Validator.aadhaarVerhoeff.validate("2341 2341 2346"))
+        #expect(!Validator.aadhaarVerhoeff.validate("2341 2341 2347"))
+        #expect(!Validator.aadhaarVerhoeff.validate("1341 2341 2346"), "cannot start with 1")
+    }
+
+    @Test("Keccak-256 matches the published digest of the empty message")
+    func keccak() {
+        let digest = Keccak256.hash([]).map { String(format: "%02x", $0) }.joined()
+        #expect(digest == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
+    }
+
+    @Test("EIP-55 checksums from the EIP's examples")
+    func eip55() {
+        for address in ["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+                        "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb"] {
+            #expect(Validator.eip55.validate(address), "\(address)")
+        }
+        #expect(!Validator.eip55.validate("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"), "one letter's case flipped")
+        #expect(Validator.eip55.validate("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"), "single case: no checksum")
+        #expect(!Validator.eip55.validate("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae"), "39 hex digits")
+    }
+
+    @Test("Bech32 and Bech32m from BIP-173 and BIP-350")
+    func bech32() {
+        #expect(Validator.bech32.validate("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"))
+        #expect(Validator.bech32.validate("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4"))
+        #expect(Validator.bech32.validate("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"))
+        #expect(!Validator.bech32.validate("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"), "checksum")
+        #expect(!Validator.bech32.validate("bc1Qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"), "mixed case")
+    }
+
+    @Test("Base58Check on the well-known genesis block address")
+    func base58check() {
+        #expect(Validator.base58Check.validate("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"))
+        #expect(!Validator.base58Check.validate("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"))
+        #expect(!Validator.base58Check.validate("1A1zP1eP5QGefi2DMPTfTL5SLmv7Divf0a"), "0 is not base58")
+    }
+}
