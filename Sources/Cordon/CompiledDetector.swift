@@ -6,7 +6,13 @@ struct CompiledDetector: Sendable {
     let id: String
     let category: Category
     let level: Level
-    let keywordCount: Int
+    /// The words whose occurrences gate this detector (its keywords, or the words of a required
+    /// context), empty when the detector runs over every message in full.
+    let gateWords: [String]
+    /// How far before a gate word a match may start.
+    let lookbehind: Int
+    /// How far after a gate word's start a match may start.
+    let lookahead: Int
     let pattern: CompiledPattern
     let minimumEntropy: Double?
     let validators: [Validator]
@@ -19,9 +25,24 @@ struct CompiledDetector: Sendable {
         id = detector.id
         category = detector.category
         level = detector.level
-        keywordCount = detector.keywords.count
+        if !detector.keywords.isEmpty {
+            gateWords = detector.keywords
+            lookbehind = detector.keywordDistance ?? Engine.keywordWindow
+            lookahead = 0
+        } else if let context = detector.context, context.required {
+            // The value lies within `window` bytes of a context word, on either side; a value
+            // before the word may be up to `keywordWindow` bytes long.
+            gateWords = context.words
+            lookbehind = context.window + Engine.keywordWindow
+            lookahead = context.window
+        } else {
+            gateWords = []
+            lookbehind = 0
+            lookahead = 0
+        }
         do {
-            pattern = try CompiledPattern(detector.pattern)
+            pattern = try CompiledPattern(
+                detector.pattern, allowsStartLimit: !detector.keywords.isEmpty || detector.context?.required == true)
         } catch {
             throw DetectorError(
                 file: detector.source, detectorID: detector.id,
@@ -48,17 +69,53 @@ struct CompiledDetector: Sendable {
     /// Appends every accepted match in `text` to `findings`; returns a failure reason if
     /// matching stopped early.
     ///
+    /// With `keywordStarts` (the ascending offsets at which this detector's gate words occur),
+    /// the pattern runs only where a match can be: each search starts ``lookbehind`` bytes
+    /// before a gate word and may not start more than ``lookahead`` bytes after it. Nearby words
+    /// share one search. The result equals a search of the whole text as long as every match
+    /// starts at most ``lookbehind`` bytes before a keyword it contains (or, for a required
+    /// context, its value lies within the context window of a word).
+    ///
     /// This is the scan's hot loop: one JIT match call per match, no allocation but the append.
     func collect(
-        in text: UnsafeBufferPointer<UInt8>, detectorIndex: Int, scratch: MatchScratch, into findings: inout [RawFinding]
+        in text: UnsafeBufferPointer<UInt8>, keywordStarts: ArraySlice<Int>?, detectorIndex: Int,
+        scratch: MatchScratch, into findings: inout [RawFinding]
     ) -> String? {
-        var offset = 0
+        guard let keywordStarts else {
+            return search(text, from: 0, startLimit: nil, detectorIndex: detectorIndex, scratch: scratch, into: &findings).failure
+        }
+        var resume = 0
+        var index = keywordStarts.startIndex
+        while index < keywordStarts.endIndex {
+            let windowStart = max(0, keywordStarts[index] - lookbehind)
+            var limit = min(text.count, keywordStarts[index] + lookahead)
+            index += 1
+            while index < keywordStarts.endIndex, keywordStarts[index] - lookbehind <= limit + 1 {
+                limit = min(text.count, keywordStarts[index] + lookahead)
+                index += 1
+            }
+            let from = max(windowStart, resume)
+            guard from <= limit else { continue }
+            let outcome = search(text, from: from, startLimit: limit, detectorIndex: detectorIndex, scratch: scratch, into: &findings)
+            if let failure = outcome.failure { return failure }
+            resume = max(resume, outcome.resume)
+        }
+        return nil
+    }
+
+    /// Collects matches from `from` on (starting no later than `startLimit`, when given);
+    /// returns where a following search must resume and any failure.
+    private func search(
+        _ text: UnsafeBufferPointer<UInt8>, from: Int, startLimit: Int?, detectorIndex: Int, scratch: MatchScratch,
+        into findings: inout [RawFinding]
+    ) -> (resume: Int, failure: String?) {
+        var offset = from
         while offset <= text.count {
-            switch scratch.match(pattern, in: text, from: offset) {
+            switch scratch.match(pattern, in: text, from: offset, startLimit: startLimit) {
             case .noMatch:
-                return nil
+                return (offset, nil)
             case .failure(let code):
-                return CompiledPattern.message(for: code)
+                return (offset, CompiledPattern.message(for: code))
             case .match(let whole, let value):
                 if !value.isEmpty, accepts(UnsafeBufferPointer(rebasing: text[value]), scratch: scratch),
                     let confidence = confidence(of: value, in: text)
@@ -68,7 +125,7 @@ struct CompiledDetector: Sendable {
                 offset = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
             }
         }
-        return nil
+        return (offset, nil)
     }
 
     /// The confidence of an accepted value, or `nil` when a required context word is missing.

@@ -19,12 +19,16 @@ final class CompiledPattern: @unchecked Sendable {
     }
 
     /// Compiles `pattern` without UTF mode, then JIT-compiles it for complete matches.
-    init(_ pattern: String) throws(CompileError) {
+    ///
+    /// - Parameter allowsStartLimit: Whether matches may be limited to start before an offset
+    ///   (PCRE2's offset limit), as keyword windows need.
+    init(_ pattern: String, allowsStartLimit: Bool = false) throws(CompileError) {
         var errorCode: Int32 = 0
         var errorOffset = 0
         var bytes = Array(pattern.utf8)
+        let options = allowsStartLimit ? UInt32(PCRE2_USE_OFFSET_LIMIT) : 0
         let compiled = bytes.withUnsafeMutableBufferPointer { buffer in
-            pcre2_compile_8(buffer.baseAddress, buffer.count, 0, &errorCode, &errorOffset, nil)
+            pcre2_compile_8(buffer.baseAddress, buffer.count, options, &errorCode, &errorOffset, nil)
         }
         guard let compiled else {
             throw CompileError(message: Self.message(for: errorCode), offset: errorOffset)
@@ -57,6 +61,9 @@ final class MatchScratch: @unchecked Sendable {
     let jitStack: OpaquePointer
     /// The match context holding the JIT stack and the match and depth limits.
     let context: OpaquePointer
+    /// The same, for matches whose start is limited (keyword windows); its offset limit changes
+    /// with every window.
+    let windowContext: OpaquePointer
     /// The start of the ovector owned by `matchData`.
     let ovector: UnsafeMutablePointer<Int>
 
@@ -70,14 +77,18 @@ final class MatchScratch: @unchecked Sendable {
         matchData = pcre2_match_data_create_8(UInt32(maximumCaptureCount + 1), nil)!
         jitStack = pcre2_jit_stack_create_8(Self.jitStackSize.start, Self.jitStackSize.maximum, nil)!
         context = pcre2_match_context_create_8(nil)!
-        pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack))
-        pcre2_set_match_limit_8(context, Self.matchLimit)
-        pcre2_set_depth_limit_8(context, Self.depthLimit)
+        windowContext = pcre2_match_context_create_8(nil)!
+        for context in [context, windowContext] {
+            pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack))
+            pcre2_set_match_limit_8(context, Self.matchLimit)
+            pcre2_set_depth_limit_8(context, Self.depthLimit)
+        }
         ovector = pcre2_get_ovector_pointer_8(matchData)
     }
 
     deinit {
         pcre2_match_context_free_8(context)
+        pcre2_match_context_free_8(windowContext)
         pcre2_jit_stack_free_8(jitStack)
         pcre2_match_data_free_8(matchData)
     }
@@ -92,13 +103,24 @@ final class MatchScratch: @unchecked Sendable {
         case failure(Int32)
     }
 
-    /// Finds the first match of `pattern` in `subject` at or after `offset`.
+    /// Finds the first match of `pattern` in `subject` at or after `offset`, and, when
+    /// `startLimit` is given (the pattern must allow it), starting at or before `startLimit`.
+    ///
+    /// The whole subject stays visible to the match, so lookarounds at a window's edges see the
+    /// real neighbouring bytes.
     @inline(__always)
-    func match(_ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from offset: Int) -> Outcome {
+    func match(
+        _ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from offset: Int, startLimit: Int? = nil
+    ) -> Outcome {
         let options = UInt32(PCRE2_NO_UTF_CHECK)
+        var matchContext = context
+        if let startLimit {
+            pcre2_set_offset_limit_8(windowContext, startLimit)
+            matchContext = windowContext
+        }
         let result = pattern.isJITCompiled
-            ? pcre2_jit_match_8(pattern.code, subject.baseAddress, subject.count, offset, options, matchData, context)
-            : pcre2_match_8(pattern.code, subject.baseAddress, subject.count, offset, options, matchData, context)
+            ? pcre2_jit_match_8(pattern.code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
+            : pcre2_match_8(pattern.code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
         if result == PCRE2_ERROR_NOMATCH { return .noMatch }
         if result < 0 { return .failure(result) }
         let whole = ovector[0]..<ovector[1]

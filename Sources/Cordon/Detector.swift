@@ -19,6 +19,9 @@ public struct Detector: Sendable, Hashable {
     /// Literals, matched case-insensitively, at least one of which must occur for the detector
     /// to run. Empty means the detector always runs.
     public var keywords: [String]
+    /// How many bytes before its keyword a match may start, or `nil` for
+    /// ``Engine/keywordWindow``. `0` when the pattern starts with the keyword.
+    public var keywordDistance: Int?
     /// The minimum Shannon entropy of a value, in bits per byte, or `nil` for none.
     public var minimumEntropy: Double?
     /// Checks every value must pass.
@@ -39,7 +42,7 @@ public struct Detector: Sendable, Hashable {
     /// Creates a detector from its parts.
     public init(
         id: String, name: String, description: String, category: Category, level: Level,
-        pattern: String, keywords: [String] = [], minimumEntropy: Double? = nil,
+        pattern: String, keywords: [String] = [], keywordDistance: Int? = nil, minimumEntropy: Double? = nil,
         validators: [Validator] = [], confidence: Confidence = .medium, context: ContextRule? = nil,
         allowlist: Allowlist = Allowlist(),
         examples: [String] = [], negativeExamples: [String] = [], source: String = "<code>"
@@ -51,6 +54,7 @@ public struct Detector: Sendable, Hashable {
         self.level = level
         self.pattern = pattern
         self.keywords = keywords
+        self.keywordDistance = keywordDistance
         self.minimumEntropy = minimumEntropy
         self.validators = validators
         self.confidence = confidence

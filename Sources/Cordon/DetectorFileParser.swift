@@ -9,7 +9,7 @@ import Yams
 struct DetectorFileParser {
     private static let topLevelFields: Set<String> = ["detectors", "allowlist"]
     private static let detectorFields: Set<String> = [
-        "id", "name", "description", "category", "level", "pattern", "keywords", "entropy",
+        "id", "name", "description", "category", "level", "pattern", "keywords", "keyword_distance", "entropy",
         "validators", "confidence", "context", "allowlist", "examples", "negative_examples",
     ]
     private static let contextFields: Set<String> = ["words", "window", "required"]
@@ -65,6 +65,14 @@ struct DetectorFileParser {
         if let empty = keywords.firstIndex(where: \.isEmpty) {
             throw error(fields["keywords"]!, id, "keyword #\(empty + 1) is empty")
         }
+        var keywordDistance: Int?
+        if let node = fields["keyword_distance"] {
+            guard !keywords.isEmpty else { throw error(node, id, "'keyword_distance' needs 'keywords'") }
+            guard let text = scalar(node), let value = Int(text), (0...4096).contains(value) else {
+                throw error(node, id, "'keyword_distance' must be a whole number of bytes from 0 to 4096")
+            }
+            keywordDistance = value
+        }
         var entropy: Double?
         if let node = fields["entropy"] {
             guard let text = scalar(node), let value = Double(text), (0...8).contains(value) else {
@@ -99,7 +107,7 @@ struct DetectorFileParser {
             id: id,
             name: try requiredString(fields, "name", node: node, detector: id),
             description: try requiredString(fields, "description", node: node, detector: id),
-            category: category, level: level, pattern: pattern, keywords: keywords,
+            category: category, level: level, pattern: pattern, keywords: keywords, keywordDistance: keywordDistance,
             minimumEntropy: entropy, validators: validators, confidence: confidence, context: context,
             allowlist: own.merging(shared),
             examples: examples, negativeExamples: negatives, source: file)

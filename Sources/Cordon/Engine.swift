@@ -39,7 +39,7 @@ public final class Engine: Sendable {
             compiled.append(try CompiledDetector(detector))
         }
         self.compiled = compiled
-        automaton = KeywordAutomaton(keywords: set.detectors.map(\.keywords))
+        automaton = KeywordAutomaton(keywords: compiled.map(\.gateWords))
         maximumCaptureCount = compiled.map(\.pattern.captureCount).max() ?? 0
     }
 
@@ -61,25 +61,53 @@ public final class Engine: Sendable {
         scan(buffer, onlyDetector: nil)
     }
 
+    /// Scans `buffer` the straightforward way: every detector's pattern over the whole message,
+    /// with no keyword prefilter and no windows.
+    ///
+    /// The result is the same as ``scan(_:)-(UnsafeBufferPointer<UInt8>)``'s whenever the
+    /// detectors keep the keyword rules of their format (every match contains a keyword, at most
+    /// ``keywordWindow`` bytes after the match's start). It is slower, and exists to verify that.
+    public func referenceScan(_ buffer: UnsafeBufferPointer<UInt8>) -> ScanResult {
+        scan(buffer, onlyDetector: nil, usePrefilter: false)
+    }
+
+    /// Scans the UTF-8 bytes of `text` the straightforward way (see ``referenceScan(_:)-(UnsafeBufferPointer<UInt8>)``).
+    public func referenceScan(_ text: String) -> ScanResult {
+        var copy = text
+        return copy.withUTF8 { referenceScan($0) }
+    }
+
+    /// How far before a keyword occurrence a match may start and still be found, unless its
+    /// detector sets `keyword_distance`; also the longest value a required context gates.
+    public static let keywordWindow = 256
+
     /// Scans `buffer` with all detectors, or with the one at index `onlyDetector`.
-    func scan(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?) -> ScanResult {
+    func scan(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool = true) -> ScanResult {
         guard !buffer.isEmpty else { return ScanResult(findings: []) }
-        var present = [Bool](repeating: false, count: compiled.count)
-        automaton.markDetectors(in: buffer, present: &present)
+        var hits = KeywordHits()
+        if usePrefilter { automaton.collectHits(in: buffer, into: &hits) }
+        let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
 
         var raw: [RawFinding] = []
         var failures: [DetectorFailure] = []
         withScratch { scratch in
             for (index, detector) in compiled.enumerated() {
                 if let onlyDetector, onlyDetector != index { continue }
-                guard detector.keywordCount == 0 || present[index] else { continue }
-                if let failure = detector.collect(in: buffer, detectorIndex: index, scratch: scratch, into: &raw) {
+                var keywordStarts: ArraySlice<Int>?
+                if usePrefilter, !detector.gateWords.isEmpty {
+                    keywordStarts = starts[offsets[index]..<offsets[index + 1]]
+                    if keywordStarts!.isEmpty { continue }
+                }
+                if let failure = detector.collect(
+                    in: buffer, keywordStarts: keywordStarts, detectorIndex: index,
+                    scratch: scratch, into: &raw)
+                {
                     failures.append(DetectorFailure(detectorID: detector.id, reason: failure))
                 }
             }
         }
         raw.sort()
-        raw = raw.uniqued()
+        raw = raw.oneFindingPerSpan { self.compiled[$0] }
         propagate(in: buffer, findings: &raw)
         return ScanResult(findings: locate(raw, in: buffer), failures: failures)
     }
@@ -92,42 +120,22 @@ public final class Engine: Sendable {
     }
 
     /// Adds every further occurrence of a context-found value (one matched inside a larger match,
-    /// such as the password of `password=…`) that overlaps no finding yet.
+    /// such as the password of `password=…`) that stands alone and overlaps no finding yet.
     private func propagate(in buffer: UnsafeBufferPointer<UInt8>, findings: inout [RawFinding]) {
-        var seen = Set<ArraySlice<UInt8>>()
-        var added: [RawFinding] = []
+        var propagation = ValuePropagation()
         for finding in findings where finding.fromContext && finding.range.count >= Self.propagationMinimumLength {
-            let value = buffer[finding.range]
-            guard seen.count < Self.propagationLimit, seen.insert(ArraySlice(value)).inserted else { continue }
-            var start = 0
-            while let hit = Self.firstOccurrence(of: value, in: buffer, from: start) {
-                let range = hit..<(hit + value.count)
-                start = hit + 1
-                guard Self.isStandalone(range, in: buffer),
-                    !findings.contains(where: { $0.range.overlaps(range) }),
-                    !added.contains(where: { $0.range.overlaps(range) })
-                else { continue }
-                added.append(RawFinding(range: range, detector: finding.detector, fromContext: false, confidence: finding.confidence))
-            }
+            guard propagation.count < Self.propagationLimit else { break }
+            propagation.add(finding, in: buffer)
         }
+        guard propagation.count > 0 else { return }
+        let added = propagation.occurrences(in: buffer, excluding: findings) { Self.isStandalone($0, in: buffer) }
         guard !added.isEmpty else { return }
         findings.append(contentsOf: added)
         findings.sort()
     }
 
-    private static func firstOccurrence(
-        of needle: Slice<UnsafeBufferPointer<UInt8>>, in haystack: UnsafeBufferPointer<UInt8>, from start: Int
-    ) -> Int? {
-        guard start < haystack.count, let base = haystack.baseAddress else { return nil }
-        let needle = UnsafeBufferPointer(rebasing: needle)
-        guard let hit = memmem(base + start, haystack.count - start, needle.baseAddress, needle.count) else {
-            return nil
-        }
-        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-    }
-
     /// Whether `range` is not part of a longer run of letters and digits.
-    private static func isStandalone(_ range: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isStandalone(_ range: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         if range.lowerBound > 0, isAlphanumeric(buffer[range.lowerBound]), isAlphanumeric(buffer[range.lowerBound - 1]) {
             return false
         }
@@ -179,12 +187,21 @@ struct RawFinding: Comparable, Hashable {
 }
 
 extension Array where Element == RawFinding {
-    /// The sorted findings without repeats of the same detector and range.
-    func uniqued() -> [RawFinding] {
+    /// The sorted findings with one finding per range: where several detectors report the same
+    /// value, the one with the highest confidence, then the highest level, then the first in
+    /// the set is kept (a token's own detector over a generic `secret = …` one).
+    func oneFindingPerSpan(_ detector: (Int) -> CompiledDetector) -> [RawFinding] {
         var result: [RawFinding] = []
         result.reserveCapacity(count)
         for finding in self {
-            if let last = result.last, last.range == finding.range, last.detector == finding.detector { continue }
+            if let last = result.last, last.range == finding.range {
+                let kept = detector(last.detector)
+                let candidate = detector(finding.detector)
+                if (finding.confidence, candidate.level) > (last.confidence, kept.level) {
+                    result[result.count - 1] = finding
+                }
+                continue
+            }
             result.append(finding)
         }
         return result

@@ -1,9 +1,11 @@
 /// A case-insensitive Aho–Corasick automaton over all detectors' keywords.
 ///
-/// One pass over a message tells which detectors have at least one keyword in it, so a set of
-/// hundreds of detectors costs one scan of the input plus the patterns whose keywords occur. The
-/// automaton is a dense DFA over byte classes: bytes that occur in no keyword share one class,
-/// which keeps the transition table small enough to stay in cache.
+/// One pass over a message finds every occurrence of every keyword, so a set of hundreds of
+/// detectors costs one scan of the input plus each detector's pattern near its own keyword hits.
+/// The automaton is a dense DFA over byte classes: bytes that occur in no keyword share one
+/// class, which keeps the transition table small enough to stay in cache. States are numbered so
+/// that every state at which a keyword ends comes after all others, which makes the per-byte
+/// test for "a keyword ends here" a single comparison.
 struct KeywordAutomaton: Sendable {
     /// The class of each (ASCII-lowercased) input byte; class 0 is "in no keyword".
     private let byteClass: [UInt8]
@@ -11,30 +13,32 @@ struct KeywordAutomaton: Sendable {
     private let classCount: Int
     /// The next state for `state * classCount + class`.
     private let transitions: [Int32]
-    /// For each state, the range `outputStart[state]..<outputStart[state + 1]` of `outputs`.
+    /// States at or above this number end at least one keyword.
+    private let firstOutputState: Int
+    /// For output state `s`, the range `outputStart[s - firstOutputState]..<outputStart[s - firstOutputState + 1]`
+    /// of `outputDetectors` and `outputLengths`.
     private let outputStart: [Int32]
-    /// The detector indices whose keyword ends at a state, including those reached by suffix links.
-    private let outputs: [Int32]
+    /// The detector of each keyword ending at a state (including those reached by suffix links).
+    private let outputDetectors: [Int32]
+    /// The length in bytes of that keyword.
+    private let outputLengths: [Int32]
 
     /// Builds the automaton; `keywords[i]` are the keywords of detector `i`.
     init(keywords: [[String]]) {
         var classes = [UInt8](repeating: 0, count: 256)
         var classCount = 1
         for keyword in keywords.joined() {
-            for byte in keyword.utf8 {
-                let lower = Self.lowercase(byte)
-                if classes[Int(lower)] == 0 {
-                    precondition(classCount < 256, "too many distinct keyword bytes")
-                    classes[Int(lower)] = UInt8(classCount)
-                    classCount += 1
-                }
+            for byte in keyword.utf8 where classes[Int(Self.lowercase(byte))] == 0 {
+                precondition(classCount < 256, "too many distinct keyword bytes")
+                classes[Int(Self.lowercase(byte))] = UInt8(classCount)
+                classCount += 1
             }
         }
         for byte in 0..<256 { classes[byte] = classes[Int(Self.lowercase(UInt8(byte)))] }
 
-        // The trie: children per state, and the detectors whose keyword ends at a state.
+        // The trie: children per state, and the (detector, length) of keywords ending at a state.
         var children: [[Int: Int32]] = [[:]]
-        var terminal: [[Int32]] = [[]]
+        var terminal: [[Output]] = [[]]
         for (detector, list) in keywords.enumerated() {
             for keyword in list where !keyword.isEmpty {
                 var state = 0
@@ -49,19 +53,20 @@ struct KeywordAutomaton: Sendable {
                         state = children.count - 1
                     }
                 }
-                if !terminal[state].contains(Int32(detector)) { terminal[state].append(Int32(detector)) }
+                let output = Output(detector: Int32(detector), length: Int32(keyword.utf8.count))
+                if !terminal[state].contains(output) { terminal[state].append(output) }
             }
         }
 
         // Breadth-first: failure links, dense transitions and merged outputs.
         let stateCount = children.count
-        var transitions = [Int32](repeating: 0, count: stateCount * classCount)
+        var next = [Int32](repeating: 0, count: stateCount * classCount)
         var failure = [Int32](repeating: 0, count: stateCount)
         var merged = terminal
         var queue: [Int] = []
         for cls in 0..<classCount {
             if let child = children[0][cls] {
-                transitions[cls] = child
+                next[cls] = child
                 queue.append(Int(child))
             }
         }
@@ -73,43 +78,68 @@ struct KeywordAutomaton: Sendable {
             for output in merged[fail] where !merged[state].contains(output) { merged[state].append(output) }
             for cls in 0..<classCount {
                 if let child = children[state][cls] {
-                    failure[Int(child)] = transitions[fail * classCount + cls]
-                    transitions[state * classCount + cls] = child
+                    failure[Int(child)] = next[fail * classCount + cls]
+                    next[state * classCount + cls] = child
                     queue.append(Int(child))
                 } else {
-                    transitions[state * classCount + cls] = transitions[fail * classCount + cls]
+                    next[state * classCount + cls] = next[fail * classCount + cls]
                 }
             }
         }
+
+        // Renumber: states without outputs first (the root stays 0), then states with outputs.
+        let order = (0..<stateCount).filter { merged[$0].isEmpty } + (0..<stateCount).filter { !merged[$0].isEmpty }
+        var number = [Int32](repeating: 0, count: stateCount)
+        for (newNumber, old) in order.enumerated() { number[old] = Int32(newNumber) }
+        var transitions = [Int32](repeating: 0, count: stateCount * classCount)
+        for old in 0..<stateCount {
+            for cls in 0..<classCount {
+                transitions[Int(number[old]) * classCount + cls] = number[Int(next[old * classCount + cls])]
+            }
+        }
+        let firstOutputState = order.firstIndex { !merged[$0].isEmpty } ?? stateCount
         var outputStart: [Int32] = [0]
-        var outputs: [Int32] = []
-        for state in 0..<stateCount {
-            outputs.append(contentsOf: merged[state])
-            outputStart.append(Int32(outputs.count))
+        var detectors: [Int32] = []
+        var lengths: [Int32] = []
+        for old in order[firstOutputState...] {
+            for output in merged[old] {
+                detectors.append(output.detector)
+                lengths.append(output.length)
+            }
+            outputStart.append(Int32(detectors.count))
         }
         self.byteClass = classes
         self.classCount = classCount
         self.transitions = transitions
+        self.firstOutputState = firstOutputState
         self.outputStart = outputStart
-        self.outputs = outputs
+        self.outputDetectors = detectors
+        self.outputLengths = lengths
     }
 
-    /// Sets `present[i]` to `true` for every detector `i` with a keyword in `text`.
-    func markDetectors(in text: UnsafeBufferPointer<UInt8>, present: inout [Bool]) {
-        guard !outputs.isEmpty else { return }
+    private struct Output: Equatable {
+        var detector: Int32
+        var length: Int32
+    }
+
+    /// Appends every keyword occurrence in `text` to `hits`, in order of where it ends.
+    func collectHits(in text: UnsafeBufferPointer<UInt8>, into hits: inout KeywordHits) {
+        guard !outputDetectors.isEmpty else { return }
         byteClass.withUnsafeBufferPointer { classes in
             transitions.withUnsafeBufferPointer { next in
                 outputStart.withUnsafeBufferPointer { starts in
-                    outputs.withUnsafeBufferPointer { outs in
-                        present.withUnsafeMutableBufferPointer { present in
+                    outputDetectors.withUnsafeBufferPointer { detectors in
+                        outputLengths.withUnsafeBufferPointer { lengths in
                             var state = 0
                             let width = classCount
-                            for byte in text {
-                                state = Int(next[state &* width &+ Int(classes[Int(byte)])])
-                                let start = Int(starts[state])
-                                let end = Int(starts[state &+ 1])
-                                if start != end {
-                                    for index in start..<end { present[Int(outs[index])] = true }
+                            let firstOutput = firstOutputState
+                            for position in 0..<text.count {
+                                state = Int(next[state &* width &+ Int(classes[Int(text[position])])])
+                                if state >= firstOutput {
+                                    let row = state &- firstOutput
+                                    for index in Int(starts[row])..<Int(starts[row &+ 1]) {
+                                        hits.append(detector: detectors[index], start: position &+ 1 &- Int(lengths[index]))
+                                    }
                                 }
                             }
                         }
@@ -121,5 +151,37 @@ struct KeywordAutomaton: Sendable {
 
     private static func lowercase(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+    }
+}
+
+/// Keyword occurrences found in one message: the detector and the start offset of each.
+struct KeywordHits {
+    private(set) var detectors: [Int32] = []
+    private(set) var starts: [Int] = []
+
+    var isEmpty: Bool { detectors.isEmpty }
+
+    mutating func append(detector: Int32, start: Int) {
+        detectors.append(detector)
+        starts.append(start)
+    }
+
+    /// The hit starts of each detector, ascending, as `(offsets, starts)`: the starts of detector
+    /// `d` are `starts[offsets[d]..<offsets[d + 1]]`.
+    func grouped(detectorCount: Int) -> (offsets: [Int], starts: [Int]) {
+        var offsets = [Int](repeating: 0, count: detectorCount + 1)
+        for detector in detectors { offsets[Int(detector) + 1] += 1 }
+        for index in 0..<detectorCount { offsets[index + 1] += offsets[index] }
+        var fill = offsets
+        var grouped = [Int](repeating: 0, count: starts.count)
+        for (detector, start) in zip(detectors, starts) {
+            grouped[fill[Int(detector)]] = start
+            fill[Int(detector)] += 1
+        }
+        // Hits are appended by end position; a longer keyword ending later may start earlier.
+        for detector in 0..<detectorCount where offsets[detector + 1] - offsets[detector] > 1 {
+            grouped[offsets[detector]..<offsets[detector + 1]].sort()
+        }
+        return (offsets, grouped)
     }
 }

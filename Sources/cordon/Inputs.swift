@@ -10,6 +10,14 @@ struct Input: Sendable {
 
     var isStandardInput: Bool { path == "-" }
 
+    /// Whether the first 8 KiB of `data` hold a NUL byte.
+    static func looksBinary(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return false }
+            return memchr(base, 0, min(raw.count, 8192)) != nil
+        }
+    }
+
     /// Reads the whole input; `nil` for a walked file that looks binary (a NUL byte in its first
     /// 8 KiB).
     func read() throws -> Data? {
@@ -23,7 +31,7 @@ struct Input: Sendable {
                 throw CommandFailure("\(path): cannot read the file (\(Inputs.reason(error)))")
             }
         }
-        if foundInFolder, data.prefix(8192).contains(0) { return nil }
+        if foundInFolder, Self.looksBinary(data) { return nil }
         return data
     }
 }

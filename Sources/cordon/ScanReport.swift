@@ -35,21 +35,24 @@ final class ScanReport {
             }
             write(text)
         case .jsonl:
-            var text = ""
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(200 * (result.findings.count + 1))
             for finding in result.findings {
-                text += JSON.object([
+                JSON.object([
                     ("type", .string("finding")), ("path", .string(path)),
                     ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
                     ("line", .int(finding.line)), ("column", .int(finding.column)),
                     ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
                     ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
-                ]).text + "\n"
+                ]).write(to: &bytes)
+                bytes.append(UInt8(ascii: "\n"))
             }
-            text += JSON.object([
+            JSON.object([
                 ("type", .string("file")), ("path", .string(path)), ("level", .string(result.level.name)),
                 ("findings", .int(result.findings.count)),
-            ]).text + "\n"
-            write(text)
+            ]).write(to: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+            output.write(Data(bytes))
         case .json:
             files.append(.object([
                 ("path", .string(path)), ("level", .string(result.level.name)),

@@ -43,7 +43,7 @@ struct CLITests {
         let lines = try jsonLines(output)
         #expect(lines.count == 3)
         #expect(output.stdoutLines[0].hasPrefix(#"{"type":"finding","path":"#))
-        #expect(output.stdoutLines[0].range(of: #""start":6,"end":46,"line":2,"column":5,"detector":"gh-token","category":"secret","level":"restricted"}"#) != nil)
+        #expect(output.stdoutLines[0].range(of: #""start":6,"end":46,"line":2,"column":5,"detector":"gh-token","category":"secret","level":"restricted","confidence":"medium"}"#) != nil)
         #expect(lines[0]["path"] as? String == file.path)
         #expect(lines[1]["detector"] as? String == "email")
         #expect(lines[1]["level"] as? String == "confidential")
@@ -114,7 +114,7 @@ struct CLITests {
     func otherFormats() throws {
         let file = try folder.write("f.txt", "key \(token) mail \(email)")
         let text = try cordon(["scan", file.path])
-        #expect(text.stdoutText.contains("\(file.path):1:5: restricted secret gh-token (bytes 4-44)"))
+        #expect(text.stdoutText.contains("\(file.path):1:5: restricted secret gh-token medium (bytes 4-44)"))
         #expect(text.stdoutText.contains("2 findings in 1 file; level: restricted"))
         expectNoValues(text)
 

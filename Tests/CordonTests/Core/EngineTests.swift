@@ -189,23 +189,25 @@ struct EngineTests {
 
 @Suite("Keyword automaton")
 struct KeywordAutomatonTests {
-    @Test("Marks exactly the detectors whose keywords occur, case-insensitively")
-    func marks() {
-        let automaton = KeywordAutomaton(keywords: [["he"], ["she", "HERS"], ["his"], [], ["xyz"]])
-        func present(_ text: String) -> [Bool] {
-            var marks = [Bool](repeating: false, count: 5)
-            var copy = text
-            copy.withUTF8 { automaton.markDetectors(in: $0, present: &marks) }
-            return marks
-        }
-        #expect(present("ushers") == [true, true, false, false, false])
-        #expect(present("USHERS") == [true, true, false, false, false])
-        #expect(present("hIs") == [false, false, true, false, false])
-        #expect(present("xy z") == [false, false, false, false, false])
-        #expect(present("") == [false, false, false, false, false])
+    /// Every (detector, start) hit, sorted.
+    func hits(_ automaton: KeywordAutomaton, _ text: String) -> [[Int]] {
+        var hits = KeywordHits()
+        var copy = text
+        copy.withUTF8 { automaton.collectHits(in: $0, into: &hits) }
+        return zip(hits.detectors, hits.starts).map { [Int($0), $1] }.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
-    @Test("Agrees with a naive substring search on random inputs")
+    @Test("Reports every occurrence of every keyword, case-insensitively, with its start")
+    func reportsOccurrences() {
+        let automaton = KeywordAutomaton(keywords: [["he"], ["she", "HERS"], ["his"], [], ["xyz"]])
+        #expect(hits(automaton, "ushers") == [[0, 2], [1, 1], [1, 2]])
+        #expect(hits(automaton, "USHERS") == [[0, 2], [1, 1], [1, 2]])
+        #expect(hits(automaton, "hIs") == [[2, 0]])
+        #expect(hits(automaton, "xy z").isEmpty)
+        #expect(hits(automaton, "").isEmpty)
+    }
+
+    @Test("Agrees with a naive search on random inputs")
     func agreesWithNaiveSearch() {
         var random = SeededGenerator(seed: 9)
         let alphabet = Array("abcAB_-")
@@ -216,11 +218,28 @@ struct KeywordAutomatonTests {
             let keywords = (0..<8).map { _ in (0..<2).map { _ in word(1 + Int(random.next() % 4)) } }
             let automaton = KeywordAutomaton(keywords: keywords)
             let text = word(200)
-            var marks = [Bool](repeating: false, count: keywords.count)
-            var copy = text
-            copy.withUTF8 { automaton.markDetectors(in: $0, present: &marks) }
-            let expected = keywords.map { list in list.contains { text.lowercased().contains($0.lowercased()) } }
-            #expect(marks == expected)
+            let lower = Array(text.lowercased().utf8)
+            var expected = Set<[Int]>()
+            for (detector, list) in keywords.enumerated() {
+                for keyword in list {
+                    let needle = Array(keyword.lowercased().utf8)
+                    for start in 0...(lower.count - needle.count) where Array(lower[start..<(start + needle.count)]) == needle {
+                        expected.insert([detector, start])
+                    }
+                }
+            }
+            #expect(Set(hits(automaton, text)) == expected)
         }
+    }
+
+    @Test("Hits group by detector in ascending order of start")
+    func grouping() {
+        let automaton = KeywordAutomaton(keywords: [["abcd", "c"], ["b"]])
+        var hits = KeywordHits()
+        var text = "abcd abcd"
+        text.withUTF8 { automaton.collectHits(in: $0, into: &hits) }
+        let (offsets, starts) = hits.grouped(detectorCount: 2)
+        #expect(Array(starts[offsets[0]..<offsets[1]]) == [0, 2, 5, 7])
+        #expect(Array(starts[offsets[1]..<offsets[2]]) == [1, 6])
     }
 }

@@ -1,0 +1,101 @@
+/// Finds every further occurrence of a set of values in one pass over a message.
+///
+/// A value found from context (the password after `password=`) may appear again elsewhere with
+/// no context (`login with <password>`). Looking for each value with its own search would cost
+/// one pass per value; this type makes one pass for all of them: a 64 Ki-bit table of the values'
+/// first two bytes rejects almost every position, a dictionary on the first four bytes picks the
+/// candidates, and a byte comparison confirms.
+struct ValuePropagation {
+    private struct Value {
+        var bytes: [UInt8]
+        var detector: Int
+        var confidence: Confidence
+    }
+
+    private var values: [Value] = []
+    private var known = Set<[UInt8]>()
+    private var pairs = [UInt64](repeating: 0, count: 65536 / 64)
+    private var byPrefix: [UInt32: [Int]] = [:]
+
+    /// The number of distinct values added.
+    var count: Int { values.count }
+
+    /// Adds the value of `finding` (at least 4 bytes) unless the same bytes were added before.
+    mutating func add(_ finding: RawFinding, in buffer: UnsafeBufferPointer<UInt8>) {
+        let bytes = Array(buffer[finding.range])
+        precondition(bytes.count >= 4, "propagated values are at least 4 bytes")
+        guard known.insert(bytes).inserted else { return }
+        let pair = Int(bytes[0]) << 8 | Int(bytes[1])
+        pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+        byPrefix[Self.prefix(bytes[0], bytes[1], bytes[2], bytes[3]), default: []].append(values.count)
+        values.append(Value(bytes: bytes, detector: finding.detector, confidence: finding.confidence))
+    }
+
+    /// Every occurrence of a value in `buffer` that overlaps none of `existing` and for which
+    /// `isAccepted` holds, in order of position, without overlaps among themselves (the first,
+    /// then the longest, wins).
+    func occurrences(
+        in buffer: UnsafeBufferPointer<UInt8>, excluding existing: [RawFinding], where isAccepted: (Range<Int>) -> Bool
+    ) -> [RawFinding] {
+        guard buffer.count >= 4 else { return [] }
+        let covered = Self.merged(existing.map(\.range))
+        var found: [RawFinding] = []
+        var position = 0
+        let last = buffer.count - 4
+        while position <= last {
+            let pair = Int(buffer[position]) << 8 | Int(buffer[position + 1])
+            guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0,
+                let candidates = byPrefix[Self.prefix(buffer[position], buffer[position + 1], buffer[position + 2], buffer[position + 3])]
+            else {
+                position += 1
+                continue
+            }
+            var best: Value?
+            for index in candidates {
+                let value = values[index]
+                let range = position..<(position + value.bytes.count)
+                guard range.upperBound <= buffer.count, value.bytes.count > (best?.bytes.count ?? 0),
+                    buffer[range].elementsEqual(value.bytes), !Self.overlaps(range, covered), isAccepted(range)
+                else { continue }
+                best = value
+            }
+            if let best {
+                found.append(RawFinding(
+                    range: position..<(position + best.bytes.count), detector: best.detector, fromContext: false,
+                    confidence: best.confidence))
+                position += best.bytes.count
+            } else {
+                position += 1
+            }
+        }
+        return found
+    }
+
+    private static func prefix(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
+        UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
+    }
+
+    /// Sorted, disjoint ranges covering `ranges`.
+    private static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = result.last, range.lowerBound < last.upperBound {
+                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                result.append(range)
+            }
+        }
+        return result
+    }
+
+    /// Whether `range` overlaps any of the sorted, disjoint `covered` ranges.
+    private static func overlaps(_ range: Range<Int>, _ covered: [Range<Int>]) -> Bool {
+        var low = 0
+        var high = covered.count
+        while low < high {  // first covered range ending after range's start
+            let middle = (low + high) / 2
+            if covered[middle].upperBound <= range.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        return low < covered.count && covered[low].lowerBound < range.upperBound
+    }
+}
