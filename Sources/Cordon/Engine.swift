@@ -17,8 +17,8 @@ import Synchronization
 public final class Engine: Sendable {
     /// The detectors, in the order of the set the engine was made from.
     public let detectors: [Detector]
-    private let compiled: [CompiledDetector]
-    private let automaton: KeywordAutomaton
+    let compiled: [CompiledDetector]
+    let automaton: KeywordAutomaton
     private let maximumCaptureCount: Int
     private let scratchPool = Mutex<[MatchScratch]>([])
 
@@ -113,7 +113,7 @@ public final class Engine: Sendable {
     }
 
     /// Runs `body` with a scratch taken from the pool, and returns the scratch afterwards.
-    private func withScratch<T>(_ body: (MatchScratch) -> T) -> T {
+    func withScratch<T>(_ body: (MatchScratch) -> T) -> T {
         let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(maximumCaptureCount: maximumCaptureCount)
         defer { scratchPool.withLock { $0.append(scratch) } }
         return body(scratch)

@@ -11,8 +11,14 @@ struct KeywordAutomaton: Sendable {
     private let byteClass: [UInt8]
     /// The number of byte classes, the row width of `transitions`.
     private let classCount: Int
-    /// The next state for `state * classCount + class`.
-    private let transitions: [Int32]
+    /// The next state for `state * classCount + class`, as 16-bit numbers when every state
+    /// fits (halving the table keeps it in cache), else as 32-bit numbers.
+    private let transitions: Transitions
+
+    private enum Transitions: Sendable {
+        case narrow([UInt16])
+        case wide([Int32])
+    }
     /// States at or above this number end at least one keyword.
     private let firstOutputState: Int
     /// For output state `s`, the range `outputStart[s - firstOutputState]..<outputStart[s - firstOutputState + 1]`
@@ -87,8 +93,10 @@ struct KeywordAutomaton: Sendable {
             }
         }
 
-        // Renumber: states without outputs first (the root stays 0), then states with outputs.
-        let order = (0..<stateCount).filter { merged[$0].isEmpty } + (0..<stateCount).filter { !merged[$0].isEmpty }
+        // Renumber in breadth-first order, so the shallow states a scan visits most sit together
+        // in memory: states without outputs first (the root stays 0), then states with outputs.
+        let breadthFirst = [0] + queue
+        let order = breadthFirst.filter { merged[$0].isEmpty } + breadthFirst.filter { !merged[$0].isEmpty }
         var number = [Int32](repeating: 0, count: stateCount)
         for (newNumber, old) in order.enumerated() { number[old] = Int32(newNumber) }
         var transitions = [Int32](repeating: 0, count: stateCount * classCount)
@@ -110,7 +118,7 @@ struct KeywordAutomaton: Sendable {
         }
         self.byteClass = classes
         self.classCount = classCount
-        self.transitions = transitions
+        self.transitions = stateCount <= Int(UInt16.max) ? .narrow(transitions.map { UInt16($0) }) : .wide(transitions)
         self.firstOutputState = firstOutputState
         self.outputStart = outputStart
         self.outputDetectors = detectors
@@ -125,21 +133,29 @@ struct KeywordAutomaton: Sendable {
     /// Appends every keyword occurrence in `text` to `hits`, in order of where it ends.
     func collectHits(in text: UnsafeBufferPointer<UInt8>, into hits: inout KeywordHits) {
         guard !outputDetectors.isEmpty else { return }
+        switch transitions {
+        case .narrow(let table): table.withUnsafeBufferPointer { collectHits(in: text, next: $0, into: &hits) }
+        case .wide(let table): table.withUnsafeBufferPointer { collectHits(in: text, next: $0, into: &hits) }
+        }
+    }
+
+    @inline(__always)
+    private func collectHits<State: FixedWidthInteger>(
+        in text: UnsafeBufferPointer<UInt8>, next: UnsafeBufferPointer<State>, into hits: inout KeywordHits
+    ) {
         byteClass.withUnsafeBufferPointer { classes in
-            transitions.withUnsafeBufferPointer { next in
-                outputStart.withUnsafeBufferPointer { starts in
-                    outputDetectors.withUnsafeBufferPointer { detectors in
-                        outputLengths.withUnsafeBufferPointer { lengths in
-                            var state = 0
-                            let width = classCount
-                            let firstOutput = firstOutputState
-                            for position in 0..<text.count {
-                                state = Int(next[state &* width &+ Int(classes[Int(text[position])])])
-                                if state >= firstOutput {
-                                    let row = state &- firstOutput
-                                    for index in Int(starts[row])..<Int(starts[row &+ 1]) {
-                                        hits.append(detector: detectors[index], start: position &+ 1 &- Int(lengths[index]))
-                                    }
+            outputStart.withUnsafeBufferPointer { starts in
+                outputDetectors.withUnsafeBufferPointer { detectors in
+                    outputLengths.withUnsafeBufferPointer { lengths in
+                        var state = 0
+                        let width = classCount
+                        let firstOutput = firstOutputState
+                        for position in 0..<text.count {
+                            state = Int(next[state &* width &+ Int(classes[Int(text[position])])])
+                            if state >= firstOutput {
+                                let row = state &- firstOutput
+                                for index in Int(starts[row])..<Int(starts[row &+ 1]) {
+                                    hits.append(detector: detectors[index], start: position &+ 1 &- Int(lengths[index]))
                                 }
                             }
                         }

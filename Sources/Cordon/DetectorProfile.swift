@@ -1,0 +1,48 @@
+import Dispatch
+
+/// How long one detector took on a sample, from ``Engine/profile(_:)``.
+public struct DetectorTiming: Sendable, Hashable {
+    /// The detector's id.
+    public var detectorID: String
+    /// CPU-independent wall time spent matching this detector's pattern (and checking its
+    /// values), in seconds.
+    public var seconds: Double
+    /// How many values the pattern produced before one-finding-per-span and propagation.
+    public var matches: Int
+}
+
+extension Engine {
+    /// Times each detector on `buffer`: one keyword pass, then each detector's pattern alone,
+    /// exactly as a scan runs it.
+    ///
+    /// Use it to find the patterns that make a detector set slow; the keyword pass itself is
+    /// reported as the first entry, `(keywords)`.
+    public func profile(_ buffer: UnsafeBufferPointer<UInt8>) -> [DetectorTiming] {
+        guard !buffer.isEmpty else { return [] }
+        var hits = KeywordHits()
+        let keywordStart = DispatchTime.now().uptimeNanoseconds
+        automaton.collectHits(in: buffer, into: &hits)
+        let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
+        var timings = [
+            DetectorTiming(
+                detectorID: "(keywords)", seconds: Double(DispatchTime.now().uptimeNanoseconds - keywordStart) / 1e9,
+                matches: starts.count)
+        ]
+        withScratch { scratch in
+            for (index, detector) in compiled.enumerated() {
+                var keywordStarts: ArraySlice<Int>?
+                if !detector.gateWords.isEmpty {
+                    keywordStarts = starts[offsets[index]..<offsets[index + 1]]
+                }
+                var raw: [RawFinding] = []
+                let start = DispatchTime.now().uptimeNanoseconds
+                if keywordStarts?.isEmpty != true {
+                    _ = detector.collect(in: buffer, keywordStarts: keywordStarts, detectorIndex: index, scratch: scratch, into: &raw)
+                }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                timings.append(DetectorTiming(detectorID: detector.id, seconds: seconds, matches: raw.count))
+            }
+        }
+        return timings
+    }
+}
