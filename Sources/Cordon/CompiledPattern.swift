@@ -69,19 +69,17 @@ final class MatchScratch: @unchecked Sendable {
 
     /// The JIT stack's initial and maximum size in bytes.
     static let jitStackSize = (start: 32 * 1024, maximum: 1024 * 1024)
-    /// The backtracking limits set on every match; a pattern that reaches one fails cleanly.
-    static let matchLimit: UInt32 = 10_000_000
-    static let depthLimit: UInt32 = 10_000
-
-    init(maximumCaptureCount: Int) {
+    /// Creates scratch space with the match and depth limits of `limits` set on every match; a
+    /// pattern that reaches one fails cleanly.
+    init(maximumCaptureCount: Int, limits: ScanLimits) {
         matchData = pcre2_match_data_create_8(UInt32(maximumCaptureCount + 1), nil)!
         jitStack = pcre2_jit_stack_create_8(Self.jitStackSize.start, Self.jitStackSize.maximum, nil)!
         context = pcre2_match_context_create_8(nil)!
         windowContext = pcre2_match_context_create_8(nil)!
         for context in [context, windowContext] {
             pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack))
-            pcre2_set_match_limit_8(context, Self.matchLimit)
-            pcre2_set_depth_limit_8(context, Self.depthLimit)
+            pcre2_set_match_limit_8(context, limits.matchLimit)
+            pcre2_set_depth_limit_8(context, limits.depthLimit)
         }
         ovector = pcre2_get_ovector_pointer_8(matchData)
     }

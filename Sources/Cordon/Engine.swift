@@ -20,6 +20,8 @@ public final class Engine: Sendable {
     let compiled: [CompiledDetector]
     let automaton: KeywordAutomaton
     private let maximumCaptureCount: Int
+    /// The bounds every scan runs within.
+    public let limits: ScanLimits
     private let scratchPool = Mutex<[MatchScratch]>([])
 
     /// The most distinct context-found values looked for again in one message.
@@ -27,11 +29,12 @@ public final class Engine: Sendable {
     /// The shortest context-found value looked for again elsewhere in the message.
     static let propagationMinimumLength = 4
 
-    /// Compiles every detector of `set`.
+    /// Compiles every detector of `set`; scans run within `limits`.
     ///
     /// - Throws: ``DetectorError`` naming the file and detector of the first pattern or allowlist
     ///   pattern that PCRE2 rejects.
-    public init(_ set: DetectorSet) throws(DetectorError) {
+    public init(_ set: DetectorSet, limits: ScanLimits = .default) throws(DetectorError) {
+        self.limits = limits
         detectors = set.detectors
         var compiled: [CompiledDetector] = []
         compiled.reserveCapacity(set.detectors.count)
@@ -90,6 +93,8 @@ public final class Engine: Sendable {
 
         var raw: [RawFinding] = []
         var failures: [DetectorFailure] = []
+        let clock = ContinuousClock()
+        let deadline = clock.now + limits.budget(forByteCount: buffer.count)
         withScratch { scratch in
             for (index, detector) in compiled.enumerated() {
                 if let onlyDetector, onlyDetector != index { continue }
@@ -97,6 +102,12 @@ public final class Engine: Sendable {
                 if usePrefilter, !detector.gateWords.isEmpty {
                     keywordStarts = starts[offsets[index]..<offsets[index + 1]]
                     if keywordStarts!.isEmpty { continue }
+                }
+                // The budget is checked before each detector that runs; within one, PCRE2's
+                // limits bound each match attempt.
+                if clock.now > deadline {
+                    failures.append(DetectorFailure(detectorID: detector.id, reason: "time budget exceeded"))
+                    break
                 }
                 if let failure = detector.collect(
                     in: buffer, keywordStarts: keywordStarts, detectorIndex: index,
@@ -114,7 +125,7 @@ public final class Engine: Sendable {
 
     /// Runs `body` with a scratch taken from the pool, and returns the scratch afterwards.
     func withScratch<T>(_ body: (MatchScratch) -> T) -> T {
-        let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(maximumCaptureCount: maximumCaptureCount)
+        let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(maximumCaptureCount: maximumCaptureCount, limits: limits)
         defer { scratchPool.withLock { $0.append(scratch) } }
         return body(scratch)
     }

@@ -48,11 +48,14 @@ struct DetectorsCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Load detectors and run every example and negative example.",
-            discussion: "Checks the built-in set when no path is given. Exit 1 names each failing example; exit 2 names a file or detector that does not load."
+            discussion: "Checks the built-in set when no path is given. Exit 1 names each failing example; exit 2 names a file or detector that does not load. Patterns with nested unbounded repeats or a leading unbounded repeat are reported as warnings (errors with --strict)."
         )
 
         @Argument(help: ArgumentHelp("Detector files or folders to check (default: the built-in set).", valueName: "path"))
         var paths: [String] = []
+
+        @Flag(help: "Fail (exit 1) on pattern warnings too: nested unbounded repeats, a leading unbounded repeat.")
+        var strict = false
 
         func run() throws {
             var options = DetectorOptions()
@@ -60,12 +63,24 @@ struct DetectorsCommand: ParsableCommand {
             let engine = try options.makeEngine()
             let failures = engine.checkExamples()
             for failure in failures { Diagnostics.write(failure.description) }
+            var warningCount = 0
+            for detector in engine.detectors {
+                for warning in detector.patternWarnings {
+                    Diagnostics.write("warning: \(detector.source): detector '\(detector.id)': \(warning)")
+                    warningCount += 1
+                }
+            }
             let examples = engine.detectors.reduce(0) { $0 + $1.examples.count + $1.negativeExamples.count }
             if !failures.isEmpty {
                 Diagnostics.write("\(failures.count) of \(examples) examples failed in \(engine.detectors.count) detectors")
                 throw ExitCode(1)
             }
-            print("ok: \(engine.detectors.count) detectors, \(examples) examples passed")
+            if strict, warningCount > 0 {
+                Diagnostics.write("\(warningCount) pattern warning\(warningCount == 1 ? "" : "s") (--strict)")
+                throw ExitCode(1)
+            }
+            print("ok: \(engine.detectors.count) detectors, \(examples) examples passed"
+                + (warningCount > 0 ? ", \(warningCount) pattern warning\(warningCount == 1 ? "" : "s")" : ""))
         }
     }
 
