@@ -20,6 +20,7 @@ struct CompiledDetector: Sendable {
     let allowedPatterns: [CompiledPattern]
     let confidence: Confidence
     let context: CompiledContext?
+    let scansDecodedLayers: Bool
 
     init(_ detector: Detector) throws(DetectorError) {
         id = detector.id
@@ -64,6 +65,7 @@ struct CompiledDetector: Sendable {
         allowedPatterns = allowed
         confidence = detector.confidence
         context = detector.context.map(CompiledContext.init)
+        scansDecodedLayers = detector.scansDecodedLayers
     }
 
     /// Appends every accepted match in `text` to `findings`; returns a failure reason if

@@ -30,6 +30,9 @@ public struct Detector: Sendable, Hashable {
     public var confidence: Confidence
     /// Context words that raise the confidence, or that a value needs to be reported.
     public var context: ContextRule?
+    /// Whether the detector also runs on decoded layers of a message (base64, percent, …);
+    /// `false` for detectors whose values are themselves an encoding (HTTP Basic credentials).
+    public var scansDecodedLayers: Bool
     /// Values that are never reported.
     public var allowlist: Allowlist
     /// Texts in which the detector must find something.
@@ -44,7 +47,7 @@ public struct Detector: Sendable, Hashable {
         id: String, name: String, description: String, category: Category, level: Level,
         pattern: String, keywords: [String] = [], keywordDistance: Int? = nil, minimumEntropy: Double? = nil,
         validators: [Validator] = [], confidence: Confidence = .medium, context: ContextRule? = nil,
-        allowlist: Allowlist = Allowlist(),
+        scansDecodedLayers: Bool = true, allowlist: Allowlist = Allowlist(),
         examples: [String] = [], negativeExamples: [String] = [], source: String = "<code>"
     ) {
         self.id = id
@@ -59,6 +62,7 @@ public struct Detector: Sendable, Hashable {
         self.validators = validators
         self.confidence = confidence
         self.context = context
+        self.scansDecodedLayers = scansDecodedLayers
         self.allowlist = allowlist
         self.examples = examples
         self.negativeExamples = negativeExamples

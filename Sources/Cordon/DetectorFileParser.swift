@@ -10,7 +10,7 @@ struct DetectorFileParser {
     private static let topLevelFields: Set<String> = ["detectors", "allowlist"]
     private static let detectorFields: Set<String> = [
         "id", "name", "description", "category", "level", "pattern", "keywords", "keyword_distance", "entropy",
-        "validators", "confidence", "context", "allowlist", "examples", "negative_examples",
+        "validators", "confidence", "context", "decoded_layers", "allowlist", "examples", "negative_examples",
     ]
     private static let contextFields: Set<String> = ["words", "window", "required"]
     private static let allowlistFields: Set<String> = ["values", "patterns"]
@@ -94,6 +94,14 @@ struct DetectorFileParser {
             confidence = value
         }
         let context = try fields["context"].map { try contextRule($0, detector: id) }
+        var scansDecodedLayers = true
+        if let node = fields["decoded_layers"] {
+            switch scalar(node) {
+            case "true": scansDecodedLayers = true
+            case "false": scansDecodedLayers = false
+            default: throw error(node, id, "'decoded_layers' must be true or false")
+            }
+        }
         let own = try fields["allowlist"].map { try allowlist($0, detector: id) } ?? Allowlist()
         let examples = try stringList(fields["examples"], "examples", detector: id)
         guard examples.count >= Self.minimumExamples else {
@@ -109,7 +117,7 @@ struct DetectorFileParser {
             description: try requiredString(fields, "description", node: node, detector: id),
             category: category, level: level, pattern: pattern, keywords: keywords, keywordDistance: keywordDistance,
             minimumEntropy: entropy, validators: validators, confidence: confidence, context: context,
-            allowlist: own.merging(shared),
+            scansDecodedLayers: scansDecodedLayers, allowlist: own.merging(shared),
             examples: examples, negativeExamples: negatives, source: file)
     }
 

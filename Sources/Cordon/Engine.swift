@@ -87,14 +87,34 @@ public final class Engine: Sendable {
     /// Scans `buffer` with all detectors, or with the one at index `onlyDetector`.
     func scan(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool = true) -> ScanResult {
         guard !buffer.isEmpty else { return ScanResult(findings: []) }
-        var hits = KeywordHits()
-        if usePrefilter { automaton.collectHits(in: buffer, into: &hits) }
-        let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
-
-        var raw: [RawFinding] = []
         var failures: [DetectorFailure] = []
         let clock = ContinuousClock()
         let deadline = clock.now + limits.budget(forByteCount: buffer.count)
+        var raw = findings(in: buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
+        propagate(in: buffer, findings: &raw)
+        if limits.decodingDepth > 0, buffer.count <= limits.maximumDecodedInput {
+            let decoded = findingsInDecodedLayers(
+                of: buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
+            if !decoded.isEmpty {
+                raw += decoded
+                raw.sort()
+                raw = raw.oneFindingPerSpan { self.compiled[$0] }
+            }
+        }
+        return ScanResult(findings: locate(raw, in: buffer), failures: failures)
+    }
+
+    /// The findings of one pass over `buffer` (no decoding, no propagation), one per span.
+    private func findings(
+        in buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool, deadline: ContinuousClock.Instant,
+        failures: inout [DetectorFailure]
+    ) -> [RawFinding] {
+        guard !buffer.isEmpty else { return [] }
+        var hits = KeywordHits()
+        if usePrefilter { automaton.collectHits(in: buffer, into: &hits) }
+        let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
+        var raw: [RawFinding] = []
+        let clock = ContinuousClock()
         withScratch { scratch in
             for (index, detector) in compiled.enumerated() {
                 if let onlyDetector, onlyDetector != index { continue }
@@ -118,9 +138,57 @@ public final class Engine: Sendable {
             }
         }
         raw.sort()
-        raw = raw.oneFindingPerSpan { self.compiled[$0] }
-        propagate(in: buffer, findings: &raw)
-        return ScanResult(findings: locate(raw, in: buffer), failures: failures)
+        return raw.oneFindingPerSpan { self.compiled[$0] }
+    }
+
+    /// How much decoded text around each decoded stretch is scanned with it, for context.
+    static let decodedContext = 256
+
+    /// Findings in the message's decoded layers (base64, percent, JSON, HTML, hex, joined,
+    /// UTF-16; to ``ScanLimits/decodingDepth``), mapped back to the encoded span of the
+    /// message. A finding counts only if it covers decoded bytes; the rest of a layer is the
+    /// message itself, already scanned.
+    private func findingsInDecodedLayers(
+        of buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool, deadline: ContinuousClock.Instant,
+        failures: inout [DetectorFailure]
+    ) -> [RawFinding] {
+        var result: [RawFinding] = []
+        var frontier: [DecodedLayer?] = [nil]
+        for depth in 1...limits.decodingDepth {
+            var next: [DecodedLayer] = []
+            for source in frontier {
+                for decoder in Decoder.allCases where depth == 1 || decoder != .utf16 {
+                    let decoded: (bytes: [UInt8], map: LayerMap)?
+                    if let source {
+                        decoded = source.bytes.withUnsafeBufferPointer { decoder.decode($0) }
+                    } else {
+                        decoded = decoder.decode(buffer)
+                    }
+                    guard let decoded else { continue }
+                    let layer = DecodedLayer(
+                        name: source.map { $0.name + "+" + decoder.rawValue } ?? decoder.rawValue, bytes: decoded.bytes,
+                        map: decoded.map, parent: source.map(DecodedLayer.Box.init))
+                    layer.bytes.withUnsafeBufferPointer { bytes in
+                        for island in layer.map.decodedIslands(margin: Self.decodedContext) {
+                            let found = findings(
+                                in: UnsafeBufferPointer(rebasing: bytes[island]), onlyDetector: onlyDetector,
+                                usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
+                            for finding in found where compiled[finding.detector].scansDecodedLayers {
+                                let shifted = (finding.range.lowerBound + island.lowerBound)..<(finding.range.upperBound + island.lowerBound)
+                                let (original, wasDecoded) = layer.originalRange(of: shifted)
+                                guard wasDecoded, !original.isEmpty else { continue }
+                                result.append(RawFinding(
+                                    range: original, detector: finding.detector, fromContext: false,
+                                    confidence: finding.confidence, layer: layer.name))
+                            }
+                        }
+                    }
+                    next.append(layer)
+                }
+            }
+            frontier = next
+        }
+        return result
     }
 
     /// Runs `body` with a scratch taken from the pool, and returns the scratch afterwards.
@@ -177,7 +245,7 @@ public final class Engine: Sendable {
             let detector = compiled[finding.detector]
             return Finding(
                 detectorID: detector.id, category: detector.category, level: detector.level,
-                confidence: finding.confidence, range: finding.range, line: line, column: finding.range.lowerBound - lineStart + 1)
+                confidence: finding.confidence, layer: finding.layer, range: finding.range, line: line, column: finding.range.lowerBound - lineStart + 1)
         }
     }
 }
@@ -189,6 +257,8 @@ struct RawFinding: Comparable, Hashable {
     /// Whether the value was found from context (a strict part of its match).
     var fromContext: Bool
     var confidence: Confidence
+    /// The decoded layer the value was found in (`base64`, `percent+json`, …), or `nil`.
+    var layer: String? = nil
 
     static func < (lhs: RawFinding, rhs: RawFinding) -> Bool {
         if lhs.range.lowerBound != rhs.range.lowerBound { return lhs.range.lowerBound < rhs.range.lowerBound }
@@ -208,7 +278,10 @@ extension Array where Element == RawFinding {
             if let last = result.last, last.range == finding.range {
                 let kept = detector(last.detector)
                 let candidate = detector(finding.detector)
-                if (finding.confidence, candidate.level) > (last.confidence, kept.level) {
+                // On a tie, a finding in the message itself wins over one in a decoded layer.
+                if (finding.confidence, candidate.level, finding.layer == nil ? 1 : 0)
+                    > (last.confidence, kept.level, last.layer == nil ? 1 : 0)
+                {
                     result[result.count - 1] = finding
                 }
                 continue

@@ -12,6 +12,9 @@ public struct Finding: Sendable, Hashable {
     public var level: Level
     /// How sure the detector is.
     public var confidence: Confidence
+    /// The encodings the value was hidden in, outermost first (`base64`, `percent+base64`), or
+    /// `nil` when it was found in the message as written. ``range`` is then the encoded span.
+    public var layer: String?
     /// The value's UTF-8 byte offsets in the message; the upper bound is exclusive.
     public var range: Range<Int>
     /// The 1-based line on which the value starts (lines end at `\n`).
@@ -21,9 +24,10 @@ public struct Finding: Sendable, Hashable {
 
     /// Creates a finding.
     public init(
-        detectorID: String, category: Category, level: Level, confidence: Confidence = .medium,
+        detectorID: String, category: Category, level: Level, confidence: Confidence = .medium, layer: String? = nil,
         range: Range<Int>, line: Int, column: Int
     ) {
+        self.layer = layer
         self.detectorID = detectorID
         self.category = category
         self.level = level

@@ -31,7 +31,7 @@ final class ScanReport {
         case .text:
             var text = ""
             for finding in result.findings {
-                text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) \(finding.confidence) (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
+                text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) \(finding.confidence)\(finding.layer.map { " in " + $0 } ?? "") (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
             }
             write(text)
         case .jsonl:
@@ -44,7 +44,7 @@ final class ScanReport {
                     ("line", .int(finding.line)), ("column", .int(finding.column)),
                     ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
                     ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
-                ]).write(to: &bytes)
+                ] + (finding.layer.map { [("layer", JSON.string($0))] } ?? [])).write(to: &bytes)
                 bytes.append(UInt8(ascii: "\n"))
             }
             JSON.object([
@@ -62,7 +62,7 @@ final class ScanReport {
                         ("line", .int(finding.line)), ("column", .int(finding.column)),
                         ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
                         ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
-                    ])
+                    ] + (finding.layer.map { [("layer", JSON.string($0))] } ?? []))
                 })),
             ]))
         case .sarif:
@@ -120,7 +120,8 @@ final class ScanReport {
         }
         return .object([
             ("ruleId", .string(finding.detectorID)), ("ruleIndex", .int(index)), ("level", .string(sarifLevel)),
-            ("properties", .object([("confidence", .string(finding.confidence.name))])),
+            ("properties", .object([("confidence", .string(finding.confidence.name))]
+                + (finding.layer.map { [("layer", JSON.string($0))] } ?? []))),
             ("message", .object([("text", .string("\(rules[index].name) (\(finding.category), \(finding.level))"))])),
             ("locations", .array([.object([("physicalLocation", .object([
                 ("artifactLocation", .object([("uri", .string(path))])),
