@@ -153,41 +153,45 @@ public final class Engine: Sendable {
         failures: inout [DetectorFailure]
     ) -> [RawFinding] {
         var result: [RawFinding] = []
-        var frontier: [DecodedLayer?] = [nil]
-        for depth in 1...limits.decodingDepth {
-            var next: [DecodedLayer] = []
-            for source in frontier {
-                for decoder in Decoder.allCases where depth == 1 || decoder != .utf16 {
+        // Depth first, so at most one decoded copy per depth is alive at a time. Below the first
+        // layer, only the islands around decoded stretches are decoded again.
+        func scanLayer(_ layer: DecodedLayer) {
+            layer.bytes.withUnsafeBufferPointer { bytes in
+                for island in layer.map.decodedIslands(margin: Self.decodedContext) {
+                    let found = findings(
+                        in: UnsafeBufferPointer(rebasing: bytes[island]), onlyDetector: onlyDetector,
+                        usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
+                    for finding in found where compiled[finding.detector].scansDecodedLayers {
+                        let shifted = (finding.range.lowerBound + island.lowerBound)..<(finding.range.upperBound + island.lowerBound)
+                        let (original, wasDecoded) = layer.originalRange(of: shifted)
+                        guard wasDecoded, !original.isEmpty else { continue }
+                        result.append(RawFinding(
+                            range: original, detector: finding.detector, fromContext: false,
+                            confidence: finding.confidence, layer: layer.name))
+                    }
+                }
+            }
+        }
+        func descend(into source: DecodedLayer?, depth: Int) {
+            let inputs: [Range<Int>] = source.map { $0.map.decodedIslands(margin: Self.decodedContext) } ?? [0..<buffer.count]
+            for decoder in Decoder.allCases where depth == 1 || decoder != .utf16 {
+                for input in inputs {
                     let decoded: (bytes: [UInt8], map: LayerMap)?
                     if let source {
-                        decoded = source.bytes.withUnsafeBufferPointer { decoder.decode($0) }
+                        decoded = source.bytes.withUnsafeBufferPointer { decoder.decode(UnsafeBufferPointer(rebasing: $0[input])) }
                     } else {
                         decoded = decoder.decode(buffer)
                     }
                     guard let decoded else { continue }
                     let layer = DecodedLayer(
                         name: source.map { $0.name + "+" + decoder.rawValue } ?? decoder.rawValue, bytes: decoded.bytes,
-                        map: decoded.map, parent: source.map(DecodedLayer.Box.init))
-                    layer.bytes.withUnsafeBufferPointer { bytes in
-                        for island in layer.map.decodedIslands(margin: Self.decodedContext) {
-                            let found = findings(
-                                in: UnsafeBufferPointer(rebasing: bytes[island]), onlyDetector: onlyDetector,
-                                usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
-                            for finding in found where compiled[finding.detector].scansDecodedLayers {
-                                let shifted = (finding.range.lowerBound + island.lowerBound)..<(finding.range.upperBound + island.lowerBound)
-                                let (original, wasDecoded) = layer.originalRange(of: shifted)
-                                guard wasDecoded, !original.isEmpty else { continue }
-                                result.append(RawFinding(
-                                    range: original, detector: finding.detector, fromContext: false,
-                                    confidence: finding.confidence, layer: layer.name))
-                            }
-                        }
-                    }
-                    next.append(layer)
+                        map: decoded.map, parent: source.map(DecodedLayer.Box.init), parentOffset: input.lowerBound)
+                    scanLayer(layer)
+                    if depth < limits.decodingDepth { descend(into: layer, depth: depth + 1) }
                 }
             }
-            frontier = next
         }
+        descend(into: nil, depth: 1)
         return result
     }
 

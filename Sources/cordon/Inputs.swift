@@ -10,6 +10,13 @@ struct Input: Sendable {
 
     var isStandardInput: Bool { path == "-" }
 
+    /// The file's size in bytes (0 for standard input or when unknown).
+    var size: Int {
+        guard !isStandardInput else { return 0 }
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
     /// Whether the first 8 KiB of `data` hold a NUL byte.
     static func looksBinary(_ data: Data) -> Bool {
         data.withUnsafeBytes { raw in

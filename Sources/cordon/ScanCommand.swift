@@ -2,6 +2,9 @@ import ArgumentParser
 import Cordon
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `cordon scan`: report findings in files, folders or standard input.
 struct ScanCommand: ParsableCommand {
@@ -50,11 +53,11 @@ struct ScanCommand: ParsableCommand {
         let progress = Progress(enabled: paths.contains { Inputs.isFolder($0) } && isatty(STDERR_FILENO) == 1)
         var highest = Level.public
 
-        // Files are scanned in parallel in batches; results are printed in input order.
+        // Small files are scanned in parallel in batches, large files and standard input as
+        // bounded streams; results are printed in input order either way.
         let batchSize = max(threads * 8, 16)
-        var start = 0
-        while start < inputs.count {
-            let batch = Array(inputs[start..<min(start + batchSize, inputs.count)])
+        var batch: [Input] = []
+        func flushBatch() {
             let outcomes = Self.scan(batch, with: engine, threads: threads, minimumConfidence: minimumConfidence)
             for (input, outcome) in zip(batch, outcomes) {
                 switch outcome {
@@ -71,8 +74,30 @@ struct ScanCommand: ParsableCommand {
                     errors.append(message)
                 }
             }
-            start += batch.count
+            batch.removeAll()
         }
+        for input in inputs {
+            guard input.isStandardInput || input.size > Self.streamingThreshold else {
+                batch.append(input)
+                if batch.count == batchSize { flushBatch() }
+                continue
+            }
+            flushBatch()
+            do {
+                if let (summary, size) = try Self.scanStream(input, with: engine, minimumConfidence: minimumConfidence, report: report) {
+                    if !summary.isComplete {
+                        errors.append("\(input.path): scan incomplete: " + summary.failures.map { $0.description }.joined(separator: "; "))
+                    }
+                    highest = max(highest, summary.level)
+                    progress.advance(bytes: size)
+                } else {
+                    progress.advance(bytes: 0)
+                }
+            } catch {
+                errors.append("\(error)")
+            }
+        }
+        flushBatch()
         progress.finish()
         report.finish()
         for error in errors { Diagnostics.write("cordon: " + error) }
@@ -111,6 +136,9 @@ struct ScanCommand: ParsableCommand {
         return outcomes.values
     }
 
+    /// Files above this size, and standard input, are scanned as streams in bounded windows.
+    static let streamingThreshold = 16 << 20
+
     private static func scanInput(_ input: Input, with engine: Engine, minimumConfidence: Confidence) -> Outcome {
         do {
             guard let data = try input.read() else { return .skipped }
@@ -120,6 +148,51 @@ struct ScanCommand: ParsableCommand {
         } catch {
             return .failed("\(error)")
         }
+    }
+
+    /// Scans standard input or a large file through a bounded window, reading with read(2) and
+    /// writing each window's findings to `report` at once; `nil` for a walked file that looks
+    /// binary.
+    static func scanStream(
+        _ input: Input, with engine: Engine, minimumConfidence: Confidence, report: ScanReport
+    ) throws -> (StreamSummary, size: Int)? {
+        let descriptor = input.isStandardInput ? STDIN_FILENO : open(input.path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw CommandFailure("\(input.path): cannot read the file (\(String(cString: strerror(errno))))")
+        }
+        defer { if !input.isStandardInput { close(descriptor) } }
+        if input.foundInFolder {
+            var head = [UInt8](repeating: 0, count: 8192)
+            let count = pread(descriptor, &head, head.count, 0)
+            if count > 0, head[0..<count].contains(0) { return nil }
+        }
+        var total = 0
+        var level = Level.public
+        var count = 0
+        let summary = try engine.scan(
+            reading: { buffer in
+                while true {
+                    let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+                    if count >= 0 {
+                        total += count
+                        return count
+                    }
+                    if errno != EINTR {
+                        throw CommandFailure("\(input.path): cannot read (\(String(cString: strerror(errno))))")
+                    }
+                }
+            },
+            handle: { findings in
+                let kept = findings.filter { $0.confidence >= minimumConfidence }
+                for finding in kept { level = max(level, finding.level) }
+                count += kept.count
+                report.add(path: input.path, findings: kept)
+            })
+        report.endFile(path: input.path, level: level, findingCount: count)
+        var filtered = summary
+        filtered.level = level
+        filtered.findingCount = count
+        return (filtered, total)
     }
 }
 

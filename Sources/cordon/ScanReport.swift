@@ -10,6 +10,7 @@ final class ScanReport {
     private let format: ScanCommand.Format
     private let engine: Engine
     private var files: [JSON] = []
+    private var pendingFindings: [JSON] = []
     private var sarifResults: [JSON] = []
     private var ruleIndex: [String: Int] = [:]
     private var rules: [JSON] = []
@@ -24,20 +25,25 @@ final class ScanReport {
     }
 
     func add(path: String, result: ScanResult) {
-        fileCount += 1
-        totalFindings += result.findings.count
-        highest = max(highest, result.level)
+        add(path: path, findings: result.findings)
+        endFile(path: path, level: result.level, findingCount: result.findings.count)
+    }
+
+    /// Writes (or keeps, for single-document formats) findings of the file at `path`; may be
+    /// called several times per file, in order.
+    func add(path: String, findings: [Finding]) {
+        totalFindings += findings.count
         switch format {
         case .text:
             var text = ""
-            for finding in result.findings {
+            for finding in findings {
                 text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) \(finding.confidence)\(finding.layer.map { " in " + $0 } ?? "") (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
             }
             write(text)
         case .jsonl:
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(200 * (result.findings.count + 1))
-            for finding in result.findings {
+            bytes.reserveCapacity(200 * findings.count)
+            for finding in findings {
                 JSON.object([
                     ("type", .string("finding")), ("path", .string(path)),
                     ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
@@ -47,26 +53,41 @@ final class ScanReport {
                 ] + (finding.layer.map { [("layer", JSON.string($0))] } ?? [])).write(to: &bytes)
                 bytes.append(UInt8(ascii: "\n"))
             }
+            if !bytes.isEmpty { output.write(Data(bytes)) }
+        case .json:
+            pendingFindings += findings.map { finding in
+                .object([
+                    ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
+                    ("line", .int(finding.line)), ("column", .int(finding.column)),
+                    ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
+                    ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
+                ] + (finding.layer.map { [("layer", JSON.string($0))] } ?? []))
+            }
+        case .sarif:
+            for finding in findings { sarifResults.append(sarifResult(finding, path: path)) }
+        }
+    }
+
+    /// Ends the file at `path`: its level and number of findings.
+    func endFile(path: String, level: Level, findingCount: Int) {
+        fileCount += 1
+        highest = max(highest, level)
+        switch format {
+        case .text, .sarif:
+            break
+        case .jsonl:
+            var bytes: [UInt8] = []
             JSON.object([
-                ("type", .string("file")), ("path", .string(path)), ("level", .string(result.level.name)),
-                ("findings", .int(result.findings.count)),
+                ("type", .string("file")), ("path", .string(path)), ("level", .string(level.name)),
+                ("findings", .int(findingCount)),
             ]).write(to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
             output.write(Data(bytes))
         case .json:
             files.append(.object([
-                ("path", .string(path)), ("level", .string(result.level.name)),
-                ("findings", .array(result.findings.map { finding in
-                    .object([
-                        ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
-                        ("line", .int(finding.line)), ("column", .int(finding.column)),
-                        ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
-                        ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
-                    ] + (finding.layer.map { [("layer", JSON.string($0))] } ?? []))
-                })),
+                ("path", .string(path)), ("level", .string(level.name)), ("findings", .array(pendingFindings)),
             ]))
-        case .sarif:
-            for finding in result.findings { sarifResults.append(sarifResult(finding, path: path)) }
+            pendingFindings = []
         }
     }
 

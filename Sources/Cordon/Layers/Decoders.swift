@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The decodings Cordon applies to find values hidden in common encodings.
 ///
 /// Each decoder rewrites a whole message, decoding what it recognises and copying everything
@@ -22,6 +28,15 @@ enum Decoder: String, CaseIterable, Sendable {
 
     /// The decoded message, or `nil` when nothing was decoded.
     func decode(_ input: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], map: LayerMap)? {
+        guard let base = input.baseAddress, !input.isEmpty else { return nil }
+        // Cheap triggers: most messages hold none of these bytes.
+        switch self {
+        case .percent: if memchr(base, Int32(UInt8(ascii: "%")), input.count) == nil { return nil }
+        case .json: if memchr(base, Int32(UInt8(ascii: "\\")), input.count) == nil { return nil }
+        case .html: if memchr(base, Int32(UInt8(ascii: "&")), input.count) == nil { return nil }
+        case .utf16: if input.count < 4 || !(input[0] == 0xFF && input[1] == 0xFE || input[0] == 0xFE && input[1] == 0xFF) { return nil }
+        case .joined, .base64, .hex: break
+        }
         var writer = LayerWriter(capacity: input.count)
         switch self {
         case .joined: Self.join(input, &writer)
@@ -49,10 +64,19 @@ enum Decoder: String, CaseIterable, Sendable {
         return 0
     }
 
+    /// Bytes that may start a zero-width character or a string seam.
+    private static let joinTriggers: [Bool] = (0..<256).map {
+        $0 == 0xE2 || $0 == 0xEF || $0 == Int(UInt8(ascii: "\"")) || $0 == Int(UInt8(ascii: "'"))
+    }
+
     private static func join(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
         var index = 0
         while index < input.count {
             let byte = input[index]
+            guard joinTriggers[Int(byte)] else {
+                index += 1
+                continue
+            }
             if byte == 0xE2 || byte == 0xEF, case let length = zeroWidthLength(input, at: index), length > 0 {
                 writer.flush(upTo: index, from: input)
                 writer.remove(length)
@@ -141,7 +165,10 @@ enum Decoder: String, CaseIterable, Sendable {
             else { continue }
             let runLength = min(end - runStart, maximumRunLength)
             let length = runLength / 4 * 4
+            // Most runs are random tokens: give up when the first 12 characters are not text.
             guard length >= minimumRunLength,
+                let head = decodeBase64(UnsafeBufferPointer(rebasing: input[runStart..<(runStart + 12)])),
+                head.allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 >= 0x80 }),
                 let decoded = decodeBase64(UnsafeBufferPointer(rebasing: input[runStart..<(runStart + length)]))
             else { continue }
             // A final group of 2 or 3 characters (padding dropped) decodes to 1 or 2 bytes.
@@ -198,13 +225,19 @@ enum Decoder: String, CaseIterable, Sendable {
         return output
     }
 
-    private static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
-        default: nil
+    private static let hexValues: [Int8] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int8(byte) - Int8(UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int8(byte) - Int8(UInt8(ascii: "a")) + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int8(byte) - Int8(UInt8(ascii: "A")) + 10
+        default: -1
         }
+    }
+
+    @inline(__always)
+    private static func hexValue(_ byte: UInt8) -> Int? {
+        let value = hexValues[Int(byte)]
+        return value >= 0 ? Int(value) : nil
     }
 
     private static func decodeHexRuns(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
@@ -220,6 +253,11 @@ enum Decoder: String, CaseIterable, Sendable {
             index = end
             let length = min(end - runStart, maximumRunLength) / 2 * 2
             guard length >= 32, runStart == 0 || !Engine.isAlphanumeric(input[runStart - 1]) else { continue }
+            // Most runs are hashes: give up when the first 4 bytes are not text.
+            let headIsText = stride(from: runStart, to: runStart + 8, by: 2).allSatisfy { pair in
+                (0x20...0x7E).contains(hexValue(input[pair])! << 4 | hexValue(input[pair + 1])!)
+            }
+            guard headIsText else { continue }
             var decoded: [UInt8] = []
             decoded.reserveCapacity(length / 2)
             for pair in stride(from: runStart, to: runStart + length, by: 2) {

@@ -113,6 +113,9 @@ struct DecodedLayer: Sendable {
     var map: LayerMap
     /// The layer this one was decoded from, or `nil` for the message itself.
     var parent: Box?
+    /// Where in the parent (or message) the decoded input started: layers below the first are
+    /// made from islands of their parent.
+    var parentOffset = 0
 
     /// A reference to a parent layer (layers nest two deep at most).
     final class Box: Sendable {
@@ -122,7 +125,8 @@ struct DecodedLayer: Sendable {
 
     /// The message span of the layer bytes `range`, and whether any were decoded on the way.
     func originalRange(of range: Range<Int>) -> (range: Range<Int>, decoded: Bool) {
-        let (mapped, decoded) = map.original(of: range)
+        let (relative, decoded) = map.original(of: range)
+        let mapped = (relative.lowerBound + parentOffset)..<(relative.upperBound + parentOffset)
         guard let parent, !mapped.isEmpty else { return (mapped, decoded) }
         let outer = parent.layer.originalRange(of: mapped)
         return (outer.range, decoded || outer.decoded)

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Cordon's benchmark harness: one command, from anywhere in the repository.
+#
+#   bash bench/run.sh [--no-peers] [--install-peers] [--reps N] [--quick]
+#
+# 1. builds `cordon` in release mode (swift build -c release --product cordon, default .build);
+# 2. generates the >= 50 MiB labelled corpus in bench/out/corpus-large when it is missing;
+# 3. builds the in-process latency tool (nested package bench/latency, its own .build);
+# 4. runs every measurement (bench/harness.py): throughput (1 thread / all cores, folder /
+#    one concatenated file, committed / large corpus), detector-count scaling, precision and
+#    recall against the truth, library latency, sidecar round trip, cold starts, and the peer
+#    tools from bench/.venv when installed (bench/peers/install.sh; --install-peers runs it);
+# 5. writes bench/RESULTS.md and bench/throughput.svg (bench/report.py).
+# Raw outputs and bench/out/results.json stay in bench/out/ (gitignored).
+#
+#   --no-peers       skip the peer tools
+#   --install-peers  run bench/peers/install.sh first (PyPI) when bench/.venv lacks a peer
+#   --reps N         repetitions per throughput figure (median; default 3)
+#   --quick          1 repetition, fewer cold starts and latency iterations (a smoke test)
+# Whole run: about 10 minutes on 2 cores, most of it the builds and the peers.
+set -euo pipefail
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+cd "$ROOT"
+
+harness_args=()
+install_peers=0
+command_line="bash bench/run.sh${*:+ $*}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-peers) harness_args+=(--no-peers) ;;
+    --install-peers) install_peers=1 ;;
+    --reps) harness_args+=(--reps "$2"); shift ;;
+    --quick) harness_args+=(--reps 1 --cold-runs 10 --latency-scale 0.1) ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+mkdir -p bench/out
+step "build cordon (release)"
+make -s deps >/dev/null
+if ! swift build -c release --product cordon > bench/out/build-release.log 2>&1; then
+  tail -n 30 bench/out/build-release.log >&2
+  echo "run.sh: the release build failed (bench/out/build-release.log)" >&2
+  exit 1
+fi
+tail -n 1 bench/out/build-release.log >&2
+
+step "corpus"
+if [ ! -f bench/out/corpus-large/truth.jsonl ]; then
+  python3 bench/corpus/generate.py --size-mb 50 --out bench/out/corpus-large
+else
+  echo "bench/out/corpus-large exists ($(find bench/out/corpus-large/samples -type f -printf "%s\n" | awk "{s+=\$1} END {print s}") bytes of samples)" >&2
+fi
+
+step "build the latency tool (bench/latency, release)"
+if (cd bench/latency && swift build -c release > ../out/build-latency.log 2>&1); then
+  tail -n 1 bench/out/build-latency.log >&2
+else
+  tail -n 20 bench/out/build-latency.log >&2
+  echo "run.sh: the latency tool did not build (bench/out/build-latency.log); its figures will be missing" >&2
+fi
+
+if [ "$install_peers" = 1 ]; then
+  step "peers (bench/peers/install.sh)"
+  bash bench/peers/install.sh || echo "run.sh: some peers did not install; RESULTS.md says which" >&2
+fi
+
+step "measure (bench/harness.py)"
+python3 bench/harness.py --command "$command_line" ${harness_args[@]+"${harness_args[@]}"}
+
+step "report"
+python3 bench/report.py
+echo "wrote bench/RESULTS.md and bench/throughput.svg (raw results: bench/out/results.json)" >&2
