@@ -23,7 +23,9 @@ struct DetectorFileParser {
     func parse(_ yaml: String) throws -> [Detector] {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver: scalars are read as written, so no tag needs resolving (the
+            // default resolver matches every scalar against regular expressions).
+            root = try Yams.compose(yaml: yaml, Resolver.basic)
         } catch let error as YamlError {
             throw yamlError(error)
         } catch {
