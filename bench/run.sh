@@ -51,7 +51,9 @@ fi
 tail -n 1 bench/out/build-release.log >&2
 
 step "corpus"
-if [ ! -f bench/out/corpus-large/truth.jsonl ]; then
+truth=bench/out/corpus-large/truth.jsonl
+if [ ! -f "$truth" ] || [ bench/corpus/generate.py -nt "$truth" ] || [ -n "$(find bench/corpus/templates -newer "$truth" | head -1)" ]; then
+  rm -rf bench/out/corpus-large
   python3 bench/corpus/generate.py --size-mb 50 --out bench/out/corpus-large
 else
   echo "bench/out/corpus-large exists ($(find bench/out/corpus-large/samples -type f -printf "%s\n" | awk "{s+=\$1} END {print s}") bytes of samples)" >&2
@@ -75,4 +77,24 @@ python3 bench/harness.py --command "$command_line" ${harness_args[@]+"${harness_
 
 step "report"
 python3 bench/report.py
+
+step "conformance against the peers' rule examples (bench/conformance.py)"
+if [ -d ../shared/peer-examples ]; then
+  python3 bench/conformance.py --cordon .build/release/cordon --markdown > bench/out/conformance.md 2> bench/out/conformance.log
+  {
+    echo
+    echo "## Conformance with the peers' rule examples"
+    echo
+    echo "Command: \`python3 bench/conformance.py --cordon .build/release/cordon --markdown\` over"
+    echo "\`../shared/peer-examples/\` (gitleaks, betterleaks and Nosey Parker per-rule examples). A positive"
+    echo "is found when Cordon reports anything in it; a negative is flagged when it does. The \"excused\""
+    echo "columns leave out the deliberate disagreements listed, each with its reason, in"
+    echo "\`bench/conformance-exclusions.yaml\` (an entry covers one rule's positives or negatives in one"
+    echo "project). Misses: \`bench/out/conformance-misses.jsonl\`."
+    echo
+    cat bench/out/conformance.md
+  } >> bench/RESULTS.md
+else
+  echo "run.sh: ../shared/peer-examples not found; conformance skipped" >&2
+fi
 echo "wrote bench/RESULTS.md and bench/throughput.svg (raw results: bench/out/results.json)" >&2
