@@ -30,7 +30,7 @@ struct DetectorsCommand: ParsableCommand {
             for detector in engine.detectors {
                 switch format {
                 case .jsonl:
-                    text += JSON.object([
+                    text += JSONValue.members([
                         ("id", .string(detector.id)), ("category", .string(detector.category.rawValue)),
                         ("level", .string(detector.level.name)), ("examples", .int(detector.examples.count)),
                         ("negative_examples", .int(detector.negativeExamples.count)),

@@ -42,16 +42,7 @@ struct RedactCommand: ParsableCommand {
     }
 
     func run() throws {
-        var key: [UInt8]?
-        if let hashKeyFile {
-            guard let data = FileManager.default.contents(atPath: hashKeyFile), !data.isEmpty else {
-                throw CommandFailure("\(hashKeyFile): cannot read the hash key, or it is empty")
-            }
-            key = Array(data)
-        }
-        guard let redactionOperator = RedactionOperator(name: operatorName, hashKey: key) else {
-            throw CommandFailure("cannot use operator '\(operatorName)'")
-        }
+        let redactionOperator = try OperatorOptions.redactionOperator(named: operatorName, hashKeyFile: hashKeyFile)
         let engine = try detectorOptions.makeEngine()
         guard Inputs.isFolder(path) == false else { throw CommandFailure("\(path): is a folder; redact takes one file") }
         if path != "-", !FileManager.default.fileExists(atPath: path) {

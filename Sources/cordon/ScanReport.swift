@@ -9,11 +9,11 @@ import Foundation
 final class ScanReport {
     private let format: ScanCommand.Format
     private let engine: Engine
-    private var files: [JSON] = []
-    private var pendingFindings: [JSON] = []
-    private var sarifResults: [JSON] = []
+    private var files: [JSONValue] = []
+    private var pendingFindings: [JSONValue] = []
+    private var sarifResults: [JSONValue] = []
     private var ruleIndex: [String: Int] = [:]
-    private var rules: [JSON] = []
+    private var rules: [JSONValue] = []
     private var totalFindings = 0
     private var fileCount = 0
     private var highest = Level.public
@@ -44,24 +44,24 @@ final class ScanReport {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(200 * findings.count)
             for finding in findings {
-                JSON.object([
+                JSONValue.members([
                     ("type", .string("finding")), ("path", .string(path)),
                     ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
                     ("line", .int(finding.line)), ("column", .int(finding.column)),
                     ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
                     ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
-                ] + (finding.layer.map { [("layer", JSON.string($0))] } ?? [])).write(to: &bytes)
+                ] + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? [])).write(to: &bytes)
                 bytes.append(UInt8(ascii: "\n"))
             }
             if !bytes.isEmpty { output.write(Data(bytes)) }
         case .json:
             pendingFindings += findings.map { finding in
-                .object([
+                .members([
                     ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
                     ("line", .int(finding.line)), ("column", .int(finding.column)),
                     ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
                     ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
-                ] + (finding.layer.map { [("layer", JSON.string($0))] } ?? []))
+                ] + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? []))
             }
         case .sarif:
             for finding in findings { sarifResults.append(sarifResult(finding, path: path)) }
@@ -77,14 +77,14 @@ final class ScanReport {
             break
         case .jsonl:
             var bytes: [UInt8] = []
-            JSON.object([
+            JSONValue.members([
                 ("type", .string("file")), ("path", .string(path)), ("level", .string(level.name)),
                 ("findings", .int(findingCount)),
             ]).write(to: &bytes)
             bytes.append(UInt8(ascii: "\n"))
             output.write(Data(bytes))
         case .json:
-            files.append(.object([
+            files.append(.members([
                 ("path", .string(path)), ("level", .string(level.name)), ("findings", .array(pendingFindings)),
             ]))
             pendingFindings = []
@@ -98,25 +98,27 @@ final class ScanReport {
         case .jsonl:
             break
         case .json:
-            write(JSON.object([
+            write(JSONValue.members([
                 ("level", .string(highest.name)), ("findings", .int(totalFindings)), ("files", .array(files)),
-            ]).text + "\n")
+            ])
+                .text + "\n")
         case .sarif:
-            write(JSON.object([
+            write(JSONValue.members([
                 ("version", .string("2.1.0")),
                 ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
-                ("runs", .array([.object([
-                    ("tool", .object([("driver", .object([
+                ("runs", .array([.members([
+                    ("tool", .members([("driver", .members([
                         ("name", .string("cordon")), ("version", .string(CordonCommand.configuration.version)),
                         ("rules", .array(rules)),
                     ]))])),
                     ("results", .array(sarifResults)),
                 ])])),
-            ]).text + "\n")
+            ])
+                .text + "\n")
         }
     }
 
-    private func sarifResult(_ finding: Finding, path: String) -> JSON {
+    private func sarifResult(_ finding: Finding, path: String) -> JSONValue {
         let index: Int
         if let known = ruleIndex[finding.detectorID] {
             index = known
@@ -124,12 +126,12 @@ final class ScanReport {
             index = rules.count
             ruleIndex[finding.detectorID] = index
             let detector = engine.detectors.first { $0.id == finding.detectorID }
-            rules.append(.object([
+            rules.append(.members([
                 ("id", .string(finding.detectorID)),
                 ("name", .string(detector?.name ?? finding.detectorID)),
-                ("shortDescription", .object([("text", .string(detector?.name ?? finding.detectorID))])),
-                ("fullDescription", .object([("text", .string(detector?.description ?? ""))])),
-                ("properties", .object([
+                ("shortDescription", .members([("text", .string(detector?.name ?? finding.detectorID))])),
+                ("fullDescription", .members([("text", .string(detector?.description ?? ""))])),
+                ("properties", .members([
                     ("category", .string(finding.category.rawValue)), ("level", .string(finding.level.name)),
                 ])),
             ]))
@@ -139,14 +141,14 @@ final class ScanReport {
         case .confidential: "warning"
         case .internal, .public: "note"
         }
-        return .object([
+        return .members([
             ("ruleId", .string(finding.detectorID)), ("ruleIndex", .int(index)), ("level", .string(sarifLevel)),
-            ("properties", .object([("confidence", .string(finding.confidence.name))]
-                + (finding.layer.map { [("layer", JSON.string($0))] } ?? []))),
-            ("message", .object([("text", .string("\(rules[index].name) (\(finding.category), \(finding.level))"))])),
-            ("locations", .array([.object([("physicalLocation", .object([
-                ("artifactLocation", .object([("uri", .string(path))])),
-                ("region", .object([
+            ("properties", .members([("confidence", .string(finding.confidence.name))]
+                + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? []))),
+            ("message", .members([("text", .string("\(rules[index]["name"]?.stringValue ?? finding.detectorID) (\(finding.category), \(finding.level))"))])),
+            ("locations", .array([.members([("physicalLocation", .members([
+                ("artifactLocation", .members([("uri", .string(path))])),
+                ("region", .members([
                     ("startLine", .int(finding.line)), ("startColumn", .int(finding.column)),
                     ("byteOffset", .int(finding.range.lowerBound)), ("byteLength", .int(finding.range.count)),
                 ])),
@@ -157,17 +159,5 @@ final class ScanReport {
     private func write(_ text: String) {
         guard !text.isEmpty else { return }
         output.write(Data(text.utf8))
-    }
-}
-
-extension JSON {
-    /// The `name` member of an object built by ``ScanReport``, for messages.
-    fileprivate var name: String {
-        if case .object(let members) = self, let member = members.first(where: { $0.0 == "name" }),
-            case .string(let value) = member.1
-        {
-            return value
-        }
-        return ""
     }
 }

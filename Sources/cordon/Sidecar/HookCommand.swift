@@ -53,16 +53,7 @@ struct HookCommand: ParsableCommand {
 
         func run() throws {
             let logger = options.makeLogger(label: "cordon.hook")
-            var key: [UInt8]?
-            if let hashKeyFile {
-                guard let data = FileManager.default.contents(atPath: hashKeyFile), !data.isEmpty else {
-                    throw CommandFailure("\(hashKeyFile): cannot read the hash key, or it is empty")
-                }
-                key = Array(data)
-            }
-            guard let redactionOperator = RedactionOperator(name: operatorName, hashKey: key) else {
-                throw CommandFailure("cannot use operator '\(operatorName)'")
-            }
+            let redactionOperator = try OperatorOptions.redactionOperator(named: operatorName, hashKeyFile: hashKeyFile)
             let enforcer = try options.makeEnforcer(logger: logger)
             if let destination, enforcer.policy.destination(named: destination) == nil {
                 throw CommandFailure(EnforcementError.unknownDestination(known: enforcer.policy.destinations.map(\.name)).description)

@@ -163,17 +163,7 @@ struct EngineTests {
 
     @Test("A pattern that hits PCRE2's match limit fails cleanly, named, without quoting input")
     func matchLimit() throws {
-        let yaml = """
-            detectors:
-              - id: catastrophic
-                name: Catastrophic backtracking
-                description: A deliberately pathological pattern.
-                category: secret
-                level: restricted
-                pattern: '(?:(a|aa)+)+$'
-                examples: ['x', 'y']
-                negative_examples: ['z']
-            """
+        let yaml = Fixtures.catastrophicYAML
         let engine = try Engine(DetectorSet(DetectorSet.parse(yaml: yaml, file: "bad.yaml")))
         let input = String(repeating: "a", count: 60) + "!"
         let clock = ContinuousClock()

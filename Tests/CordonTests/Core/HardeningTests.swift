@@ -22,17 +22,7 @@ struct HardeningTests {
 
     @Test("Lower match limits make a pathological pattern fail fast, reported once by id")
     func matchLimit() throws {
-        let yaml = """
-            detectors:
-              - id: catastrophic
-                name: Catastrophic backtracking
-                description: A deliberately pathological pattern.
-                category: secret
-                level: restricted
-                pattern: '(?:(a|aa)+)+$'
-                examples: ['x', 'y']
-                negative_examples: ['z']
-            """
+        let yaml = Fixtures.catastrophicYAML
         let engine = try Engine(DetectorSet(DetectorSet.parse(yaml: yaml, file: "bad.yaml")), limits: ScanLimits(matchLimit: 10_000))
         let result = engine.scan(String(repeating: "a", count: 10_000) + "!")
         #expect(result.failures.map(\.detectorID) == ["catastrophic"])

@@ -68,6 +68,19 @@ enum Fixtures {
             negative_examples: ['z']
         """#
 
+    /// One deliberately pathological detector: nested repeats that backtrack exponentially.
+    static let catastrophicYAML = """
+        detectors:
+          - id: catastrophic
+            name: Catastrophic backtracking
+            description: A deliberately pathological pattern.
+            category: secret
+            level: restricted
+            pattern: '(?:(a|aa)+)+$'
+            examples: ['x', 'y']
+            negative_examples: ['z']
+        """
+
     /// The fixture detectors, compiled once for all tests.
     static let engine: Engine = {
         do {
