@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cordon's benchmark harness: one command, from anywhere in the repository.
 #
-#   bash bench/run.sh [--no-peers] [--install-peers] [--reps N] [--quick]
+#   bash bench/run.sh [--no-peers] [--install-peers] [--reps N] [--quick] [--huge]
 #
 # 1. builds `cordon` in release mode (swift build -c release --product cordon, default .build);
 # 2. generates the >= 50 MiB labelled corpus in bench/out/corpus-large when it is missing;
@@ -17,6 +17,8 @@
 #   --install-peers  run bench/peers/install.sh first (PyPI) when bench/.venv lacks a peer
 #   --reps N         repetitions per throughput figure (median; default 3)
 #   --quick          1 repetition, fewer cold starts and latency iterations (a smoke test)
+#   --huge           also stream a ~1 GB file (the large corpus concatenated 20 times) through
+#                    `cordon scan --threads 1` and record CPU time and peak RSS (~1-2 minutes)
 # Whole run: about 10 minutes on 2 cores, most of it the builds and the peers.
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,14 +27,16 @@ cd "$ROOT"
 
 harness_args=()
 install_peers=0
+huge=0
 command_line="bash bench/run.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-peers) harness_args+=(--no-peers) ;;
     --install-peers) install_peers=1 ;;
+    --huge) huge=1 ;;
     --reps) harness_args+=(--reps "$2"); shift ;;
     --quick) harness_args+=(--reps 1 --cold-runs 10 --latency-scale 0.1) ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -98,3 +102,30 @@ else
   echo "run.sh: ../shared/peer-examples not found; conformance skipped" >&2
 fi
 echo "wrote bench/RESULTS.md and bench/throughput.svg (raw results: bench/out/results.json)" >&2
+
+if [ "$huge" = 1 ]; then
+  step "huge input: ~1 GB streamed through a bounded window"
+  find bench/out/corpus-large/samples -type f | sort | xargs cat > bench/out/one-file.txt
+  rm -f bench/out/huge.txt
+  for _ in $(seq 1 20); do cat bench/out/one-file.txt >> bench/out/huge.txt; done
+  size=$(stat -c %s bench/out/huge.txt)
+  /usr/bin/time -f "%U %S %e %M" -o bench/out/huge.time .build/release/cordon scan --threads 1 --format jsonl bench/out/huge.txt \
+    | tail -n 1 > bench/out/huge.last || true
+  read -r user system wall rss < bench/out/huge.time
+  rm -f bench/out/huge.txt
+  python3 - "$size" "$user" "$system" "$wall" "$rss" >> bench/RESULTS.md <<'PY'
+import json, sys
+size, user, system, wall, rss = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+last = json.loads(open("bench/out/huge.last").read() or "{}")
+cpu = user + system
+print()
+print("## Huge input: one ~1 GB file, streamed")
+print()
+print("`cordon scan --threads 1 --format jsonl` on the large corpus concatenated 20 times, one file (files over 16 MiB")
+print("are scanned through a 4 MiB window with 512 KiB overlap, findings written per window).")
+print()
+print("| MB | CPU s | MB/CPU-s | wall s | peak RSS MB | findings |")
+print("|---|---|---|---|---|---|")
+print("| %.1f | %.1f | %.1f | %.1f | %.1f | %s |" % (size / 1e6, cpu, size / 1e6 / cpu, wall, rss / 1024, format(last.get("findings", 0), ",")))
+PY
+fi
