@@ -49,17 +49,17 @@ struct DetectorFileParser {
         let id = try requiredString(fields, "id", node: node, detector: nil)
         guard Self.isValidID(id) else {
             throw DetectorError(
-                file: file, line: line(node), detectorID: id,
-                message: "invalid id: use lowercase letters, digits and '-', starting with a letter or digit")
+                file: file, line: line(node), detectorID: nil,
+                message: "invalid id \(Self.quoted(id)): use lowercase letters, digits and '-', starting with a letter or digit")
         }
         try checkFields(fields, allowed: Self.detectorFields, what: "a detector", detector: id)
         let categoryName = try requiredString(fields, "category", node: node, detector: id)
         guard let category = Category(rawValue: categoryName) else {
-            throw error(fields["category"]!, id, "unknown category '\(categoryName)' (expected one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw error(fields["category"]!, id, "unknown category \(Self.quoted(categoryName)) (expected one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let levelName = try requiredString(fields, "level", node: node, detector: id)
         guard let level = Level(name: levelName) else {
-            throw error(fields["level"]!, id, "unknown level '\(levelName)' (expected one of: \(Level.allCases.map(\.name).joined(separator: ", ")))")
+            throw error(fields["level"]!, id, "unknown level \(Self.quoted(levelName)) (expected one of: \(Level.allCases.map(\.name).joined(separator: ", ")))")
         }
         let pattern = try requiredString(fields, "pattern", node: node, detector: id)
         guard !pattern.isEmpty else { throw error(fields["pattern"]!, id, "'pattern' is empty") }
@@ -84,7 +84,7 @@ struct DetectorFileParser {
         }
         let validators = try stringList(fields["validators"], "validators", detector: id).map { name in
             guard let validator = Validator(rawValue: name) else {
-                throw error(fields["validators"]!, id, "unknown validator '\(name)' (known: \(Validator.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw error(fields["validators"]!, id, "unknown validator \(Self.quoted(name)) (known: \(Validator.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             return validator
         }
@@ -121,6 +121,21 @@ struct DetectorFileParser {
             minimumEntropy: entropy, validators: validators, confidence: confidence, context: context,
             scansDecodedLayers: scansDecodedLayers, allowlist: own.merging(shared),
             examples: examples, negativeExamples: negatives, source: file)
+    }
+
+    /// A name from the file, quoted when it looks like a plain word (`'keyword'`), else described
+    /// without its text: a malformed file can put example text — fake secrets — where a name
+    /// belongs, and errors never quote values.
+    static func quoted(_ name: String) -> String {
+        let bytes = Array(name.utf8)
+        let plain = (1...24).contains(bytes.count)
+            && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[0])
+            && bytes.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            }
+            && bytes.filter { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }.count <= 3
+        return plain ? "'\(name)'" : "(a name that is not a plain lowercase word, not shown)"
     }
 
     static func isValidID(_ id: String) -> Bool {
@@ -173,7 +188,7 @@ struct DetectorFileParser {
         var fields: [String: Node] = [:]
         for (key, value) in map {
             guard let name = scalar(key) else { throw error(key, detector, "a field name must be a plain string") }
-            guard fields[name] == nil else { throw error(key, detector, "field '\(name)' appears twice") }
+            guard fields[name] == nil else { throw error(key, detector, "field \(Self.quoted(name)) appears twice") }
             fields[name] = value
         }
         return fields
@@ -181,7 +196,7 @@ struct DetectorFileParser {
 
     private func checkFields(_ fields: [String: Node], allowed: Set<String>, what: String, detector: String?) throws {
         for (name, node) in fields where !allowed.contains(name) {
-            throw error(node, detector, "unknown field '\(name)' in \(what) (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            throw error(node, detector, "unknown field \(Self.quoted(name)) in \(what) (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -226,7 +241,7 @@ struct DetectorFileParser {
         case .duplicatedKeysInMapping(let duplicates, let context):
             DetectorError(
                 file: file, line: context.mark.line,
-                message: "field '\(duplicates.joined(separator: "', '"))' appears twice in one mapping")
+                message: "field \(duplicates.map(Self.quoted).joined(separator: ", ")) appears twice in one mapping")
         default:
             DetectorError(file: file, message: "invalid YAML")
         }

@@ -76,7 +76,10 @@ struct DetectorLoadingTests {
         ("no negative example", detectorYAML(negatives: "[]"), ["test-token", "at least 1 negative example"]),
         ("bad entropy", detectorYAML(extra: "    entropy: lots"), ["test-token", "'entropy'"]),
         ("entropy out of range", detectorYAML(extra: "    entropy: 9"), ["test-token", "'entropy'"]),
-        ("bad id", detectorYAML(id: "Test_Token"), ["Test_Token", "invalid id"]),
+        ("bad id", detectorYAML(id: "Test_Token"), ["invalid id", "not shown"]),
+        ("secret-looking level", detectorYAML().replacingOccurrences(of: "level: restricted", with: "level: AKIAZ7QLMXKWPNBT4VHD"),
+         ["unknown level", "not shown"]),
+        ("secret-looking field name", detectorYAML(extra: "    ghp_abcdefghij0123456789: x"), ["unknown field", "not shown"]),
         ("examples not a list", detectorYAML(examples: "tok_abcdef123456"), ["test-token", "'examples' must be a list"]),
         // Yams rejects duplicate keys before the detector is read, so no id is known yet.
         ("field twice", detectorYAML(extra: "    name: again"), ["bad.yaml:", "'name' appears twice"]),
@@ -92,8 +95,10 @@ struct DetectorLoadingTests {
             let text = error.description
             #expect(text.hasPrefix("bad.yaml"), "\(name): \(text)")
             for part in expected { #expect(text.contains(part), "\(name): '\(text)' should contain '\(part)'") }
-            // Errors must never quote example values.
-            #expect(!text.contains("abcdef123456"), "\(name): error quotes an example: \(text)")
+            // Errors must never quote example values or secret-looking text from the file.
+            for value in ["abcdef123456", "AKIAZ7QLMXKWPNBT4VHD", "ghp_abcdefghij", "Test_Token"] {
+                #expect(!text.contains(value), "\(name): error quotes file text: \(text)")
+            }
         }
     }
 
