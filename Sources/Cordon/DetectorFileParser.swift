@@ -25,7 +25,7 @@ struct DetectorFileParser {
         do {
             // The basic resolver: scalars are read as written, so no tag needs resolving (the
             // default resolver matches every scalar against regular expressions).
-            root = try Yams.compose(yaml: yaml, Resolver.basic)
+            root = try Yams.compose(yaml: yaml, Resolver.basic, Constructor.default, .utf8)
         } catch let error as YamlError {
             throw yamlError(error)
         } catch {

@@ -42,21 +42,22 @@ struct KeywordAutomaton: Sendable {
         }
         for byte in 0..<256 { classes[byte] = classes[Int(Self.lowercase(UInt8(byte)))] }
 
-        // The trie: children per state, and the (detector, length) of keywords ending at a state.
-        var children: [[Int: Int32]] = [[:]]
+        // The trie as a dense table (-1: no child), and the (detector, length) of keywords ending
+        // at each state.
+        var trie = [Int32](repeating: -1, count: classCount)
         var terminal: [[Output]] = [[]]
         for (detector, list) in keywords.enumerated() {
             for keyword in list where !keyword.isEmpty {
                 var state = 0
                 for byte in keyword.utf8 {
-                    let cls = Int(classes[Int(byte)])
-                    if let next = children[state][cls] {
-                        state = Int(next)
+                    let slot = state * classCount + Int(classes[Int(byte)])
+                    if trie[slot] >= 0 {
+                        state = Int(trie[slot])
                     } else {
-                        children.append([:])
+                        state = terminal.count
+                        trie[slot] = Int32(state)
+                        trie.append(contentsOf: repeatElement(-1, count: classCount))
                         terminal.append([])
-                        children[state][cls] = Int32(children.count - 1)
-                        state = children.count - 1
                     }
                 }
                 let output = Output(detector: Int32(detector), length: Int32(keyword.utf8.count))
@@ -65,16 +66,15 @@ struct KeywordAutomaton: Sendable {
         }
 
         // Breadth-first: failure links, dense transitions and merged outputs.
-        let stateCount = children.count
+        let stateCount = terminal.count
         var next = [Int32](repeating: 0, count: stateCount * classCount)
         var failure = [Int32](repeating: 0, count: stateCount)
         var merged = terminal
         var queue: [Int] = []
-        for cls in 0..<classCount {
-            if let child = children[0][cls] {
-                next[cls] = child
-                queue.append(Int(child))
-            }
+        queue.reserveCapacity(stateCount)
+        for cls in 0..<classCount where trie[cls] >= 0 {
+            next[cls] = trie[cls]
+            queue.append(Int(trie[cls]))
         }
         var head = 0
         while head < queue.count {
@@ -83,7 +83,8 @@ struct KeywordAutomaton: Sendable {
             let fail = Int(failure[state])
             for output in merged[fail] where !merged[state].contains(output) { merged[state].append(output) }
             for cls in 0..<classCount {
-                if let child = children[state][cls] {
+                let child = trie[state * classCount + cls]
+                if child >= 0 {
                     failure[Int(child)] = next[fail * classCount + cls]
                     next[state * classCount + cls] = child
                     queue.append(Int(child))
