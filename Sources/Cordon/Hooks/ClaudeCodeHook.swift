@@ -224,14 +224,18 @@ public struct ClaudeCodeHook: Sendable {
     }
 
     /// `value` with every string replaced by ``withheld`` and every number by 0, keeping the
-    /// shape (and the member names).
+    /// shape. Member names are withheld too (numbered, so they stay unique): a name can hold a
+    /// value as well as a string can (fuzzing found a key leaking this way).
     static func withholdStrings(in value: JSONValue) -> JSONValue {
         switch value {
         case .null, .bool: value
         case .number: .number("0")
         case .string: .string(withheld)
         case .array(let items): .array(items.map(withholdStrings))
-        case .object(let members): .object(members.map { JSONMember(name: $0.name, value: withholdStrings(in: $0.value)) })
+        case .object(let members):
+            .object(members.enumerated().map { index, member in
+                JSONMember(name: "\(withheld) \(index + 1)", value: withholdStrings(in: member.value))
+            })
         }
     }
 
