@@ -1,0 +1,98 @@
+import Cordon
+import FuzzSupport
+
+private let destinations: [String?] = [nil, "public-api", "local", "vendor", "no-such-destination"]
+private let operators: [RedactionOperator] = [.placeholder, .mask, .keyedHash(key: Array("fuzz-key".utf8)), .remove]
+
+/// Feeds arbitrary bytes as a Claude Code hook event to `ClaudeCodeHook.handle(_:)`, with a
+/// configuration (policy, destination, operator, rewrite permission) chosen by the input's length,
+/// and checks:
+///
+/// - `exit-status`: the status is 0 or 2; `blocked-output`: with status 2 there is no standard
+///   output and there is a reason on standard error;
+/// - `output-json`: standard output, when not empty, is one JSON object and a line end, with
+///   `hookSpecificOutput.hookEventName` the event's `hook_event_name`;
+/// - `output-shape`: `updatedInput`/`updatedToolOutput` has the shape of `tool_input`/
+///   `tool_response` (same nesting and member names' count; strings stay strings, numbers may
+///   become strings);
+/// - `output-leak`: no value found above the destination's limit in the content that the hook
+///   rewrites (`tool_input` for PreToolUse, `tool_response` for PostToolUse, each string scanned
+///   on its own) appears, standing alone, in standard output (`output-leak-cross-string` when
+///   the value stays in another string of the content, where a scan of that string alone misses
+///   it); `stderr-leak`: no value found anywhere in the event appears on standard error.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = UnsafeBufferPointer(start: data, count: size)
+    let policy = FuzzPolicies.all[(size / 40) % FuzzPolicies.all.count]
+    let destination = destinations[size % destinations.count]
+    let redactionOperator = operators[(size / 5) % operators.count]
+    let rewrite: ClaudeCodeHook.RewriteDecision = (size / 20) % 2 == 0 ? .ask : .allow
+    let enforcer = PolicyEnforcer(engine: SharedEngine.engine, policy: policy)
+    let hook = ClaudeCodeHook(enforcer: enforcer, destination: destination, redactionOperator: redactionOperator, rewriteDecision: rewrite)
+    let bytes = Array(input)
+    let outcome = hook.handle(bytes)
+
+    Fuzz.check(outcome.exitStatus == 0 || outcome.exitStatus == 2, "exit-status", input: input, "status \(outcome.exitStatus)")
+    if outcome.exitStatus == 2 {
+        Fuzz.check(
+            outcome.standardOutput.isEmpty && !outcome.standardError.isEmpty, "blocked-output", input: input,
+            "status 2 with \(outcome.standardOutput.count) bytes of output and \(outcome.standardError.utf8.count) of reason")
+    }
+    guard let event = try? JSONValue(parsing: bytes) else { return 0 }
+    let name = event["hook_event_name"]?.stringValue
+    Fuzz.count("event-\(["UserPromptSubmit", "PreToolUse", "PostToolUse"].contains(name ?? "") ? name! : "other")-status-\(outcome.exitStatus)")
+
+    let stderrBytes = Array(outcome.standardError.utf8)
+    let engine = SharedEngine.engine
+    for value in valuesAbove(.public, in: event.allStrings, engine: engine, policy: policy) where Fuzz.containsStandalone(stderrBytes, value) {
+        Fuzz.violated("stderr-leak", input: input, "standard error \(Fuzz.show(stderrBytes, limit: 300)) holds the found value \(Fuzz.show(value))")
+    }
+
+    guard !outcome.standardOutput.isEmpty else { return 0 }
+    Fuzz.count("output")
+    let output = outcome.standardOutput
+    guard output.last == UInt8(ascii: "\n"), let reply = try? JSONValue(parsing: Array(output.dropLast())), reply.isObject else {
+        Fuzz.violated("output-json", input: input, "the output is not one JSON object and a line end: \(Fuzz.show(output, limit: 300))")
+        return 0
+    }
+    let specific = reply["hookSpecificOutput"]
+    Fuzz.check(
+        specific?["hookEventName"]?.stringValue == name, "output-json", input: input,
+        "hookEventName \(specific?["hookEventName"]?.stringValue ?? "nil") for event \(name ?? "nil")")
+    let isPre = name == "PreToolUse"
+    if let content = isPre ? event["tool_input"] : event["tool_response"],
+        let rewritten = isPre ? specific?["updatedInput"] : specific?["updatedToolOutput"]
+    {
+        Fuzz.check(sameShape(content, rewritten), "output-shape", input: input, "the rewritten content has another shape: \(Fuzz.show(rewritten.serialized(), limit: 300))")
+        let limit = policy.destination(named: destination)?.maximumLevel ?? .restricted
+        let strings = content.allStrings
+        for value in valuesAbove(limit, in: strings, engine: engine, policy: policy) where Fuzz.containsStandalone(output, value) {
+            // A string of the content that holds the value where a scan of that string alone
+            // does not find it: the value was found in another string, and hook strings are
+            // scanned one by one (no propagation between them).
+            let unfound = strings.first { string in
+                Fuzz.containsStandalone(string, value)
+                    && !engine.scan(string).findings.contains { Array(string[$0.range]) == value }
+            }
+            if let unfound {
+                Fuzz.violated(
+                    "output-leak-cross-string", input: input,
+                    "the value \(Fuzz.show(value)), found above '\(limit.name)' in one string of the content, stays in another, \(Fuzz.show(unfound)), where a scan of that string alone misses it")
+            } else {
+                Fuzz.violated("output-leak", input: input, "the output \(Fuzz.show(output, limit: 400)) holds the value \(Fuzz.show(value)) found above '\(limit.name)'")
+            }
+        }
+    }
+    return 0
+}
+
+/// Whether `rewritten` has the shape of `original`: the same arrays and objects (members in the
+/// same order), strings and numbers where strings and numbers were (a number may become a string).
+func sameShape(_ original: JSONValue, _ rewritten: JSONValue) -> Bool {
+    switch (original, rewritten) {
+    case (.null, .null), (.bool, .bool), (.string, .string), (.number, .number), (.number, .string): true
+    case (.array(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { sameShape($0, $1) }
+    case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { sameShape($0.value, $1.value) }
+    default: false
+    }
+}

@@ -1,0 +1,1 @@
+../../../Sources/cordon/Sidecar/LineReader.swift

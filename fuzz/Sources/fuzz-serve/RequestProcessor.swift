@@ -1,0 +1,1 @@
+../../../Sources/cordon/Sidecar/RequestProcessor.swift
