@@ -23,6 +23,8 @@ public final class Engine: Sendable {
     /// The bounds every scan runs within.
     public let limits: ScanLimits
     private let scratchPool = Mutex<[MatchScratch]>([])
+    /// Finds Cordon's own placeholders, which scans read as blanks.
+    let placeholderMask: PlaceholderMask
 
     /// The most distinct context-found values looked for again in one message.
     static let propagationLimit = 256
@@ -43,6 +45,7 @@ public final class Engine: Sendable {
         }
         self.compiled = compiled
         automaton = KeywordAutomaton(keywords: compiled.map(\.gateWords))
+        placeholderMask = PlaceholderMask(detectorIDs: compiled.map(\.id))
         maximumCaptureCount = compiled.map(\.pattern.captureCount).max() ?? 0
     }
 
@@ -85,8 +88,19 @@ public final class Engine: Sendable {
     public static let keywordWindow = 256
 
     /// Scans `buffer` with all detectors, or with the one at index `onlyDetector`.
+    ///
+    /// Cordon's own placeholders (``PlaceholderMask``) read as spaces, so that scanning redacted
+    /// output never finds a value made of placeholder text or given context by one.
     func scan(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool = true) -> ScanResult {
         guard !buffer.isEmpty else { return ScanResult(findings: []) }
+        if let masked = placeholderMask.masked(buffer) {
+            return masked.withUnsafeBufferPointer { scanUnmasked($0, onlyDetector: onlyDetector, usePrefilter: usePrefilter) }
+        }
+        return scanUnmasked(buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter)
+    }
+
+    /// ``scan(_:onlyDetector:usePrefilter:)`` without the placeholder mask.
+    private func scanUnmasked(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool) -> ScanResult {
         var failures: [DetectorFailure] = []
         let clock = ContinuousClock()
         let deadline = clock.now + limits.budget(forByteCount: buffer.count)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Recognises Cordon's own replacement tokens, so redacted output is never redacted again.
 ///
 /// A generic detector (a password after `password=`) would otherwise take
@@ -46,5 +48,123 @@ enum Placeholders {
 
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         Engine.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "_")
+    }
+}
+
+/// Where Cordon's own replacement tokens stand in a message, so a scan can treat them as blank.
+///
+/// A placeholder is opaque to detectors: its `:` and `]` are not separators of a URL's user
+/// information, and the detector id inside it (`…-secret]`) is not a key name. Only the tokens
+/// Cordon itself writes for this engine's detectors count — `[REDACTED:<id>]`,
+/// `[HMAC:<id>:<16 hex digits>]` and `⟦<TYPE>_<n>⟧` with a known id or type — so wrapping a
+/// value in brackets of one's own never hides it.
+struct PlaceholderMask: Sendable {
+    private let ids: Set<[UInt8]>
+    private let types: Set<[UInt8]>
+
+    private static let redacted = Array("[REDACTED:".utf8)
+    private static let hmac = Array("[HMAC:".utf8)
+    private static let reversibleOpening = Array("\u{27E6}".utf8)
+    private static let reversibleClosing = Array("\u{27E7}".utf8)
+    /// The longest detector id or type looked for.
+    private let longestName: Int
+
+    init(detectorIDs: [String]) {
+        ids = Set(detectorIDs.map { Array($0.utf8) })
+        types = Set(detectorIDs.map { Array(PlaceholderStore.placeholderType(for: $0).utf8) })
+        longestName = detectorIDs.map(\.utf8.count).max() ?? 0
+    }
+
+    /// The ranges of placeholders in `text`, ascending and disjoint.
+    func ranges(in text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        guard let base = text.baseAddress, !text.isEmpty else { return [] }
+        var result: [Range<Int>] = []
+        // The next `[` and the next 0xE2 (U+27E6's lead byte) at or after `offset`, each found
+        // again only once passed, so the search stays linear.
+        func next(_ byte: UInt8, from offset: Int) -> Int {
+            guard offset < text.count, let found = memchr(base + offset, Int32(byte), text.count - offset) else {
+                return text.count
+            }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        }
+        var offset = 0
+        var bracket = next(UInt8(ascii: "["), from: 0)
+        var lead = next(0xE2, from: 0)
+        while offset < text.count {
+            if bracket < offset { bracket = next(UInt8(ascii: "["), from: offset) }
+            if lead < offset { lead = next(0xE2, from: offset) }
+            let start = min(bracket, lead)
+            guard start < text.count else { break }
+            if let end = placeholderEnd(at: start, in: text) {
+                result.append(start..<end)
+                offset = end
+            } else {
+                offset = start + 1
+            }
+        }
+        return result
+    }
+
+    /// A copy of `text` with every placeholder's bytes replaced by spaces, or `nil` when it has
+    /// none.
+    func masked(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let found = ranges(in: text)
+        guard !found.isEmpty else { return nil }
+        var copy = Array(text)
+        for range in found {
+            for index in range { copy[index] = UInt8(ascii: " ") }
+        }
+        return copy
+    }
+
+    /// The end of the placeholder starting at `start`, if one does.
+    private func placeholderEnd(at start: Int, in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        let rest = UnsafeBufferPointer(rebasing: text[start...])
+        if rest.starts(with: Self.redacted) {
+            let nameStart = start + Self.redacted.count
+            guard let close = index(of: UInt8(ascii: "]"), in: text, from: nameStart),
+                ids.contains(Array(text[nameStart..<close]))
+            else { return nil }
+            return close + 1
+        }
+        if rest.starts(with: Self.hmac) {
+            let nameStart = start + Self.hmac.count
+            guard let colon = index(of: UInt8(ascii: ":"), in: text, from: nameStart),
+                ids.contains(Array(text[nameStart..<colon])),
+                colon + 18 <= text.count, text[colon + 17] == UInt8(ascii: "]"),
+                text[(colon + 1)..<(colon + 17)].allSatisfy(Self.isLowercaseHex)
+            else { return nil }
+            return colon + 18
+        }
+        if rest.starts(with: Self.reversibleOpening) {
+            let nameStart = start + Self.reversibleOpening.count
+            var close = nameStart
+            while close < text.count, close - nameStart <= longestName + 12, text[close] != 0xE2 { close += 1 }
+            guard close < text.count, UnsafeBufferPointer(rebasing: text[close...]).starts(with: Self.reversibleClosing),
+                let underscore = text[nameStart..<close].lastIndex(of: UInt8(ascii: "_")),
+                underscore + 1 < close, text[(underscore + 1)..<close].allSatisfy(PlaceholderMask.isDigit),
+                types.contains(Array(text[nameStart..<underscore]))
+            else { return nil }
+            return close + Self.reversibleClosing.count
+        }
+        return nil
+    }
+
+    /// The first index of `byte` at or after `start`, within a detector id's length.
+    private func index(of byte: UInt8, in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index < text.count, index - start <= longestName {
+            if text[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private static func isLowercaseHex(_ byte: UInt8) -> Bool {
+        PlaceholderMask.isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
     }
 }

@@ -4,11 +4,12 @@
 /// - `UserPromptSubmit`: a prompt above the destination's level is blocked (exit status 2, the
 ///   reason on standard error naming detector ids and counts): a prompt hook cannot rewrite the
 ///   prompt, so blocking is the only safe answer.
-/// - `PreToolUse`: every string (and number) in `tool_input` is scanned. A blocked input is
+/// - `PreToolUse`: the strings, numbers and member names of `tool_input` are scanned as one
+///   message (a value found in one is redacted in all). A blocked input is
 ///   denied (`permissionDecision: "deny"` with a reason); a redacted one is rewritten through
 ///   `updatedInput`, the same object with its strings redacted, with the permission decision
 ///   ``RewriteDecision`` chooses.
-/// - `PostToolUse`: every string in `tool_response` is scanned; a redacted response is replaced
+/// - `PostToolUse`: `tool_response` is scanned the same way; a redacted response is replaced
 ///   through `updatedToolOutput`, same shape, strings redacted; a blocked one is replaced by the
 ///   same shape with every string withheld (and every number 0), and `decision: "block"` with a
 ///   reason.
@@ -181,46 +182,80 @@ public struct ClaudeCodeHook: Sendable {
     }
 
     /// Returns `value` with every string, number and member name scanned and redacted,
-    /// appending each scan's decision to `decisions`.
+    /// appending the decision to `decisions`.
+    ///
+    /// The texts are scanned as one message, one per line in document order, so a value found
+    /// in one string (a password after `password=`) is found wherever else it stands, and a
+    /// key split over neighbouring strings is seen whole. Each text gets the part of every
+    /// redacted span that falls in it.
     private func redactStrings(
         in value: JSONValue, context: MessageContext, decisions: inout [PolicyDecision]
     ) throws(EnforcementError) -> JSONValue {
-        switch value {
-        case .null, .bool:
-            return value
-        case .number(let text):
-            let (redacted, changed) = try redact(Array(text.utf8), context: context, decisions: &decisions)
-            return changed ? .string(redacted) : value
-        case .string(let bytes):
-            let (redacted, changed) = try redact(bytes, context: context, decisions: &decisions)
-            return changed ? .string(redacted) : value
-        case .array(let items):
-            var result: [JSONValue] = []
-            result.reserveCapacity(items.count)
-            for item in items { result.append(try redactStrings(in: item, context: context, decisions: &decisions)) }
-            return .array(result)
-        case .object(let members):
-            var result: [JSONMember] = []
-            result.reserveCapacity(members.count)
-            for member in members {
-                let (name, _) = try redact(Array(member.name.utf8), context: context, decisions: &decisions)
-                result.append(JSONMember(
-                    name: String(decoding: name, as: UTF8.self),
-                    value: try redactStrings(in: member.value, context: context, decisions: &decisions)))
-            }
-            return .object(result)
+        var texts: [[UInt8]] = []
+        Self.collectTexts(in: value, into: &texts)
+        var combined: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for text in texts {
+            if !ranges.isEmpty { combined.append(UInt8(ascii: "\n")) }
+            ranges.append(combined.count..<(combined.count + text.count))
+            combined += text
         }
-    }
-
-    private func redact(
-        _ bytes: [UInt8], context: MessageContext, decisions: inout [PolicyDecision]
-    ) throws(EnforcementError) -> (bytes: [UInt8], changed: Bool) {
-        let result = try bytes.withUnsafeBufferPointer { (buffer) throws(EnforcementError) in
+        let result = try combined.withUnsafeBufferPointer { (buffer) throws(EnforcementError) in
             try enforcer.enforce(buffer, context: context, replacement: .operator(redactionOperator))
         }
         decisions.append(result.decision)
-        guard result.action != .allow else { return (bytes, false) }
-        return (result.output ?? Array(Self.withheld.utf8), true)
+        guard result.action == .redact else { return value }
+        let spans = Engine.mergedSpans(result.decision.aboveLimit)
+        var next = 0
+        let rewritten = combined.withUnsafeBufferPointer { buffer in
+            Self.rewriteTexts(in: value) { text in
+                let range = ranges[next]
+                next += 1
+                var output: [UInt8] = []
+                var copied = range.lowerBound
+                for span in spans where span.range.overlaps(range) {
+                    let part = max(span.range.lowerBound, range.lowerBound)..<min(span.range.upperBound, range.upperBound)
+                    output.append(contentsOf: buffer[copied..<part.lowerBound])
+                    output += redactionOperator.replacement(for: UnsafeBufferPointer(rebasing: buffer[part]), detectorID: span.detectorID)
+                    copied = part.upperBound
+                }
+                guard copied != range.lowerBound else { return nil }
+                output.append(contentsOf: buffer[copied..<range.upperBound])
+                return output
+            }
+        }
+        return rewritten
+    }
+
+    /// Appends the texts of `value` in document order: member names, strings, number literals.
+    static func collectTexts(in value: JSONValue, into texts: inout [[UInt8]]) {
+        switch value {
+        case .null, .bool: break
+        case .number(let text): texts.append(Array(text.utf8))
+        case .string(let bytes): texts.append(bytes)
+        case .array(let items): for item in items { collectTexts(in: item, into: &texts) }
+        case .object(let members):
+            for member in members {
+                texts.append(Array(member.name.utf8))
+                collectTexts(in: member.value, into: &texts)
+            }
+        }
+    }
+
+    /// `value` with each text (in ``collectTexts(in:into:)``'s order) replaced by `rewrite`'s
+    /// result; a number that changes becomes a string; `nil` keeps the text.
+    static func rewriteTexts(in value: JSONValue, _ rewrite: ([UInt8]) -> [UInt8]?) -> JSONValue {
+        switch value {
+        case .null, .bool: return value
+        case .number(let text): return rewrite(Array(text.utf8)).map(JSONValue.string) ?? value
+        case .string(let bytes): return rewrite(bytes).map(JSONValue.string) ?? value
+        case .array(let items): return .array(items.map { rewriteTexts(in: $0, rewrite) })
+        case .object(let members):
+            return .object(members.map { member in
+                let name = rewrite(Array(member.name.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? member.name
+                return JSONMember(name: name, value: rewriteTexts(in: member.value, rewrite))
+            })
+        }
     }
 
     /// `value` with every string replaced by ``withheld`` and every number by 0, keeping the

@@ -32,17 +32,41 @@ public final class PolicyEnforcer: Sendable {
             throw .unknownDestination(known: policy.destinations.map(\.name))
         }
         if case .reversiblePlaceholder = replacement, context.session == nil { throw .sessionRequired }
-        let scan = engine.scan(bytes)
-        let decision = policy.decide(scan, path: context.path, destination: destination, on: day)
-        guard let replacement else { return Enforcement(scan: scan, decision: decision, output: nil) }
-        switch decision.action {
-        case .block:
-            return Enforcement(scan: scan, decision: decision, output: nil)
-        case .allow:
-            return Enforcement(scan: scan, decision: decision, output: Array(bytes))
-        case .redact:
-            let (output, irreversible) = redact(bytes, findings: decision.aboveLimit, replacement: replacement, session: context.session)
-            return Enforcement(scan: scan, decision: decision, output: output, irreversibleReplacements: irreversible)
+        var scan = engine.scan(bytes)
+        var pass = 0
+        while true {
+            let decision = policy.decide(scan, path: context.path, destination: destination, on: day)
+            guard let replacement else { return Enforcement(scan: scan, decision: decision, output: nil) }
+            switch decision.action {
+            case .block:
+                return Enforcement(scan: scan, decision: decision, output: nil)
+            case .allow:
+                return Enforcement(scan: scan, decision: decision, output: Array(bytes))
+            case .redact:
+                let (replaced, irreversible) = replacedSpans(
+                    bytes, findings: decision.aboveLimit, replacement: replacement, session: context.session)
+                let output = replaced.apply(to: bytes)
+                // Settle, as `Engine.redact` does: a value that the replacements uncovered (a
+                // boundary rule no longer rejects it) is found in the input and decided again.
+                let rescan = output.withUnsafeBufferPointer { engine.scan($0) }
+                let uncovered = replaced.uncoveredFindings(
+                    policy.decide(rescan, path: context.path, destination: destination, on: day).aboveLimit)
+                if uncovered.isEmpty, rescan.isComplete {
+                    return Enforcement(scan: scan, decision: decision, output: output, irreversibleReplacements: irreversible)
+                }
+                scan.failures += rescan.failures
+                if pass == Engine.settlingPasses, !uncovered.isEmpty { scan.failures.append(Engine.unsettled(uncovered)) }
+                if !scan.isComplete {
+                    // Decided again below: fails closed, or redacts what is known when the policy fails open.
+                    let final = policy.decide(scan, path: context.path, destination: destination, on: day)
+                    guard final.action == .redact else { return Enforcement(scan: scan, decision: final, output: final.action == .allow ? Array(bytes) : nil) }
+                    let (again, irreversibleAgain) = replacedSpans(
+                        bytes, findings: final.aboveLimit, replacement: replacement, session: context.session)
+                    return Enforcement(scan: scan, decision: final, output: again.apply(to: bytes), irreversibleReplacements: irreversibleAgain)
+                }
+                scan.findings = Engine.union(scan.findings, uncovered, in: bytes)
+                pass += 1
+            }
         }
     }
 
@@ -67,10 +91,10 @@ public final class PolicyEnforcer: Sendable {
         placeholders.restore(bytes, session: session)
     }
 
-    /// Replaces the values of `findings` (sorted by range) in `bytes`.
-    private func redact(
+    /// The spans of `findings` (sorted by range) in `bytes` and their replacements.
+    private func replacedSpans(
         _ bytes: UnsafeBufferPointer<UInt8>, findings: [Finding], replacement: ValueReplacement, session: String?
-    ) -> (output: [UInt8], irreversible: Int) {
+    ) -> (spans: ReplacedSpans, irreversible: Int) {
         let spans = Engine.mergedSpans(findings)
         var replacements: [[UInt8]] = []
         var irreversible = 0
@@ -88,15 +112,6 @@ public final class PolicyEnforcer: Sendable {
                 return Array("[REDACTED:\(span.detectorID)]".utf8)
             }
         }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var copied = 0
-        for (span, replacementBytes) in zip(spans, replacements) {
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<span.range.lowerBound]))
-            output += replacementBytes
-            copied = span.range.upperBound
-        }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-        return (output, irreversible)
+        return (ReplacedSpans(spans.map(\.range), replacements: replacements), irreversible)
     }
 }

@@ -67,12 +67,15 @@ struct LineReader {
 
     private mutating func append(_ range: Range<Int>) {
         guard !range.isEmpty else { return }
-        if discarding { return }
-        if current.count + range.count > maximumLength {
-            let room = max(0, Self.prefixLength - current.count)
-            current.append(contentsOf: buffer[range.lowerBound..<(range.lowerBound + min(room, range.count))])
+        if !discarding, current.count + range.count > maximumLength {
+            // Over the limit: from here on only the prefix is kept, filled to its full length
+            // from this read and later ones (so the error names the request's id).
             current = Array(current.prefix(Self.prefixLength))
             discarding = true
+        }
+        if discarding {
+            let room = max(0, Self.prefixLength - current.count)
+            current.append(contentsOf: buffer[range.lowerBound..<(range.lowerBound + min(room, range.count))])
             return
         }
         current.append(contentsOf: buffer[range])

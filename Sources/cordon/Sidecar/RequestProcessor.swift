@@ -291,10 +291,13 @@ struct RequestProcessor: Sendable {
             }
             guard index < line.count, line[index] == UInt8(ascii: "\"") else { return .null }
         } else {
-            while index < line.count, Array("0123456789-+.eE".utf8).contains(line[index]), index - start < 64 {
+            let numberBytes = Array("0123456789-+.eE".utf8)
+            while index < line.count, numberBytes.contains(line[index]), index - start < 64 {
                 index += 1
             }
-            guard index > start else { return .null }
+            // The number must end inside what was read: one cut at the length limit or at the
+            // end of an oversized line's prefix would name a different request.
+            guard index > start, index < line.count, !numberBytes.contains(line[index]) else { return .null }
             index -= 1
         }
         guard let id = try? JSONValue(parsing: Array(line[start...index])) else { return .null }

@@ -163,6 +163,40 @@ struct SidecarServeTests {
         #expect(responses[2]?["id"] as? Int == 2)
     }
 
+    @Test("an error response names the request's own id, or null, never part of it")
+    func errorIDsAreWhole() throws {
+        let folder = try TemporaryFolder()
+        // Short reads across the size limit: the prefix keeps filling from later reads.
+        let small = try SidecarProcess(["serve", "--max-bytes", "8", "--log-level", "warning"] + F.detectorArguments(in: folder))
+        small.write("{\"id\":123")
+        Thread.sleep(forTimeInterval: 0.2)
+        small.write("4567890,\"op\":\"ping\"}\n")
+        Thread.sleep(forTimeInterval: 0.2)
+        small.write("{\"id\":\"abc")
+        Thread.sleep(forTimeInterval: 0.2)
+        small.write("def\",\"op\":\"ping\"}\n")
+        small.closeInput()
+        let smallOutput = small.waitForExit()
+        let smallResponses = smallOutput.stdoutLines.map(F.parse)
+        try #require(smallResponses.count == 2)
+        #expect(F.errorCode(smallResponses[0]) == "request_too_large")
+        #expect(smallResponses[0]?["id"] as? Int == 1_234_567_890)
+        #expect(smallResponses[1]?["id"] as? String == "abcdef")
+
+        // A number id too long to read whole is reported as null, not cut short.
+        let digits = String(repeating: "7", count: 70)
+        let output = try F.runServe(
+            try F.detectorArguments(in: folder),
+            lines: ["{\"id\":\(digits),\"op\":\n", "{\"id\":12345,\"op\":\n", "{\"id\":-1.5e3 ,\"op\":\n"])
+        let responses = output.stdoutLines.map(F.parse)
+        try #require(responses.count == 3)
+        #expect(responses.allSatisfy { F.errorCode($0) == "malformed_json" })
+        #expect(responses[0]?["id"] is NSNull)
+        #expect(!output.stdoutText.contains("7777777777"))
+        #expect(responses[1]?["id"] as? Int == 12345)
+        #expect(responses[2]?["id"] as? Double == -1500)
+    }
+
     @Test("invalid UTF-8 is scanned as bytes, from base64 and inside a text line")
     func invalidUTF8() throws {
         let folder = try TemporaryFolder()
