@@ -6,9 +6,14 @@ struct CompiledDetector: Sendable {
     let id: String
     let category: Category
     let level: Level
+    /// Whether the detector runs only near its gate words or gate runs.
+    var isGated: Bool { !gateWords.isEmpty || runGate != nil }
+
     /// The words whose occurrences gate this detector (its keywords, or the words of a required
     /// context), empty when the detector runs over every message in full.
     let gateWords: [String]
+    /// The run that gates this detector, when it has no gate words.
+    let runGate: RunGate?
     /// How far before a gate word a match may start.
     let lookbehind: Int
     /// How far after a gate word's start a match may start.
@@ -36,14 +41,23 @@ struct CompiledDetector: Sendable {
             gateWords = context.words
             lookbehind = context.window + Engine.keywordWindow
             lookahead = context.window
+        } else if let gate = detector.runGate {
+            // The match starts from 1 byte before the run (an escape letter, `\n1A…`, joins an
+            // alphanumeric run) to `within` bytes after it... seen from the run: from `within`
+            // bytes before it to 1 byte after.
+            gateWords = []
+            lookbehind = gate.within
+            lookahead = 1
         } else {
             gateWords = []
             lookbehind = 0
             lookahead = 0
         }
+        runGate = detector.keywords.isEmpty && detector.context?.required != true ? detector.runGate : nil
         do {
             pattern = try CompiledPattern(
-                detector.pattern, allowsStartLimit: !detector.keywords.isEmpty || detector.context?.required == true)
+                detector.pattern,
+                allowsStartLimit: !detector.keywords.isEmpty || detector.context?.required == true || runGate != nil)
         } catch {
             throw DetectorError(
                 file: detector.source, detectorID: detector.id,

@@ -22,6 +22,9 @@ public struct Detector: Sendable, Hashable {
     /// How many bytes before its keyword a match may start, or `nil` for
     /// ``Engine/keywordWindow``. `0` when the pattern starts with the keyword.
     public var keywordDistance: Int?
+    /// For a detector without keywords: a run of characters every match contains near its
+    /// start, around which alone the pattern runs; `nil` to run over every message in full.
+    public var runGate: RunGate?
     /// The minimum Shannon entropy of a value, in bits per byte, or `nil` for none.
     public var minimumEntropy: Double?
     /// Checks every value must pass.
@@ -45,7 +48,8 @@ public struct Detector: Sendable, Hashable {
     /// Creates a detector from its parts.
     public init(
         id: String, name: String, description: String, category: Category, level: Level,
-        pattern: String, keywords: [String] = [], keywordDistance: Int? = nil, minimumEntropy: Double? = nil,
+        pattern: String, keywords: [String] = [], keywordDistance: Int? = nil, runGate: RunGate? = nil,
+        minimumEntropy: Double? = nil,
         validators: [Validator] = [], confidence: Confidence = .medium, context: ContextRule? = nil,
         scansDecodedLayers: Bool = true, allowlist: Allowlist = Allowlist(),
         examples: [String] = [], negativeExamples: [String] = [], source: String = "<code>"
@@ -58,6 +62,7 @@ public struct Detector: Sendable, Hashable {
         self.pattern = pattern
         self.keywords = keywords
         self.keywordDistance = keywordDistance
+        self.runGate = runGate
         self.minimumEntropy = minimumEntropy
         self.validators = validators
         self.confidence = confidence

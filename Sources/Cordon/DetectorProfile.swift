@@ -22,16 +22,19 @@ extension Engine {
         var hits = KeywordHits()
         let keywordStart = DispatchTime.now().uptimeNanoseconds
         automaton.collectHits(in: buffer, into: &hits)
+        let runStarts = runGates.runStarts(in: buffer)
         let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
         var timings = [
             DetectorTiming(
                 detectorID: "(keywords)", seconds: Double(DispatchTime.now().uptimeNanoseconds - keywordStart) / 1e9,
-                matches: starts.count)
+                matches: starts.count + runStarts.map(\.count).reduce(0, +))
         ]
         withScratch { scratch in
             for (index, detector) in compiled.enumerated() {
                 var keywordStarts: ArraySlice<Int>?
-                if !detector.gateWords.isEmpty {
+                if let key = runGates.keyOfDetector[index] {
+                    keywordStarts = runStarts[key][...]
+                } else if detector.isGated {
                     keywordStarts = starts[offsets[index]..<offsets[index + 1]]
                 }
                 var raw: [RawFinding] = []

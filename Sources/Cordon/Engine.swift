@@ -19,6 +19,7 @@ public final class Engine: Sendable {
     public let detectors: [Detector]
     let compiled: [CompiledDetector]
     let automaton: KeywordAutomaton
+    let runGates: RunGates
     private let maximumCaptureCount: Int
     /// The bounds every scan runs within.
     public let limits: ScanLimits
@@ -45,6 +46,7 @@ public final class Engine: Sendable {
         }
         self.compiled = compiled
         automaton = KeywordAutomaton(keywords: compiled.map(\.gateWords))
+        runGates = RunGates(compiled)
         placeholderMask = PlaceholderMask(detectorIDs: compiled.map(\.id))
         maximumCaptureCount = compiled.map(\.pattern.captureCount).max() ?? 0
     }
@@ -125,7 +127,11 @@ public final class Engine: Sendable {
     ) -> [RawFinding] {
         guard !buffer.isEmpty else { return [] }
         var hits = KeywordHits()
-        if usePrefilter { automaton.collectHits(in: buffer, into: &hits) }
+        var runStarts: [[Int]] = []
+        if usePrefilter {
+            automaton.collectHits(in: buffer, into: &hits)
+            runStarts = runGates.runStarts(in: buffer)
+        }
         let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
         var raw: [RawFinding] = []
         let clock = ContinuousClock()
@@ -133,8 +139,12 @@ public final class Engine: Sendable {
             for (index, detector) in compiled.enumerated() {
                 if let onlyDetector, onlyDetector != index { continue }
                 var keywordStarts: ArraySlice<Int>?
-                if usePrefilter, !detector.gateWords.isEmpty {
-                    keywordStarts = starts[offsets[index]..<offsets[index + 1]]
+                if usePrefilter, detector.isGated {
+                    if let key = runGates.keyOfDetector[index] {
+                        keywordStarts = runStarts[key][...]
+                    } else {
+                        keywordStarts = starts[offsets[index]..<offsets[index + 1]]
+                    }
                     if keywordStarts!.isEmpty { continue }
                 }
                 // The budget is checked before each detector that runs; within one, PCRE2's

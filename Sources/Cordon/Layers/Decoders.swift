@@ -141,53 +141,51 @@ enum Decoder: String, CaseIterable, Sendable {
     static let maximumRunLength = 1 << 20
 
     private static func decodeBase64Runs(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
-        var index = 0
-        while index < input.count {
-            guard base64Values[Int(input[index])] >= 0 else {
-                index += 1
-                continue
+        base64Values.withUnsafeBufferPointer { values in
+            ByteRuns.forEach(in: input, atLeast: minimumRunLength, of: { values[Int($0)] >= 0 }) { runStart, runCount in
+                decodeBase64Run(input, runStart..<(runStart + runCount), &writer)
             }
-            var end = index
-            var standard = false
-            var urlSafe = false
-            while end < input.count, base64Values[Int(input[end])] >= 0 {
-                switch input[end] {
-                case UInt8(ascii: "+"), UInt8(ascii: "/"): standard = true
-                case UInt8(ascii: "-"), UInt8(ascii: "_"): urlSafe = true
-                default: break
-                }
-                end += 1
-            }
-            let runStart = index
-            index = end
-            guard end - runStart >= minimumRunLength, !(standard && urlSafe),
-                runStart == 0 || base64Values[Int(input[runStart - 1])] < 0
-            else { continue }
-            let runLength = min(end - runStart, maximumRunLength)
-            let length = runLength / 4 * 4
-            // Most runs are random tokens: give up when the first 12 characters are not text.
-            guard length >= minimumRunLength,
-                let head = decodeBase64(UnsafeBufferPointer(rebasing: input[runStart..<(runStart + 12)])),
-                head.allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 >= 0x80 }),
-                let decoded = decodeBase64(UnsafeBufferPointer(rebasing: input[runStart..<(runStart + length)]))
-            else { continue }
-            // A final group of 2 or 3 characters (padding dropped) decodes to 1 or 2 bytes.
-            let rest = runLength - length
-            var tail: [UInt8] = []
-            if rest >= 2, rest == end - runStart - length,
-                let last = decodeBase64(UnsafeBufferPointer(rebasing: input[(runStart + length)..<end]), partial: true)
-            {
-                tail = last
-            }
-            guard looksLikeText(decoded + tail) else { continue }
-            writer.flush(upTo: runStart, from: input)
-            writer.append(decoded, units: length / 4, derivedUnit: 3, originalUnit: 4)
-            if !tail.isEmpty {
-                var padding = 0
-                while end + padding < input.count, padding < 2, input[end + padding] == UInt8(ascii: "=") { padding += 1 }
-                writer.append(tail, units: 1, derivedUnit: tail.count, originalUnit: rest + padding)
+        }
+    }
 
+    /// Decodes one maximal run of base64 characters, when it reads as text.
+    private static func decodeBase64Run(_ input: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, _ writer: inout LayerWriter) {
+        let runStart = run.lowerBound
+        let end = run.upperBound
+        var standard = false
+        var urlSafe = false
+        for byte in input[run] {
+            switch byte {
+            case UInt8(ascii: "+"), UInt8(ascii: "/"): standard = true
+            case UInt8(ascii: "-"), UInt8(ascii: "_"): urlSafe = true
+            default: break
             }
+        }
+        guard !(standard && urlSafe) else { return }
+        let runLength = min(end - runStart, maximumRunLength)
+        let length = runLength / 4 * 4
+        // Most runs are random tokens: give up when the first 12 characters are not text.
+        guard length >= minimumRunLength,
+            let head = decodeBase64(UnsafeBufferPointer(rebasing: input[runStart..<(runStart + 12)])),
+            head.allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 >= 0x80 }),
+            let decoded = decodeBase64(UnsafeBufferPointer(rebasing: input[runStart..<(runStart + length)]))
+        else { return }
+        // A final group of 2 or 3 characters (padding dropped) decodes to 1 or 2 bytes.
+        let rest = runLength - length
+        var tail: [UInt8] = []
+        if rest >= 2, rest == end - runStart - length,
+            let last = decodeBase64(UnsafeBufferPointer(rebasing: input[(runStart + length)..<end]), partial: true)
+        {
+            tail = last
+        }
+        guard looksLikeText(decoded + tail) else { return }
+        writer.flush(upTo: runStart, from: input)
+        writer.append(decoded, units: length / 4, derivedUnit: 3, originalUnit: 4)
+        if !tail.isEmpty {
+            var padding = 0
+            while end + padding < input.count, padding < 2, input[end + padding] == UInt8(ascii: "=") { padding += 1 }
+            writer.append(tail, units: 1, derivedUnit: tail.count, originalUnit: rest + padding)
+
         }
     }
 
@@ -241,32 +239,31 @@ enum Decoder: String, CaseIterable, Sendable {
     }
 
     private static func decodeHexRuns(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
-        var index = 0
-        while index < input.count {
-            guard hexValue(input[index]) != nil else {
-                index += 1
-                continue
+        hexValues.withUnsafeBufferPointer { values in
+            ByteRuns.forEach(in: input, atLeast: 32, of: { values[Int($0)] >= 0 }) { runStart, runCount in
+                decodeHexRun(input, runStart..<(runStart + runCount), &writer)
             }
-            var end = index
-            while end < input.count, hexValue(input[end]) != nil { end += 1 }
-            let runStart = index
-            index = end
-            let length = min(end - runStart, maximumRunLength) / 2 * 2
-            guard length >= 32, runStart == 0 || !Engine.isAlphanumeric(input[runStart - 1]) else { continue }
-            // Most runs are hashes: give up when the first 4 bytes are not text.
-            let headIsText = stride(from: runStart, to: runStart + 8, by: 2).allSatisfy { pair in
-                (0x20...0x7E).contains(hexValue(input[pair])! << 4 | hexValue(input[pair + 1])!)
-            }
-            guard headIsText else { continue }
-            var decoded: [UInt8] = []
-            decoded.reserveCapacity(length / 2)
-            for pair in stride(from: runStart, to: runStart + length, by: 2) {
-                decoded.append(UInt8(hexValue(input[pair])! << 4 | hexValue(input[pair + 1])!))
-            }
-            guard looksLikeText(decoded) else { continue }
-            writer.flush(upTo: runStart, from: input)
-            writer.append(decoded, units: length / 2, derivedUnit: 1, originalUnit: 2)
         }
+    }
+
+    /// Decodes one maximal run of hex digits, when it reads as text.
+    private static func decodeHexRun(_ input: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, _ writer: inout LayerWriter) {
+        let runStart = run.lowerBound
+        let length = min(run.count, maximumRunLength) / 2 * 2
+        guard length >= 32, runStart == 0 || !Engine.isAlphanumeric(input[runStart - 1]) else { return }
+        // Most runs are hashes: give up when the first 4 bytes are not text.
+        let headIsText = stride(from: runStart, to: runStart + 8, by: 2).allSatisfy { pair in
+            (0x20...0x7E).contains(hexValue(input[pair])! << 4 | hexValue(input[pair + 1])!)
+        }
+        guard headIsText else { return }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(length / 2)
+        for pair in stride(from: runStart, to: runStart + length, by: 2) {
+            decoded.append(UInt8(hexValue(input[pair])! << 4 | hexValue(input[pair + 1])!))
+        }
+        guard looksLikeText(decoded) else { return }
+        writer.flush(upTo: runStart, from: input)
+        writer.append(decoded, units: length / 2, derivedUnit: 1, originalUnit: 2)
     }
 
     /// Whether decoded bytes read as text: at least 8 bytes, nearly all printable ASCII, tabs,

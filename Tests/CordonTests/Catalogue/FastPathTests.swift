@@ -39,6 +39,28 @@ struct FastPathTests {
         }
     }
 
+    @Test("Run-gated detectors: digit and letter soup, fast scan equals the reference scan")
+    func runGatedSoup() {
+        // Card numbers, phone numbers, IBANs, national ids and base58 strings cut, joined and
+        // shifted against each other, so matches start at every distance from a digit run.
+        var generator = SeededGenerator(seed: 99)
+        let pieces = [
+            "4111 1111 1111 1111", "+1 (415) 555-2671", "GB82 WEST 1234 5698 7654 32", "AB 12 34 56 C", "0 98765 43210",
+            "(020) 7946 0958", "06 12 34 56 78", "030 12345678", "123-45-6789", "912-70-1234", "2345 6789 0123",
+            "1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "\\n1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "DE89370400440532013000",
+            " ", "-", ".", "\n", "(", "+", "7", "ab", "Z", "\\n",
+        ]
+        for _ in 0..<300 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 12 + 1) {
+                let piece = pieces[Int(generator.next() % UInt64(pieces.count))]
+                let cut = Int(generator.next() % UInt64(piece.count + 1))
+                text += generator.next() % 3 == 0 ? String(piece.prefix(cut)) : piece
+            }
+            #expect(Self.engine.scan(text) == Self.engine.referenceScan(text), "\(text.utf8.count) bytes")
+        }
+    }
+
     @Test("Every detector example: fast scan equals the reference scan")
     func examples() {
         for detector in Self.engine.detectors {

@@ -65,7 +65,9 @@ struct DetectorLoadingTests {
         ("no detectors list", "allowlist:\n  values: [a]\n", ["missing field 'detectors'"]),
         ("unknown field", detectorYAML(extra: "    keyword: [tok_]"), ["test-token", "unknown field 'keyword'"]),
         ("unknown top-level field", "version: 2\n" + detectorYAML(), ["unknown field 'version'"]),
-        ("unknown validator", detectorYAML(extra: "    validators: [crc64]"), ["test-token", "unknown validator 'crc64'"]),
+        ("unknown validator", detectorYAML(extra: "    validators: [crcsum]"), ["test-token", "unknown validator 'crcsum'"]),
+        // A name with a digit may be a value: described, not quoted.
+        ("unknown validator with a digit", detectorYAML(extra: "    validators: [crc64]"), ["test-token", "unknown validator (a name", "not shown"]),
         ("unknown category", detectorYAML().replacingOccurrences(of: "category: secret", with: "category: secrets"),
          ["test-token", "unknown category 'secrets'"]),
         ("unknown level", detectorYAML().replacingOccurrences(of: "level: restricted", with: "level: top-secret"),
@@ -79,11 +81,42 @@ struct DetectorLoadingTests {
         ("bad id", detectorYAML(id: "Test_Token"), ["invalid id", "not shown"]),
         ("secret-looking level", detectorYAML().replacingOccurrences(of: "level: restricted", with: "level: AKIAZ7QLMXKWPNBT4VHD"),
          ["unknown level", "not shown"]),
+        ("category with a digit", detectorYAML().replacingOccurrences(of: "category: secret", with: "category: secr3t"),
+         ["unknown category", "not shown"]),
         ("secret-looking field name", detectorYAML(extra: "    ghp_abcdefghij0123456789: x"), ["unknown field", "not shown"]),
         ("examples not a list", detectorYAML(examples: "tok_abcdef123456"), ["test-token", "'examples' must be a list"]),
+        ("run with keywords", detectorYAML(extra: "    run: {class: digits, length: 4}"), ["test-token", "'run' is for detectors without 'keywords'"]),
+        ("run without keywords, unknown class",
+         detectorYAML(extra: "    run: {class: hex, length: 4}").replacingOccurrences(of: "    keywords: [tok_]\n", with: ""),
+         ["test-token", "'run' needs a 'class'"]),
+        ("run length out of range",
+         detectorYAML(extra: "    run: {class: digits, length: 0}").replacingOccurrences(of: "    keywords: [tok_]\n", with: ""),
+         ["test-token", "'length'"]),
+        ("run within out of range",
+         detectorYAML(extra: "    run: {class: digits, length: 2, within: 900}").replacingOccurrences(of: "    keywords: [tok_]\n", with: ""),
+         ["test-token", "'within'"]),
+        ("run unknown field",
+         detectorYAML(extra: "    run: {class: digits, length: 2, near: 1}").replacingOccurrences(of: "    keywords: [tok_]\n", with: ""),
+         ["test-token", "unknown field 'near'"]),
         // Yams rejects duplicate keys before the detector is read, so no id is known yet.
         ("field twice", detectorYAML(extra: "    name: again"), ["bad.yaml:", "'name' appears twice"]),
     ]
+
+    @Test("A run gate loads and gates the detector to runs of its class")
+    func runGate() throws {
+        let yaml = detectorYAML(
+            pattern: "(?<![A-Za-z0-9])(?:ref-)?[0-9]{4}-[0-9]{4}(?![0-9])", extra: "    run: {class: digits, length: 4, within: 4}",
+            examples: "['ref-1234-5678', 'x 1234-5678 y']", negatives: "['12-34']"
+        ).replacingOccurrences(of: "    keywords: [tok_]\n", with: "")
+        let detectors = try DetectorSet.parse(yaml: yaml, file: "run.yaml")
+        #expect(detectors.first?.runGate == RunGate(characterClass: .digits, length: 4, within: 4))
+        let engine = try Engine(DetectorSet(detectors))
+        #expect(engine.checkExamples().isEmpty)
+        for text in ["ref-1234-5678", "1234-5678", "a ref-1234-5678 b 9999-0000", "12345-678", "ref-123-4567", "ref-1234-567", ""] {
+            #expect(engine.scan(text) == engine.referenceScan(text), "\(text)")
+        }
+        #expect(engine.scan("a ref-1234-5678 b 9999-0000").findings.map(\.range) == [2..<15, 18..<27])
+    }
 
     @Test("Malformed files give clear errors naming the file and detector", arguments: malformed.indices)
     func malformedFile(index: Int) {
@@ -96,7 +129,7 @@ struct DetectorLoadingTests {
             #expect(text.hasPrefix("bad.yaml"), "\(name): \(text)")
             for part in expected { #expect(text.contains(part), "\(name): '\(text)' should contain '\(part)'") }
             // Errors must never quote example values or secret-looking text from the file.
-            for value in ["abcdef123456", "AKIAZ7QLMXKWPNBT4VHD", "ghp_abcdefghij", "Test_Token"] {
+            for value in ["abcdef123456", "AKIAZ7QLMXKWPNBT4VHD", "ghp_abcdefghij", "Test_Token", "secr3t", "crc64"] {
                 #expect(!text.contains(value), "\(name): error quotes file text: \(text)")
             }
         }

@@ -1,0 +1,113 @@
+/// A gate for detectors without a keyword: a run of characters of one class that every match
+/// contains near its start, such as the four digits that begin every card number.
+///
+/// A detector with a run gate runs its pattern only around such runs (one pass over the message
+/// finds them for all detectors), instead of over the whole message. The gate is exact as long
+/// as it holds for every possible match: the match contains a maximal run of at least
+/// ``length`` characters of ``characterClass`` that starts between 1 byte before the match's
+/// start and ``within`` bytes after it. `cordon detectors check` and the test suite compare the
+/// gated scan with an ungated reference scan.
+public struct RunGate: Sendable, Hashable {
+    /// The characters a run is made of.
+    public enum CharacterClass: String, Sendable, Hashable, CaseIterable {
+        /// ASCII digits, `0`–`9`.
+        case digits
+        /// ASCII letters and digits.
+        case alphanumerics
+
+        /// Whether `byte` belongs to the class.
+        func contains(_ byte: UInt8) -> Bool {
+            switch self {
+            case .digits: return byte &- UInt8(ascii: "0") < 10
+            case .alphanumerics: return byte &- UInt8(ascii: "0") < 10 || (byte | 0x20) &- UInt8(ascii: "a") < 26
+            }
+        }
+    }
+
+    /// The characters of the run.
+    public var characterClass: CharacterClass
+    /// The shortest run that opens the gate.
+    public var length: Int
+    /// How many bytes after the match's start the run may start.
+    public var within: Int
+
+    /// Creates a gate.
+    public init(characterClass: CharacterClass, length: Int, within: Int) {
+        self.characterClass = characterClass
+        self.length = length
+        self.within = within
+    }
+}
+
+/// The run gates of an engine's detectors, applied to a message in one pass per class.
+struct RunGates: Sendable {
+    /// The distinct gates (class and length), as keys.
+    private let keys: [(characterClass: RunGate.CharacterClass, length: Int)]
+    /// For each detector, the index of its gate's key, or `nil`.
+    let keyOfDetector: [Int?]
+
+    init(_ detectors: [CompiledDetector]) {
+        var keys: [(characterClass: RunGate.CharacterClass, length: Int)] = []
+        keyOfDetector = detectors.map { detector in
+            guard let gate = detector.runGate else { return nil }
+            if let known = keys.firstIndex(where: { $0 == (gate.characterClass, gate.length) }) { return known }
+            keys.append((gate.characterClass, gate.length))
+            return keys.count - 1
+        }
+        self.keys = keys
+    }
+
+    /// Whether no detector has a run gate.
+    var isEmpty: Bool { keys.isEmpty }
+
+    /// For each key, the ascending start offsets of the maximal runs in `text` that open it.
+    func runStarts(in text: UnsafeBufferPointer<UInt8>) -> [[Int]] {
+        var starts = [[Int]](repeating: [], count: keys.count)
+        for characterClass in RunGate.CharacterClass.allCases {
+            let gated = keys.indices.filter { keys[$0].characterClass == characterClass }
+            guard let shortest = gated.map({ keys[$0].length }).min() else { continue }
+            switch characterClass {
+            case .digits: ByteRuns.forEach(in: text, atLeast: shortest, of: { $0 &- UInt8(ascii: "0") < 10 }) { start, length in
+                for key in gated where length >= keys[key].length { starts[key].append(start) }
+            }
+            case .alphanumerics: ByteRuns.forEach(
+                in: text, atLeast: shortest, of: { $0 &- UInt8(ascii: "0") < 10 || ($0 | 0x20) &- UInt8(ascii: "a") < 26 }
+            ) { start, length in
+                for key in gated where length >= keys[key].length { starts[key].append(start) }
+            }
+            }
+        }
+        return starts
+    }
+}
+
+/// Finding maximal runs of one byte class quickly.
+enum ByteRuns {
+    /// Calls `body` with the start and length of every maximal run of at least `minimum` bytes
+    /// for which `isMember` holds, in order.
+    ///
+    /// Only every `minimum`-th byte is looked at until one is a member (a run of `minimum`
+    /// members must cover one of them), so the pass is fast where long runs are rare.
+    @inline(__always)
+    static func forEach(
+        in text: UnsafeBufferPointer<UInt8>, atLeast minimum: Int, of isMember: (UInt8) -> Bool,
+        _ body: (_ start: Int, _ length: Int) -> Void
+    ) {
+        let count = text.count
+        var probe = minimum &- 1
+        var previousEnd = 0  // no run starts before this offset
+        while probe < count {
+            guard isMember(text[probe]) else {
+                probe &+= minimum
+                continue
+            }
+            var start = probe
+            while start > previousEnd, isMember(text[start &- 1]) { start &-= 1 }
+            var end = probe &+ 1
+            while end < count, isMember(text[end]) { end &+= 1 }
+            if end &- start >= minimum { body(start, end &- start) }
+            previousEnd = end
+            probe = end &+ minimum
+        }
+    }
+}
