@@ -1,16 +1,25 @@
 import CPCRE2
+import Synchronization
 
 /// A PCRE2 pattern compiled (and JIT-compiled) for byte-mode matching.
 ///
-/// The compiled code is immutable after creation, so one instance is shared by all threads; the
-/// mutable state of a match lives in a ``MatchScratch`` that each thread owns.
+/// The pattern is compiled at creation, so a bad pattern is an error at start-up; the JIT
+/// compiles it on its first match, once, under a lock (most of a large set never runs on a
+/// short message, and JIT compiling all of them would double a short-lived process's start-up).
+/// The code is immutable afterwards, so one instance is shared by all threads; the mutable state
+/// of a match lives in a ``MatchScratch`` that each thread owns.
 final class CompiledPattern: @unchecked Sendable {
     /// The compiled code; read-only after `init`.
     let code: OpaquePointer
     /// The number of capture groups in the pattern.
     let captureCount: Int
-    /// Whether the JIT compiled the pattern (if not, the interpreter is used).
-    let isJITCompiled: Bool
+    /// 0 before the first match, then 1 when the JIT compiled the pattern, 2 when it did not
+    /// (the interpreter is used).
+    private let jitState = Atomic<UInt8>(0)
+    private let jitLock = Mutex<Void>(())
+
+    /// Whether the JIT compiled the pattern; `false` before the first match.
+    var isJITCompiled: Bool { jitState.load(ordering: .acquiring) == 1 }
 
     /// The reason a pattern did not compile: PCRE2's message and the byte offset in the pattern.
     struct CompileError: Error {
@@ -37,7 +46,18 @@ final class CompiledPattern: @unchecked Sendable {
         var captures: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
         captureCount = Int(captures)
-        isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+    }
+
+    /// JIT-compiles the pattern unless that was done (or tried); no match may run before it
+    /// returns, which every match ensures by calling it first.
+    @inline(__always)
+    func prepare() {
+        guard jitState.load(ordering: .acquiring) == 0 else { return }
+        jitLock.withLock { _ in
+            guard jitState.load(ordering: .acquiring) == 0 else { return }
+            let compiled = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
+            jitState.store(compiled ? 1 : 2, ordering: .releasing)
+        }
     }
 
     deinit { pcre2_code_free_8(code) }
@@ -110,6 +130,7 @@ final class MatchScratch: @unchecked Sendable {
     func match(
         _ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from offset: Int, startLimit: Int? = nil
     ) -> Outcome {
+        pattern.prepare()
         let options = UInt32(PCRE2_NO_UTF_CHECK)
         var matchContext = context
         if let startLimit {

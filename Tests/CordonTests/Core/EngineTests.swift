@@ -161,6 +161,22 @@ struct EngineTests {
         #expect(expected.findings.count == 600)
     }
 
+    @Test("A fresh engine's first scans race to JIT-compile the same patterns and agree")
+    func coldConcurrentScans() async throws {
+        var fake = FakeSecrets(seed: 3)
+        let text = (0..<50).map { index in "row \(index) \(fake.email()) \(fake.githubToken()) \(fake.cardNumber())\n" }.joined()
+        let expected = try Engine(DetectorSet(Fixtures.engine.detectors)).scan(text)
+        #expect(expected.findings.count == 150)
+        let cold = try Engine(DetectorSet(Fixtures.engine.detectors))
+        #expect(cold.compiled.allSatisfy { !$0.pattern.isJITCompiled })
+        let results = await withTaskGroup(of: ScanResult.self) { group in
+            for _ in 0..<16 { group.addTask { cold.scan(text) } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0 == expected })
+        #expect(cold.compiled.contains { $0.pattern.isJITCompiled })
+    }
+
     @Test("A pattern that hits PCRE2's match limit fails cleanly, named, without quoting input")
     func matchLimit() throws {
         let yaml = Fixtures.catastrophicYAML
