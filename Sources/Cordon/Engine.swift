@@ -20,6 +20,8 @@ public final class Engine: Sendable {
     let compiled: [CompiledDetector]
     let automaton: KeywordAutomaton
     let runGates: RunGates
+    /// Whether each detector runs only near its gate words or runs (``CompiledDetector/isGated``).
+    private let gated: [Bool]
     private let maximumCaptureCount: Int
     /// The bounds every scan runs within.
     public let limits: ScanLimits
@@ -47,6 +49,7 @@ public final class Engine: Sendable {
         self.compiled = compiled
         automaton = KeywordAutomaton(keywords: compiled.map(\.gateWords))
         runGates = RunGates(compiled)
+        gated = compiled.map(\.isGated)
         placeholderMask = PlaceholderMask(detectorIDs: compiled.map(\.id))
         maximumCaptureCount = compiled.map(\.pattern.captureCount).max() ?? 0
     }
@@ -135,29 +138,34 @@ public final class Engine: Sendable {
         let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
         var raw: [RawFinding] = []
         let clock = ContinuousClock()
+        // Detectors are borrowed through a buffer pointer, never copied: a copy of each of the
+        // hundreds of detectors per message would retain and release every field.
         withScratch { scratch in
-            for (index, detector) in compiled.enumerated() {
-                if let onlyDetector, onlyDetector != index { continue }
-                var keywordStarts: ArraySlice<Int>?
-                if usePrefilter, detector.isGated {
-                    if let key = runGates.keyOfDetector[index] {
-                        keywordStarts = runStarts[key][...]
-                    } else {
-                        keywordStarts = starts[offsets[index]..<offsets[index + 1]]
+            compiled.withUnsafeBufferPointer { detectors in
+                for index in detectors.indices {
+                    if let onlyDetector, onlyDetector != index { continue }
+                    var keywordStarts: ArraySlice<Int>?
+                    if usePrefilter, gated[index] {
+                        if let key = runGates.keyOfDetector[index] {
+                            keywordStarts = runStarts[key][...]
+                        } else {
+                            guard offsets[index] < offsets[index + 1] else { continue }
+                            keywordStarts = starts[offsets[index]..<offsets[index + 1]]
+                        }
+                        if keywordStarts!.isEmpty { continue }
                     }
-                    if keywordStarts!.isEmpty { continue }
-                }
-                // The budget is checked before each detector that runs; within one, PCRE2's
-                // limits bound each match attempt.
-                if clock.now > deadline {
-                    failures.append(DetectorFailure(detectorID: detector.id, reason: "time budget exceeded"))
-                    break
-                }
-                if let failure = detector.collect(
-                    in: buffer, keywordStarts: keywordStarts, detectorIndex: index,
-                    scratch: scratch, into: &raw)
-                {
-                    failures.append(DetectorFailure(detectorID: detector.id, reason: failure))
+                    // The budget is checked before each detector that runs; within one, PCRE2's
+                    // limits bound each match attempt.
+                    if clock.now > deadline {
+                        failures.append(DetectorFailure(detectorID: detectors[index].id, reason: "time budget exceeded"))
+                        break
+                    }
+                    if let failure = detectors[index].collect(
+                        in: buffer, keywordStarts: keywordStarts, detectorIndex: index,
+                        scratch: scratch, into: &raw)
+                    {
+                        failures.append(DetectorFailure(detectorID: detectors[index].id, reason: failure))
+                    }
                 }
             }
         }

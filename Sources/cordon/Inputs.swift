@@ -32,13 +32,41 @@ struct Input: Sendable {
         if isStandardInput {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-            } catch {
-                throw CommandFailure("\(path): cannot read the file (\(Inputs.reason(error)))")
-            }
+            data = try Self.readFile(path)
         }
         if foundInFolder, Self.looksBinary(data) { return nil }
+        return data
+    }
+}
+
+extension Input {
+    /// The whole file at `path`, read with one `read` call per chunk into one buffer (no URL, no
+    /// memory map: most scanned files are small, and a map costs more than it saves for them).
+    static func readFile(_ path: String) throws -> Data {
+        func failure(_ code: Int32) -> CommandFailure {
+            let reason = code == EACCES ? "permission denied" : code == ENOENT ? "no such file" : String(cString: strerror(code))
+            return CommandFailure("\(path): cannot read the file (\(reason))")
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure(errno) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
+        var data = Data(count: max(Int(status.st_size), 0))
+        var filled = 0
+        while true {
+            if filled == data.count { data.count += max(64 * 1024, data.count) }  // grew, or size unknown
+            let count = data.withUnsafeMutableBytes { buffer in
+                Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure(errno)
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        data.count = filled
         return data
     }
 }

@@ -167,32 +167,49 @@ public enum Validator: String, Sendable, Hashable, CaseIterable {
 
     static func isWellFormedJWT(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         let parts = value.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 3,
-            let header = decodeBase64URL(parts[0]),
-            let payload = decodeBase64URL(parts[1]),
-            let headerObject = try? JSONSerialization.jsonObject(with: header) as? [String: Any],
-            headerObject["alg"] != nil,
-            (try? JSONSerialization.jsonObject(with: payload)) is [String: Any]
+        guard parts.count == 3, parts[2].allSatisfy(isBase64URL),
+            let header = decodeBase64URL(parts[0]), let payload = decodeBase64URL(parts[1]),
+            case .object = try? JSONValue(parsing: payload),
+            let headerObject = try? JSONValue(parsing: header), headerObject.isObject, headerObject["alg"] != nil
         else { return false }
-        return parts[2].allSatisfy(isBase64URL)
+        return true
     }
 
     private static func isBase64URL(_ byte: UInt8) -> Bool {
+        base64URLValue(byte) != nil
+    }
+
+    /// The 6-bit value of a base64url character.
+    @inline(__always)
+    private static func base64URLValue(_ byte: UInt8) -> UInt32? {
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-            true
-        default: false
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(byte - UInt8(ascii: "A"))
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(byte - UInt8(ascii: "a")) + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0")) + 52
+        case UInt8(ascii: "-"): 62
+        case UInt8(ascii: "_"): 63
+        default: nil
         }
     }
 
-    private static func decodeBase64URL(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> Data? {
-        guard !part.isEmpty, part.allSatisfy(isBase64URL) else { return nil }
-        var text = String(decoding: part, as: UTF8.self)
-            .replacingOccurrences(of: "-", with: "+")
-            .replacingOccurrences(of: "_", with: "/")
-        while text.utf8.count % 4 != 0 { text += "=" }
-        return Data(base64Encoded: text)
+    /// Decodes unpadded base64url; `nil` for an empty part, a character outside the alphabet, or
+    /// a length that leaves a single character over (no byte can end there).
+    static func decodeBase64URL(_ part: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8]? {
+        guard !part.isEmpty, part.count % 4 != 1 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(part.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in part {
+            guard let value = base64URLValue(byte) else { return nil }
+            accumulator = accumulator << 6 | value
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                bytes.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        return bytes
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Cordon
@@ -76,6 +77,25 @@ struct ValidatorTests {
         #expect(!Validator.jwt.validate("\(header).bm90IGpzb24.c2ln"), "payload is not JSON")
         #expect(!Validator.jwt.validate("\(header).\(payload)"), "two parts only")
         #expect(!Validator.jwt.validate("\(header).\(payload).c2ln.extra"))
+    }
+
+    @Test("The base64url decoder agrees with Foundation's base64 on every length and alphabet")
+    func base64URL() {
+        var generator = SeededGenerator(seed: 17)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        for length in 0..<40 {
+            for _ in 0..<20 {
+                var text = (0..<length).map { _ in alphabet[Int(generator.next() % 64)] }
+                if length > 0, generator.next() % 8 == 0 { text[Int(generator.next() % UInt64(length))] = UInt8(ascii: "+") }
+                let ours = text.withUnsafeBufferPointer { Validator.decodeBase64URL($0[...]) }
+                var standard = String(decoding: text.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "+") : $0 == UInt8(ascii: "_") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
+                let valid = !text.contains(UInt8(ascii: "+")) && !text.isEmpty
+                while standard.utf8.count % 4 != 0 { standard += "=" }
+                let foundation = valid ? Data(base64Encoded: standard).map { [UInt8]($0) } : nil
+                // Foundation accepts trailing bits that do not form a byte; so do we.
+                #expect(ours == foundation, "length \(length)")
+            }
+        }
     }
 
     @Test("Entropy is 0 for a repeated byte and log2(n) for n distinct bytes")
