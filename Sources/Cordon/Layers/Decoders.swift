@@ -444,11 +444,16 @@ struct LayerWriter {
     /// How much of the input has been copied or consumed.
     private var consumed = 0
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    /// The size the layer will roughly have, reserved on the first write: most messages decode
+    /// nothing, and reserving a copy of each for every decoder up front costs page faults.
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
 
     /// Copies the input from where the writer stands up to `index`.
     mutating func flush(upTo index: Int, from input: UnsafeBufferPointer<UInt8>) {
         guard index > consumed else { return }
+        if bytes.capacity == 0 { bytes.reserveCapacity(capacity) }
         bytes.append(contentsOf: input[consumed..<index])
         map.copy(index - consumed)
         consumed = index
@@ -462,6 +467,7 @@ struct LayerWriter {
 
     /// Appends decoded bytes that replace `units × originalUnit` input bytes.
     mutating func append(_ decoded: [UInt8], units: Int, derivedUnit: Int, originalUnit: Int) {
+        if bytes.capacity == 0 { bytes.reserveCapacity(capacity) }
         bytes.append(contentsOf: decoded)
         map.decode(units: units, derivedUnit: derivedUnit, originalUnit: originalUnit)
         consumed += units * originalUnit
