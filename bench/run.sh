@@ -111,7 +111,8 @@ if [ "$huge" = 1 ]; then
   size=$(stat -c %s bench/out/huge.txt)
   /usr/bin/time -f "%U %S %e %M" -o bench/out/huge.time .build/release/cordon scan --threads 1 --format jsonl bench/out/huge.txt \
     | tail -n 1 > bench/out/huge.last || true
-  read -r user system wall rss < bench/out/huge.time
+  # cordon exits 1 when it finds something, and time(1) then writes a status line first.
+  read -r user system wall rss < <(tail -n 1 bench/out/huge.time)
   rm -f bench/out/huge.txt
   python3 - "$size" "$user" "$system" "$wall" "$rss" >> bench/RESULTS.md <<'PY'
 import json, sys
