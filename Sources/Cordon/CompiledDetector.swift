@@ -35,29 +35,33 @@ struct CompiledDetector: Sendable {
             gateWords = detector.keywords
             lookbehind = detector.keywordDistance ?? Engine.keywordWindow
             lookahead = 0
+            runGate = nil
+        } else if let gate = detector.runGate {
+            // The match starts from `within` bytes before the run's start to 1 byte after it
+            // (an escape letter, `\n1A…`, joins an alphanumeric run). A run is usually rarer than
+            // a required context's words (`token`), so it gates instead of them; the context is
+            // still required for a value to be reported.
+            gateWords = []
+            lookbehind = gate.within
+            lookahead = 1
+            runGate = gate
         } else if let context = detector.context, context.required {
             // The value lies within `window` bytes of a context word, on either side; a value
             // before the word may be up to `keywordWindow` bytes long.
             gateWords = context.words
             lookbehind = context.window + Engine.keywordWindow
             lookahead = context.window
-        } else if let gate = detector.runGate {
-            // The match starts from 1 byte before the run (an escape letter, `\n1A…`, joins an
-            // alphanumeric run) to `within` bytes after it... seen from the run: from `within`
-            // bytes before it to 1 byte after.
-            gateWords = []
-            lookbehind = gate.within
-            lookahead = 1
+            runGate = nil
         } else {
             gateWords = []
             lookbehind = 0
             lookahead = 0
+            runGate = nil
         }
-        runGate = detector.keywords.isEmpty && detector.context?.required != true ? detector.runGate : nil
         do {
             pattern = try CompiledPattern(
                 detector.pattern,
-                allowsStartLimit: !detector.keywords.isEmpty || detector.context?.required == true || runGate != nil)
+                allowsStartLimit: !gateWords.isEmpty || runGate != nil)
         } catch {
             throw DetectorError(
                 file: detector.source, detectorID: detector.id,

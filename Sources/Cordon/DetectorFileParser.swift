@@ -102,9 +102,6 @@ struct DetectorFileParser {
             confidence = value
         }
         let context = try fields["context"].map { try contextRule($0, detector: id) }
-        if let node = fields["run"], context?.required == true {
-            throw error(node, id, "'run' is for detectors without a required context (its words gate the detector)")
-        }
         var scansDecodedLayers = true
         if let node = fields["decoded_layers"] {
             switch scalar(node) {

@@ -14,12 +14,15 @@ public struct RunGate: Sendable, Hashable {
         case digits
         /// ASCII letters and digits.
         case alphanumerics
+        /// ASCII digits and `.` (dotted numbers: IPv4 addresses, versions).
+        case digitsAndDots = "digits-and-dots"
 
         /// Whether `byte` belongs to the class.
         func contains(_ byte: UInt8) -> Bool {
             switch self {
             case .digits: return byte &- UInt8(ascii: "0") < 10
             case .alphanumerics: return byte &- UInt8(ascii: "0") < 10 || (byte | 0x20) &- UInt8(ascii: "a") < 26
+            case .digitsAndDots: return byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: ".")
             }
         }
     }
@@ -72,6 +75,11 @@ struct RunGates: Sendable {
             }
             case .alphanumerics: ByteRuns.forEach(
                 in: text, atLeast: shortest, of: { $0 &- UInt8(ascii: "0") < 10 || ($0 | 0x20) &- UInt8(ascii: "a") < 26 }
+            ) { start, length in
+                for key in gated where length >= keys[key].length { starts[key].append(start) }
+            }
+            case .digitsAndDots: ByteRuns.forEach(
+                in: text, atLeast: shortest, of: { $0 &- UInt8(ascii: "0") < 10 || $0 == UInt8(ascii: ".") }
             ) { start, length in
                 for key in gated where length >= keys[key].length { starts[key].append(start) }
             }
