@@ -26,9 +26,19 @@ all_targets=(scan detectors policy json serve hook)
 #   target's main.swift calls LLVMFuzzerRunDriver itself (FuzzDriver).
 build() {
     echo "== building fuzz targets (release, -sanitize=fuzzer,address)"
+    local log status
+    log=$(mktemp)
+    # A failed build must stop here: the targets of an earlier build would otherwise be fuzzed.
+    status=0
     swift build -c release --package-path "$here" \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld 2>&1 |
-        grep -v -E 'warning: Cannot export local symbol|^\[[0-9]+/[0-9]+\] (Compiling|Write|Linking|Emitting|Applying)' || true
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld > "$log" 2>&1 || status=$?
+    grep -v -E 'warning: Cannot export local symbol|^\[[0-9]+/[0-9]+\] (Compiling|Write|Linking|Emitting|Applying)' "$log" || true
+    rm -f "$log"
+    if [[ $status -ne 0 ]]; then
+        echo "build failed (exit $status); if a source file was added to Cordon since the last build, the" >&2
+        echo "nested package may hold a stale file list: rm -rf fuzz/.build and build again" >&2
+        exit 1
+    fi
     local bin
     bin=$(swift build -c release --package-path "$here" -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --show-bin-path)
     for target in "${all_targets[@]}"; do
