@@ -64,10 +64,15 @@ else
 fi
 
 step "build the latency tool (bench/latency, release)"
-if (cd bench/latency && swift build -c release > ../out/build-latency.log 2>&1); then
+build_latency() { (cd bench/latency && swift build -c release > ../out/build-latency.log 2>&1); }
+# The nested package can keep a stale list of Cordon's source files (a file added since its last
+# build fails with "cannot find type"): forget its build plan and try once more.
+if build_latency || { rm -f bench/latency/.build/*.yaml bench/latency/.build/build.db bench/latency/.build/release/description.json; build_latency; }; then
   tail -n 1 bench/out/build-latency.log >&2
 else
   tail -n 20 bench/out/build-latency.log >&2
+  # Never measure an earlier build's tool.
+  rm -f bench/latency/.build/release/CordonLatency
   echo "run.sh: the latency tool did not build (bench/out/build-latency.log); its figures will be missing" >&2
 fi
 
