@@ -208,7 +208,8 @@ def build(results):
                   f"{pct(1 - prof['no_decoding_us_per_kb'] / prof['full_us_per_kb']) if prof['full_us_per_kb'] else '—'} of "
                   f"the scan. Each detector alone (its own engine, no decoding): the keyword pass costs "
                   f"{f(prof['keyword_pass_us_per_kb'], 2)} µs/KB; the detectors add {f(prof['sum_of_detector_costs_us_per_kb'], 1)} "
-                  f"µs/KB in all, of which the {prof['keywordless_detectors']} detectors without keywords (a full PCRE2 pass each) "
+                  f"µs/KB in all, of which the {prof['keywordless_detectors']} detectors without keywords (gated by a `run` or a "
+                  f"required context's words, or a full PCRE2 pass for the few with neither) "
                   f"take {pct(prof['keywordless_share'])}. The most expensive:\n")
         rows = [[t["id"], t["keywords"] or "**none**", f(t["us_per_kb"], 2), pct(t["share"])] for t in prof.get("top", [])]
         md.append(table(["detector", "keywords", "µs per KB", "share of detector time"], rows))
