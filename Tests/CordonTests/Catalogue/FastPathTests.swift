@@ -49,7 +49,7 @@ struct FastPathTests {
             "(020) 7946 0958", "06 12 34 56 78", "030 12345678", "123-45-6789", "912-70-1234", "2345 6789 0123",
             "1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "\\n1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "DE89370400440532013000",
             "34.117.59.81", "81.2.69.142", "12.3.4.5", "token ", "ssn ", "itin ", "nhs ", "sin: ", "aadhaar ", "pan: ",
-            "medicare ", "078051120", "912785678", "943 476 5919", "046 454 286", "234567890123", "ABCPE1234F", "1EG4-TE5-MK73", "yzkvay5ktnfscerl2i2vrlfyhv66cfqn7dj5e5rliro67ohizy7q",
+            "078051120", "912785678", "943 476 5919", "046 454 286", "234567890123", "ABCPE1234F", "1EG4-TE5-MK73", "yzkvay5ktnfscerl2i2vrlfyhv66cfqn7dj5e5rliro67ohizy7q",
             " ", "-", ".", "\n", "(", "+", "7", "ab", "Z", "\\n",
         ]
         for _ in 0..<300 {
