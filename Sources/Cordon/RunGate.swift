@@ -69,24 +69,21 @@ struct RunGates: Sendable {
         for characterClass in RunGate.CharacterClass.allCases {
             let gated = keys.indices.filter { keys[$0].characterClass == characterClass }
             guard let shortest = gated.map({ keys[$0].length }).min() else { continue }
-            switch characterClass {
-            case .digits: ByteRuns.forEach(in: text, atLeast: shortest, of: { $0 &- UInt8(ascii: "0") < 10 }) { start, length in
-                for key in gated where length >= keys[key].length { starts[key].append(start) }
-            }
-            case .alphanumerics: ByteRuns.forEach(
-                in: text, atLeast: shortest, of: { $0 &- UInt8(ascii: "0") < 10 || ($0 | 0x20) &- UInt8(ascii: "a") < 26 }
-            ) { start, length in
-                for key in gated where length >= keys[key].length { starts[key].append(start) }
-            }
-            case .digitsAndDots: ByteRuns.forEach(
-                in: text, atLeast: shortest, of: { $0 &- UInt8(ascii: "0") < 10 || $0 == UInt8(ascii: ".") }
-            ) { start, length in
-                for key in gated where length >= keys[key].length { starts[key].append(start) }
-            }
+            let members = Self.members[characterClass]!
+            members.withUnsafeBufferPointer { members in
+                ByteRuns.forEach(in: text, atLeast: shortest, of: { members[Int($0)] }) { start, length in
+                    for key in gated where length >= keys[key].length { starts[key].append(start) }
+                }
             }
         }
         return starts
     }
+
+    /// Each class as a table of its 256 bytes.
+    private static let members: [RunGate.CharacterClass: [Bool]] = Dictionary(
+        uniqueKeysWithValues: RunGate.CharacterClass.allCases.map { characterClass in
+            (characterClass, (0...255).map { characterClass.contains(UInt8($0)) })
+        })
 }
 
 /// Finding maximal runs of one byte class quickly.
