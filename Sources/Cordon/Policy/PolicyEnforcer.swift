@@ -36,37 +36,28 @@ public final class PolicyEnforcer: Sendable {
         var pass = 0
         while true {
             let decision = policy.decide(scan, path: context.path, destination: destination, on: day)
-            guard let replacement else { return Enforcement(scan: scan, decision: decision, output: nil) }
-            switch decision.action {
-            case .block:
-                return Enforcement(scan: scan, decision: decision, output: nil)
-            case .allow:
-                return Enforcement(scan: scan, decision: decision, output: Array(bytes))
-            case .redact:
-                let (replaced, irreversible) = replacedSpans(
-                    bytes, findings: decision.aboveLimit, replacement: replacement, session: context.session)
-                let output = replaced.apply(to: bytes)
-                // Settle, as `Engine.redact` does: a value that the replacements uncovered (a
-                // boundary rule no longer rejects it) is found in the input and decided again.
-                let rescan = output.withUnsafeBufferPointer { engine.scan($0) }
-                let uncovered = replaced.uncoveredFindings(
-                    policy.decide(rescan, path: context.path, destination: destination, on: day).aboveLimit)
-                if uncovered.isEmpty, rescan.isComplete {
-                    return Enforcement(scan: scan, decision: decision, output: output, irreversibleReplacements: irreversible)
-                }
-                scan.failures += rescan.failures
-                if pass == Engine.settlingPasses, !uncovered.isEmpty { scan.failures.append(Engine.unsettled(uncovered)) }
-                if !scan.isComplete {
-                    // Decided again below: fails closed, or redacts what is known when the policy fails open.
-                    let final = policy.decide(scan, path: context.path, destination: destination, on: day)
-                    guard final.action == .redact else { return Enforcement(scan: scan, decision: final, output: final.action == .allow ? Array(bytes) : nil) }
-                    let (again, irreversibleAgain) = replacedSpans(
-                        bytes, findings: final.aboveLimit, replacement: replacement, session: context.session)
-                    return Enforcement(scan: scan, decision: final, output: again.apply(to: bytes), irreversibleReplacements: irreversibleAgain)
-                }
-                scan.findings = Engine.union(scan.findings, uncovered, in: bytes)
-                pass += 1
+            guard let replacement, decision.action == .redact else {
+                let output = replacement != nil && decision.action == .allow ? Array(bytes) : nil
+                return Enforcement(scan: scan, decision: decision, output: output)
             }
+            let (replaced, irreversible) = replacedSpans(
+                bytes, findings: decision.aboveLimit, replacement: replacement, session: context.session)
+            let output = replaced.apply(to: bytes)
+            let enforcement = Enforcement(scan: scan, decision: decision, output: output, irreversibleReplacements: irreversible)
+            // An incomplete scan that the policy lets out (fail open) goes as it is.
+            guard scan.isComplete else { return enforcement }
+            // Settle, as `Engine.redact` does: a value that the replacements uncovered (a boundary
+            // rule no longer rejects it) joins the findings, and the message is decided again. A
+            // rescan failure, or values still uncovered after the last pass, make the scan
+            // incomplete, which the next decision handles (fail closed, or open).
+            let rescan = output.withUnsafeBufferPointer { engine.scan($0) }
+            let uncovered = replaced.uncoveredFindings(
+                policy.decide(rescan, path: context.path, destination: destination, on: day).aboveLimit)
+            if uncovered.isEmpty, rescan.isComplete { return enforcement }
+            scan.failures += rescan.failures
+            scan.findings = Engine.union(scan.findings, uncovered, in: bytes)
+            if pass == Engine.settlingPasses, !uncovered.isEmpty { scan.failures.append(Engine.unsettled(uncovered)) }
+            pass += 1
         }
     }
 
