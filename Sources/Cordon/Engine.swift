@@ -247,6 +247,7 @@ public final class Engine: Sendable {
         guard !added.isEmpty else { return }
         findings.append(contentsOf: added)
         findings.sort()
+        findings = findings.oneFindingPerSpan { self.compiled[$0] }
     }
 
     /// Whether `range` is not part of a longer run of letters and digits.

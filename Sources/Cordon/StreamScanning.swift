@@ -14,7 +14,8 @@ extension Engine {
     ///
     /// Differences from a whole-input scan: a value found from context is looked for again only
     /// within its window, and decoding applies per window (windows are below
-    /// ``ScanLimits/maximumDecodedInput``).
+    /// ``ScanLimits/maximumDecodedInput``), so an encoded run cut by a window edge is decoded as
+    /// two pieces and its decoded findings may differ.
     ///
     /// - Parameters:
     ///   - read: Fills the buffer it is given from the start and returns how many bytes it wrote;

@@ -31,14 +31,18 @@ struct ValuePropagation {
         values.append(Value(bytes: bytes, detector: finding.detector, confidence: finding.confidence))
     }
 
-    /// Every occurrence of a value in `buffer` that overlaps none of `existing` and for which
-    /// `isAccepted` holds, in order of position, without overlaps among themselves (the first,
-    /// then the longest, wins).
+    /// Every occurrence of a value in `buffer` that `existing` does not already hold (the same
+    /// range found by the value's detector) and for which `isAccepted` holds, in order of
+    /// position, without overlaps among themselves (the first, then the longest, wins).
+    ///
+    /// An occurrence that only overlaps another finding is still returned: a lower-level finding
+    /// inside it (a host name inside a password) must not shield the rest of the value, which a
+    /// policy would then let through.
     func occurrences(
         in buffer: UnsafeBufferPointer<UInt8>, excluding existing: [RawFinding], where isAccepted: (Range<Int>) -> Bool
     ) -> [RawFinding] {
         guard buffer.count >= 4 else { return [] }
-        let covered = Self.merged(existing.map(\.range))
+        let known = Set(existing.map { Known(range: $0.range, detector: $0.detector) })
         var found: [RawFinding] = []
         var position = 0
         let last = buffer.count - 4
@@ -55,7 +59,8 @@ struct ValuePropagation {
                 let value = values[index]
                 let range = position..<(position + value.bytes.count)
                 guard range.upperBound <= buffer.count, value.bytes.count > (best?.bytes.count ?? 0),
-                    buffer[range].elementsEqual(value.bytes), !Self.overlaps(range, covered), isAccepted(range)
+                    buffer[range].elementsEqual(value.bytes), !known.contains(Known(range: range, detector: value.detector)),
+                    isAccepted(range)
                 else { continue }
                 best = value
             }
@@ -75,27 +80,9 @@ struct ValuePropagation {
         UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
     }
 
-    /// Sorted, disjoint ranges covering `ranges`.
-    private static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
-        var result: [Range<Int>] = []
-        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = result.last, range.lowerBound < last.upperBound {
-                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
-            } else {
-                result.append(range)
-            }
-        }
-        return result
-    }
-
-    /// Whether `range` overlaps any of the sorted, disjoint `covered` ranges.
-    private static func overlaps(_ range: Range<Int>, _ covered: [Range<Int>]) -> Bool {
-        var low = 0
-        var high = covered.count
-        while low < high {  // first covered range ending after range's start
-            let middle = (low + high) / 2
-            if covered[middle].upperBound <= range.lowerBound { low = middle + 1 } else { high = middle }
-        }
-        return low < covered.count && covered[low].lowerBound < range.upperBound
+    /// A finding already made: its range and detector.
+    private struct Known: Hashable {
+        var range: Range<Int>
+        var detector: Int
     }
 }

@@ -118,6 +118,20 @@ struct SettledRedactionTests {
         #expect(mapped(0..<9) == 0..<10)
     }
 
+    @Test("A value found again is reported even where a lower-level finding covers part of it")
+    func propagationPastOverlaps() throws {
+        // The fuzzer's hook input, reduced: the second `jrod.corp:5431/ordes` holds a host name
+        // (`internal-hostname`, internal), which used to shield the password from propagation;
+        // the default destination allows internal, so the password went out.
+        let text = "password=jrod.corp:5431/ordes\rnmail x jrod.corp:5431/ordes\rnmail"
+        let found = Self.engine.scan(text).findings
+        #expect(found.contains { $0.detectorID == "password-assignment" && $0.range == 9..<29 })
+        #expect(found.contains { $0.detectorID == "password-assignment" && $0.range == 38..<58 })
+        let enforcer = PolicyEnforcer(engine: Self.engine, policy: .builtIn())
+        let output = try #require(try enforcer.enforce(text, context: MessageContext(), replacement: .operator(.placeholder)).output)
+        #expect(!String(decoding: output, as: UTF8.self).contains("5431/ordes"))
+    }
+
     @Test("The policy enforcer settles its redactions too")
     func enforcerSettles() throws {
         let enforcer = PolicyEnforcer(engine: Self.engine, policy: .builtIn())
