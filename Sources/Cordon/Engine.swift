@@ -110,7 +110,6 @@ public final class Engine: Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now + limits.budget(forByteCount: buffer.count)
         var raw = findings(in: buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
-        propagate(in: buffer, findings: &raw)
         if limits.decodingDepth > 0, buffer.count <= limits.maximumDecodedInput {
             let decoded = findingsInDecodedLayers(
                 of: buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
@@ -120,6 +119,7 @@ public final class Engine: Sendable {
                 raw = raw.oneFindingPerSpan { self.compiled[$0] }
             }
         }
+        propagate(in: buffer, findings: &raw)
         return ScanResult(findings: locate(raw, in: buffer), failures: failures)
     }
 
@@ -234,11 +234,14 @@ public final class Engine: Sendable {
         return body(scratch)
     }
 
-    /// Adds every further occurrence of a context-found value (one matched inside a larger match,
-    /// such as the password of `password=…`) that stands alone and overlaps no finding yet.
+    /// Adds every further occurrence of a found value that stands alone and is not yet reported
+    /// there by its detector: the password of `password=…` where it appears again without its key,
+    /// an address where a neighbouring `@` kept the pattern from matching, a value found in a
+    /// decoded layer where the same encoded text appears again. At most ``propagationLimit``
+    /// distinct values of at least ``propagationMinimumLength`` bytes, in order of position.
     private func propagate(in buffer: UnsafeBufferPointer<UInt8>, findings: inout [RawFinding]) {
         var propagation = ValuePropagation()
-        for finding in findings where finding.fromContext && finding.range.count >= Self.propagationMinimumLength {
+        for finding in findings where finding.range.count >= Self.propagationMinimumLength {
             guard propagation.count < Self.propagationLimit else { break }
             propagation.add(finding, in: buffer)
         }

@@ -132,6 +132,32 @@ struct SettledRedactionTests {
         #expect(!String(decoding: output, as: UTF8.self).contains("5431/ordes"))
     }
 
+    @Test("Every found value is redacted wherever it stands alone, whatever the operator")
+    func everyValueEverywhere() throws {
+        // The fuzzer's hook input (fuzz/regressions/hook/output-leak-value-missed-elsewhere):
+        // an address hidden by a string seam (`'.'`) is found in the joined layer, and the same
+        // text stands again where the pattern's neighbourhood rule does not match.
+        let event = try JSONValue(parsing: Array(try Data(contentsOf: CordonProcess.repositoryRoot.appending(
+            path: "fuzz/regressions/hook/output-leak-value-missed-elsewhere"))))
+        guard case .string(let command)? = event["tool_input"]?["command"] else {
+            Issue.record("the reproducer has no command")
+            return
+        }
+        let values = Set(Self.engine.scan(command).findings.filter { $0.level > .internal }.map { Array(command[$0.range]) })
+        #expect(!values.isEmpty)
+        for redactionOperator in [RedactionOperator.placeholder, .mask, .remove, .keyedHash(key: [1])] {
+            let output = Self.engine.redact(command, using: redactionOperator).bytes
+            for value in values where value.count >= 8 {
+                let leaked = output.indices.contains { start in
+                    start + value.count <= output.count && output[start..<(start + value.count)].elementsEqual(value)
+                        && (start == 0 || !Engine.isAlphanumeric(output[start - 1]))
+                        && (start + value.count == output.count || !Engine.isAlphanumeric(output[start + value.count]))
+                }
+                #expect(!leaked, "\(redactionOperator): a value of \(value.count) bytes is still in the output")
+            }
+        }
+    }
+
     @Test("The policy enforcer settles its redactions too")
     func enforcerSettles() throws {
         let enforcer = PolicyEnforcer(engine: Self.engine, policy: .builtIn())
