@@ -11,9 +11,9 @@ import Synchronization
 /// A scan makes one case-insensitive pass over the message for all detectors' keywords, then runs
 /// the pattern of every detector whose keyword occurs (and of every detector without keywords)
 /// over the message in byte mode. Each match's value goes through the detector's allowlist,
-/// entropy floor and validators. Finally, values found from context (a password after
-/// `password=`) are looked for again elsewhere in the message, so a value found once is found
-/// everywhere it occurs.
+/// entropy floor and validators; decoded layers are scanned the same way. Finally, every value
+/// found is looked for again elsewhere in the message (a password found after `password=`, seen
+/// again without its key), so a value found once is found everywhere it stands alone.
 public final class Engine: Sendable {
     /// The detectors, in the order of the set the engine was made from.
     public let detectors: [Detector]

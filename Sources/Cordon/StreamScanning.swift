@@ -12,7 +12,7 @@ extension Engine {
     /// detector looks at) spans at most `overlap / 2` bytes — the longest built-in match is a
     /// 16 KiB private-key block. Offsets, lines and columns are those of the whole stream.
     ///
-    /// Differences from a whole-input scan: a value found from context is looked for again only
+    /// Differences from a whole-input scan: a found value is looked for again only
     /// within its window, and decoding applies per window (windows are below
     /// ``ScanLimits/maximumDecodedInput``), so an encoded run cut by a window edge is decoded as
     /// two pieces and its decoded findings may differ.

@@ -1,7 +1,7 @@
 /// Finds every further occurrence of a set of values in one pass over a message.
 ///
-/// A value found from context (the password after `password=`) may appear again elsewhere with
-/// no context (`login with <password>`). Looking for each value with its own search would cost
+/// A found value may appear again where its detector would not match it: a password found after
+/// `password=` appears again with no key (`login with <password>`), a card number after a `$`. Looking for each value with its own search would cost
 /// one pass per value; this type makes one pass for all of them: a 64 Ki-bit table of the values'
 /// first two bytes rejects almost every position, a dictionary on the first four bytes picks the
 /// candidates, and a byte comparison confirms.
