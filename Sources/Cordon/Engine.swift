@@ -241,7 +241,13 @@ public final class Engine: Sendable {
     /// distinct values of at least ``propagationMinimumLength`` bytes, in order of position.
     private func propagate(in buffer: UnsafeBufferPointer<UInt8>, findings: inout [RawFinding]) {
         var propagation = ValuePropagation()
-        for finding in findings where finding.range.count >= Self.propagationMinimumLength {
+        // Most severe first: when several detectors found the same bytes (a bearer token that
+        // also looks like a host name), the value travels under the highest level, and the
+        // values kept within the limit are the ones that matter most.
+        let candidates = findings.filter { $0.range.count >= Self.propagationMinimumLength }.sorted {
+            (compiled[$0.detector].level, $0.confidence, $1.range.lowerBound) > (compiled[$1.detector].level, $1.confidence, $0.range.lowerBound)
+        }
+        for finding in candidates {
             guard propagation.count < Self.propagationLimit else { break }
             propagation.add(finding, in: buffer)
         }

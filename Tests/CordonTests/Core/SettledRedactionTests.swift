@@ -158,6 +158,16 @@ struct SettledRedactionTests {
         }
     }
 
+    @Test("A value several detectors found travels under the highest level")
+    func propagationUnderHighestLevel() {
+        // The fuzzer's hook input, reduced: `ob7x-rod.corp` is a host name (internal) where its
+        // `Authorization:` header is broken, and a bearer token (restricted) in the intact one.
+        let text = "Aut!!horization: Bearer ob7x-rod.corp\u{FFFD}:54 Authorization: Bearer ob7x-rod.corp:54"
+        let found = Self.engine.scan(text).findings.filter { Array(text.utf8)[$0.range].elementsEqual("ob7x-rod.corp".utf8) }
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.detectorID == "http-bearer-token" }, "\(found.map(\.detectorID))")
+    }
+
     @Test("The policy enforcer settles its redactions too")
     func enforcerSettles() throws {
         let enforcer = PolicyEnforcer(engine: Self.engine, policy: .builtIn())
