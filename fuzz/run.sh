@@ -77,7 +77,8 @@ run_target() {
         # Every built-in detector's examples, written by the target itself.
         mkdir -p "$here/out/seeds/scan"
         CORDON_FUZZ_EMIT_SEEDS="$here/out/seeds/scan" "$BIN/fuzz-scan" >/dev/null 2>&1 || true
-        extra_seeds=("$here/out/seeds/scan")
+        # …and the repository's labelled corpus, read in place rather than copied.
+        extra_seeds=("$here/out/seeds/scan" "$here/../corpus/samples")
     fi
     local log="$out/fuzz.log"
     echo "== fuzz-$target: $seconds s, -max_len=$(max_len "$target")"

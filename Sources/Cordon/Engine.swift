@@ -149,7 +149,6 @@ public final class Engine: Sendable {
                         if let key = runGates.keyOfDetector[index] {
                             keywordStarts = runStarts[key][...]
                         } else {
-                            guard offsets[index] < offsets[index + 1] else { continue }
                             keywordStarts = starts[offsets[index]..<offsets[index + 1]]
                         }
                         if keywordStarts!.isEmpty { continue }
