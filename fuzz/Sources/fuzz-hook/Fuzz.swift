@@ -17,7 +17,8 @@ private let operators: [RedactionOperator] = [.placeholder, .mask, .keyedHash(ke
 ///   become strings);
 /// - `output-leak`: no value found above the destination's limit in the content that the hook
 ///   rewrites (`tool_input` for PreToolUse, `tool_response` for PostToolUse, each string scanned
-///   on its own) appears, standing alone, in standard output (`output-leak-cross-string` when
+///   on its own) appears, standing alone, in a decoded string of standard output's JSON
+///   (`output-leak-cross-string` when
 ///   the value stays in another string of the content, where a scan of that string alone misses
 ///   it); `stderr-leak`: no value found anywhere in the event appears on standard error.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -66,7 +67,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         Fuzz.check(sameShape(content, rewritten), "output-shape", input: input, "the rewritten content has another shape: \(Fuzz.show(rewritten.serialized(), limit: 300))")
         let limit = policy.destination(named: destination)?.maximumLevel ?? .restricted
         let strings = content.allStrings
-        for value in valuesAbove(limit, in: strings, engine: engine, policy: policy) where Fuzz.containsStandalone(output, value) {
+        // Compared with the output's decoded strings (what Claude Code reads), not its serialized
+        // bytes: a JSON escape such as `\n` before a word must not read as the letter `n`.
+        let outputStrings = reply.allStrings
+        for value in valuesAbove(limit, in: strings, engine: engine, policy: policy)
+        where outputStrings.contains(where: { Fuzz.containsStandalone($0, value) }) {
             // A string of the content that holds the value where a scan of that string alone
             // does not find it: the value was found in another string, and hook strings are
             // scanned one by one (no propagation between them).

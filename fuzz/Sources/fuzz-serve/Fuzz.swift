@@ -23,7 +23,8 @@ private let operatorNames = ["placeholder", "mask", "hash", "remove"]
 ///   record names that code; `request-size`: the size counted is the line's;
 ///   `error-quotes-input`: an error message holds no (distinctive) string of the request;
 ///   `response-leak`: a `scan` response holds no value found in the text, and a `redact`
-///   response no value found above the destination's limit (standing alone).
+///   response no value found above the destination's limit (standing alone in a decoded string
+///   of the response: a JSON escape is not part of a value).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
@@ -199,9 +200,12 @@ func checkResponse(
         // The id is the client's own text; only the rest of the response must be clean.
         body = .object(members.filter { $0.name != "id" })
     }
-    let bodyBytes = body.serialized()
-    for value in valuesAbove(limit, in: [text], engine: SharedEngine.engine, policy: policy) where Fuzz.containsStandalone(bodyBytes, value) {
-        Fuzz.violated("response-leak", input: input, "the \(op) response \(Fuzz.show(bodyBytes, limit: 400)) holds the value \(Fuzz.show(value)) found above '\(limit.name)'")
+    // Compared with the response's decoded strings (what a client reads), not its serialized
+    // bytes: a JSON escape such as `\n` before `SLACK=…` must not read as the letter `n`.
+    let bodyStrings = body.allStrings
+    for value in valuesAbove(limit, in: [text], engine: SharedEngine.engine, policy: policy)
+    where bodyStrings.contains(where: { Fuzz.containsStandalone($0, value) }) {
+        Fuzz.violated("response-leak", input: input, "the \(op) response \(Fuzz.show(body.serialized(), limit: 400)) holds the value \(Fuzz.show(value)) found above '\(limit.name)'")
     }
 }
 
