@@ -23,7 +23,9 @@ struct PolicyParser {
     func parse(_ yaml: String, version: String) throws(PolicyError) -> Policy {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver: scalars are read as written (the default resolver compiles and
+            // matches regular expressions to guess each scalar's type, which no field here uses).
+            root = try Yams.compose(yaml: yaml, Resolver.basic, Constructor.default, .utf8)
         } catch let error as YamlError {
             throw yamlError(error)
         } catch {
