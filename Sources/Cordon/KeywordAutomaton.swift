@@ -77,19 +77,29 @@ struct KeywordAutomaton: Sendable {
             queue.append(Int(trie[cls]))
         }
         var head = 0
-        while head < queue.count {
-            let state = queue[head]
-            head += 1
-            let fail = Int(failure[state])
-            for output in merged[fail] where !merged[state].contains(output) { merged[state].append(output) }
-            for cls in 0..<classCount {
-                let child = trie[state * classCount + cls]
-                if child >= 0 {
-                    failure[Int(child)] = next[fail * classCount + cls]
-                    next[state * classCount + cls] = child
-                    queue.append(Int(child))
-                } else {
-                    next[state * classCount + cls] = next[fail * classCount + cls]
+        // Raw buffers in the two loops over every (state, class) pair: a catalogue's automaton
+        // has some 300,000 of them, and building it is part of every process's start-up.
+        trie.withUnsafeBufferPointer { trie in
+            next.withUnsafeMutableBufferPointer { next in
+                failure.withUnsafeMutableBufferPointer { failure in
+                    while head < queue.count {
+                        let state = queue[head]
+                        head += 1
+                        let fail = Int(failure[state])
+                        for output in merged[fail] where !merged[state].contains(output) { merged[state].append(output) }
+                        let row = state * classCount
+                        let failRow = fail * classCount
+                        for cls in 0..<classCount {
+                            let child = trie[row + cls]
+                            if child >= 0 {
+                                failure[Int(child)] = next[failRow + cls]
+                                next[row + cls] = child
+                                queue.append(Int(child))
+                            } else {
+                                next[row + cls] = next[failRow + cls]
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -101,9 +111,17 @@ struct KeywordAutomaton: Sendable {
         var number = [Int32](repeating: 0, count: stateCount)
         for (newNumber, old) in order.enumerated() { number[old] = Int32(newNumber) }
         var transitions = [Int32](repeating: 0, count: stateCount * classCount)
-        for old in 0..<stateCount {
-            for cls in 0..<classCount {
-                transitions[Int(number[old]) * classCount + cls] = number[Int(next[old * classCount + cls])]
+        transitions.withUnsafeMutableBufferPointer { transitions in
+            next.withUnsafeBufferPointer { next in
+                number.withUnsafeBufferPointer { number in
+                    for old in 0..<stateCount {
+                        let row = Int(number[old]) * classCount
+                        let oldRow = old * classCount
+                        for cls in 0..<classCount {
+                            transitions[row + cls] = number[Int(next[oldRow + cls])]
+                        }
+                    }
+                }
             }
         }
         let firstOutputState = order.firstIndex { !merged[$0].isEmpty } ?? stateCount
