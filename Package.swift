@@ -21,8 +21,13 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        .target(
+            name: "CordonDetectorModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "CordonEmbed",
+            dependencies: ["CordonDetectorModel"],
             path: "Sources/CordonEmbed"
         ),
         .plugin(
@@ -34,6 +39,7 @@ let package = Package(
             name: "Cordon",
             dependencies: [
                 "CPCRE2",
+                "CordonDetectorModel",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -49,7 +55,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CordonTests",
-            dependencies: ["Cordon", "cordon"]
+            dependencies: ["Cordon", "CordonDetectorModel", "cordon"]
         ),
     ]
 )

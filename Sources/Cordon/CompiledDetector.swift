@@ -27,7 +27,13 @@ struct CompiledDetector: Sendable {
     let context: CompiledContext?
     let scansDecodedLayers: Bool
 
-    init(_ detector: Detector) throws(DetectorError) {
+    /// Compiles `detector`. Allowlist patterns already in `allowlistPatterns` (keyed by their
+    /// source) are shared instead of compiled again, and the ones compiled here are added: a
+    /// file's shared allowlist is part of every detector in it. Patterns in `deferrable` (those
+    /// of the built-in detectors, known to compile) compile on their first match instead.
+    init(
+        _ detector: Detector, allowlistPatterns: inout [String: CompiledPattern], deferrable: Set<String>
+    ) throws(DetectorError) {
         id = detector.id
         category = detector.category
         level = detector.level
@@ -61,7 +67,8 @@ struct CompiledDetector: Sendable {
         do {
             pattern = try CompiledPattern(
                 detector.pattern,
-                allowsStartLimit: !gateWords.isEmpty || runGate != nil)
+                allowsStartLimit: !gateWords.isEmpty || runGate != nil,
+                deferred: deferrable.contains(detector.pattern))
         } catch {
             throw DetectorError(
                 file: detector.source, detectorID: detector.id,
@@ -72,8 +79,14 @@ struct CompiledDetector: Sendable {
         allowedValues = Set(detector.allowlist.values.map { Array($0.utf8) })
         var allowed: [CompiledPattern] = []
         for (index, source) in detector.allowlist.patterns.enumerated() {
+            if let shared = allowlistPatterns[source] {
+                allowed.append(shared)
+                continue
+            }
             do {
-                allowed.append(try CompiledPattern(source))
+                let compiledPattern = try CompiledPattern(source, deferred: deferrable.contains(source))
+                allowlistPatterns[source] = compiledPattern
+                allowed.append(compiledPattern)
             } catch {
                 throw DetectorError(
                     file: detector.source, detectorID: detector.id,
@@ -230,4 +243,9 @@ enum Entropy {
             return entropy
         }
     }
+}
+
+extension Confidence {
+    /// One step higher, `high` at most.
+    var raised: Confidence { Confidence(rawValue: rawValue + 1) ?? .high }
 }

@@ -3,64 +3,124 @@ import Synchronization
 
 /// A PCRE2 pattern compiled (and JIT-compiled) for byte-mode matching.
 ///
-/// The pattern is compiled at creation, so a bad pattern is an error at start-up; the JIT
-/// compiles it on its first match, once, under a lock (most of a large set never runs on a
-/// short message, and JIT compiling all of them would double a short-lived process's start-up).
-/// The code is immutable afterwards, so one instance is shared by all threads; the mutable state
-/// of a match lives in a ``MatchScratch`` that each thread owns.
+/// A pattern is normally compiled at creation, so a bad pattern is an error at start-up. A
+/// *deferred* pattern — one of the built-in detectors' patterns, which the test suite and
+/// `cordon detectors check` compile — is compiled on its first match instead: a short message
+/// needs a few dozen of the catalogue's 600 patterns, and compiling all of them was a fifth of a
+/// hook process's start-up. Should a deferred pattern not compile after all (a different PCRE2
+/// library at run time), each match fails with PCRE2's error and the scan is incomplete, which
+/// callers treat as "cannot decide" (fail closed).
+///
+/// The JIT compiles a pattern on its first match too, once, under a lock. The code is immutable
+/// afterwards, so one instance is shared by all threads; the mutable state of a match lives in a
+/// ``MatchScratch`` that each thread owns.
 final class CompiledPattern: @unchecked Sendable {
-    /// The compiled code; read-only after `init`.
-    let code: OpaquePointer
-    /// The number of capture groups in the pattern.
-    let captureCount: Int
-    /// 0 before the first match, then 1 when the JIT compiled the pattern, 2 when it did not
-    /// (the interpreter is used).
-    private let jitState = Atomic<UInt8>(0)
-    private let jitLock = Mutex<Void>(())
+    /// The pattern's bytes, kept until a deferred pattern is compiled.
+    private let source: [UInt8]
+    /// PCRE2's compile options.
+    private let options: UInt32
+    /// The compiled code; written once (in `init`, or under `lock` before `state` leaves
+    /// ``State/pending``) and read-only afterwards.
+    nonisolated(unsafe) private var compiledCode: OpaquePointer?
+    /// The PCRE2 error code of a deferred pattern that did not compile.
+    nonisolated(unsafe) private var compileErrorCode: Int32 = 0
+    /// One of ``State``'s values.
+    private let state = Atomic<UInt8>(State.pending)
+    private let lock = Mutex<Void>(())
+
+    /// What has been done to the pattern so far.
+    private enum State {
+        /// Not JIT-compiled yet (and, when deferred, not compiled yet).
+        static let pending: UInt8 = 0
+        /// Compiled, and JIT-compiled.
+        static let jitCompiled: UInt8 = 1
+        /// Compiled; the JIT failed, so the interpreter runs it.
+        static let interpreted: UInt8 = 2
+        /// A deferred pattern that did not compile.
+        static let failed: UInt8 = 3
+    }
 
     /// Whether the JIT compiled the pattern; `false` before the first match.
-    var isJITCompiled: Bool { jitState.load(ordering: .acquiring) == 1 }
+    var isJITCompiled: Bool { state.load(ordering: .acquiring) == State.jitCompiled }
+
+    /// Whether the pattern is compiled (always, unless it was deferred and has not run yet).
+    var isCompiled: Bool { lock.withLock { _ in compiledCode != nil } }
 
     /// The reason a pattern did not compile: PCRE2's message and the byte offset in the pattern.
     struct CompileError: Error {
         var message: String
         var offset: Int
+        /// PCRE2's error code.
+        var code: Int32 = 0
     }
 
-    /// Compiles `pattern` without UTF mode, then JIT-compiles it for complete matches.
+    /// Compiles `pattern` without UTF mode, unless `deferred`; the JIT compiles it on its first
+    /// match.
     ///
-    /// - Parameter allowsStartLimit: Whether matches may be limited to start before an offset
-    ///   (PCRE2's offset limit), as keyword windows need.
-    init(_ pattern: String, allowsStartLimit: Bool = false) throws(CompileError) {
+    /// - Parameters:
+    ///   - allowsStartLimit: Whether matches may be limited to start before an offset (PCRE2's
+    ///     offset limit), as keyword windows need.
+    ///   - deferred: Whether to compile on the first match instead (only for patterns known to
+    ///     compile; see the type's documentation).
+    init(_ pattern: String, allowsStartLimit: Bool = false, deferred: Bool = false) throws(CompileError) {
+        source = Array(pattern.utf8)
+        options = allowsStartLimit ? UInt32(PCRE2_USE_OFFSET_LIMIT) : 0
+        guard !deferred else { return }
+        switch Self.compile(source, options: options) {
+        case .success(let code): compiledCode = code
+        case .failure(let error): throw error
+        }
+    }
+
+    /// Compiles `source`; on failure, PCRE2's error code is in the error's message lookup.
+    private static func compile(_ source: [UInt8], options: UInt32) -> Result<OpaquePointer, CompileError> {
         var errorCode: Int32 = 0
         var errorOffset = 0
-        var bytes = Array(pattern.utf8)
-        let options = allowsStartLimit ? UInt32(PCRE2_USE_OFFSET_LIMIT) : 0
-        let compiled = bytes.withUnsafeMutableBufferPointer { buffer in
+        let compiled = source.withUnsafeBufferPointer { buffer in
             pcre2_compile_8(buffer.baseAddress, buffer.count, options, &errorCode, &errorOffset, nil)
         }
-        guard let compiled else {
-            throw CompileError(message: Self.message(for: errorCode), offset: errorOffset)
-        }
-        code = compiled
-        var captures: UInt32 = 0
-        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
-        captureCount = Int(captures)
+        guard let compiled else { return .failure(CompileError(message: message(for: errorCode), offset: errorOffset, code: errorCode)) }
+        return .success(compiled)
     }
 
-    /// JIT-compiles the pattern unless that was done (or tried); no match may run before it
-    /// returns, which every match ensures by calling it first.
+    /// Compiles (if deferred) and JIT-compiles the pattern unless that was done (or tried), and
+    /// returns its code, or `nil` with PCRE2's error code when it does not compile. No match may
+    /// run before it returns, which every match ensures by calling it first.
     @inline(__always)
-    func prepare() {
-        guard jitState.load(ordering: .acquiring) == 0 else { return }
-        jitLock.withLock { _ in
-            guard jitState.load(ordering: .acquiring) == 0 else { return }
-            let compiled = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
-            jitState.store(compiled ? 1 : 2, ordering: .releasing)
+    func prepare() -> (code: OpaquePointer?, isJITCompiled: Bool, errorCode: Int32) {
+        var current = state.load(ordering: .acquiring)
+        if current == State.pending { current = prepareOnce() }
+        switch current {
+        case State.jitCompiled: return (compiledCode, true, 0)
+        case State.interpreted: return (compiledCode, false, 0)
+        default: return (nil, false, compileErrorCode)
         }
     }
 
-    deinit { pcre2_code_free_8(code) }
+    /// The slow path of ``prepare()``: the first match's compilation, under the lock.
+    private func prepareOnce() -> UInt8 {
+        lock.withLock { _ in
+            let current = state.load(ordering: .acquiring)
+            guard current == State.pending else { return current }
+            if compiledCode == nil {
+                switch Self.compile(source, options: options) {
+                case .success(let code):
+                    compiledCode = code
+                case .failure(let error):
+                    compileErrorCode = error.code
+                    state.store(State.failed, ordering: .releasing)
+                    return State.failed
+                }
+            }
+            let next = pcre2_jit_compile_8(compiledCode, UInt32(PCRE2_JIT_COMPLETE)) == 0 ? State.jitCompiled : State.interpreted
+            state.store(next, ordering: .releasing)
+            return next
+        }
+    }
+
+    deinit {
+        if let compiledCode { pcre2_code_free_8(compiledCode) }
+    }
 
     /// PCRE2's text for an error code.
     static func message(for code: Int32) -> String {
@@ -75,7 +135,7 @@ final class CompiledPattern: @unchecked Sendable {
 /// A scratch is used by one thread at a time. ``Engine`` keeps a pool of them so that scans on
 /// many threads never share one and never allocate one per match.
 final class MatchScratch: @unchecked Sendable {
-    /// Ovector storage large enough for the pattern with the most capture groups.
+    /// Ovector storage for the whole match and group 1.
     let matchData: OpaquePointer
     /// The JIT stack, grown on demand up to its maximum.
     let jitStack: OpaquePointer
@@ -87,12 +147,14 @@ final class MatchScratch: @unchecked Sendable {
     /// The start of the ovector owned by `matchData`.
     let ovector: UnsafeMutablePointer<Int>
 
+    /// The ovector's pairs: the whole match and group 1 (the value), all a scan reads.
+    static let ovectorPairs: UInt32 = 2
     /// The JIT stack's initial and maximum size in bytes.
     static let jitStackSize = (start: 32 * 1024, maximum: 1024 * 1024)
     /// Creates scratch space with the match and depth limits of `limits` set on every match; a
     /// pattern that reaches one fails cleanly.
-    init(maximumCaptureCount: Int, limits: ScanLimits) {
-        matchData = pcre2_match_data_create_8(UInt32(maximumCaptureCount + 1), nil)!
+    init(limits: ScanLimits) {
+        matchData = pcre2_match_data_create_8(Self.ovectorPairs, nil)!
         jitStack = pcre2_jit_stack_create_8(Self.jitStackSize.start, Self.jitStackSize.maximum, nil)!
         context = pcre2_match_context_create_8(nil)!
         windowContext = pcre2_match_context_create_8(nil)!
@@ -130,20 +192,23 @@ final class MatchScratch: @unchecked Sendable {
     func match(
         _ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from offset: Int, startLimit: Int? = nil
     ) -> Outcome {
-        pattern.prepare()
+        let prepared = pattern.prepare()
+        guard let code = prepared.code else { return .failure(prepared.errorCode) }
         let options = UInt32(PCRE2_NO_UTF_CHECK)
         var matchContext = context
         if let startLimit {
             pcre2_set_offset_limit_8(windowContext, startLimit)
             matchContext = windowContext
         }
-        let result = pattern.isJITCompiled
-            ? pcre2_jit_match_8(pattern.code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
-            : pcre2_match_8(pattern.code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
+        let result = prepared.isJITCompiled
+            ? pcre2_jit_match_8(code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
+            : pcre2_match_8(code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
         if result == PCRE2_ERROR_NOMATCH { return .noMatch }
         if result < 0 { return .failure(result) }
         let whole = ovector[0]..<ovector[1]
-        if result > 1, cordon_pcre2_is_unset(ovector[2]) == 0 {
+        // The ovector holds the match and group 1 (``MatchScratch/ovectorPairs``); a pattern
+        // with more groups returns 0 ("ovector too small") with both filled in.
+        if result > 1 || result == 0, cordon_pcre2_is_unset(ovector[2]) == 0 {
             return .match(whole: whole, value: ovector[2]..<ovector[3])
         }
         return .match(whole: whole, value: whole)

@@ -25,15 +25,27 @@ public struct DetectorSet: Sendable {
         self.detectors = detectors
     }
 
-    /// The detectors built into Cordon (the `detectors/` folder of its repository, embedded at
-    /// build time).
+    /// The detectors built into Cordon (the `detectors/` folder of its repository, parsed and
+    /// embedded at build time, so that no YAML is parsed at run time).
+    ///
+    /// - Throws: ``DetectorError`` if the embedded table cannot be decoded (a build defect;
+    ///   callers fail closed) or holds a duplicate id.
     public static func builtIn() throws(DetectorError) -> DetectorSet {
-        var detectors: [Detector] = []
-        for file in EmbeddedDetectorFiles.all {
-            detectors += try parse(yaml: file.contents, file: "detectors/\(file.name)")
-        }
-        return try DetectorSet(detectors)
+        try DetectorSet(embedded.get())
     }
+
+    /// The embedded table, decoded once per process.
+    private static let embedded: Result<[Detector], DetectorError> = EmbeddedDetectorTable.text.withUTF8Buffer { table in
+        Result { () throws(DetectorTable.DecodingError) in try DetectorTable.decode(table) }
+            .mapError { DetectorError(file: "<built-in detector table>", message: "the table is corrupt at byte \($0.offset)") }
+    }
+
+    /// The patterns and allowlist patterns of the built-in detectors. The test suite compiles
+    /// every one of them, so an ``Engine`` may defer compiling them to their first match.
+    static let builtInPatterns: Set<String> = {
+        guard case .success(let detectors) = embedded else { return [] }
+        return Set(detectors.flatMap { [$0.pattern] + $0.allowlist.patterns })
+    }()
 
     /// Loads detector files, and every `*.yaml`/`*.yml` file under folders, in sorted path order.
     ///

@@ -22,7 +22,6 @@ public final class Engine: Sendable {
     let runGates: RunGates
     /// Whether each detector runs only near its gate words or runs (``CompiledDetector/isGated``).
     private let gated: [Bool]
-    private let maximumCaptureCount: Int
     /// The bounds every scan runs within.
     public let limits: ScanLimits
     private let scratchPool = Mutex<[MatchScratch]>([])
@@ -36,6 +35,10 @@ public final class Engine: Sendable {
 
     /// Compiles every detector of `set`; scans run within `limits`.
     ///
+    /// The patterns of the built-in detectors, which the test suite compiles, are compiled on
+    /// their first match instead (most of a large set never runs on a short message); the others
+    /// are compiled here.
+    ///
     /// - Throws: ``DetectorError`` naming the file and detector of the first pattern or allowlist
     ///   pattern that PCRE2 rejects.
     public init(_ set: DetectorSet, limits: ScanLimits = .default) throws(DetectorError) {
@@ -43,15 +46,16 @@ public final class Engine: Sendable {
         detectors = set.detectors
         var compiled: [CompiledDetector] = []
         compiled.reserveCapacity(set.detectors.count)
+        var allowlistPatterns: [String: CompiledPattern] = [:]
+        let deferrable = DetectorSet.builtInPatterns
         for detector in set.detectors {
-            compiled.append(try CompiledDetector(detector))
+            compiled.append(try CompiledDetector(detector, allowlistPatterns: &allowlistPatterns, deferrable: deferrable))
         }
         self.compiled = compiled
         automaton = KeywordAutomaton(keywords: compiled.map(\.gateWords))
         runGates = RunGates(compiled)
         gated = compiled.map(\.isGated)
         placeholderMask = PlaceholderMask(detectorIDs: compiled.map(\.id))
-        maximumCaptureCount = compiled.map(\.pattern.captureCount).max() ?? 0
     }
 
     // MARK: - Scanning
@@ -228,7 +232,7 @@ public final class Engine: Sendable {
 
     /// Runs `body` with a scratch taken from the pool, and returns the scratch afterwards.
     func withScratch<T>(_ body: (MatchScratch) -> T) -> T {
-        let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(maximumCaptureCount: maximumCaptureCount, limits: limits)
+        let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(limits: limits)
         defer { scratchPool.withLock { $0.append(scratch) } }
         return body(scratch)
     }

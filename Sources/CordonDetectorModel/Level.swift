@@ -37,5 +37,6 @@ public enum Level: Int, Sendable, Hashable, Comparable, CaseIterable, CustomStri
     /// The lowercase name of the level.
     public var description: String { name }
 
+    @inlinable
     public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -33,9 +33,7 @@ public enum Confidence: Int, Sendable, Hashable, Comparable, CaseIterable, Custo
     /// The lowercase name.
     public var description: String { name }
 
-    /// One step higher, `high` at most.
-    var raised: Confidence { Confidence(rawValue: rawValue + 1) ?? .high }
-
+    @inlinable
     public static func < (lhs: Confidence, rhs: Confidence) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

@@ -6,7 +6,7 @@ import Yams
 /// categories, levels and validators are errors naming the file, the line and the detector id.
 /// Scalars are taken as written, without YAML's type coercion. Error messages never quote a
 /// value from the file, because example texts hold (fake) secrets.
-struct DetectorFileParser {
+package struct DetectorFileParser {
     private static let topLevelFields: Set<String> = ["detectors", "allowlist"]
     private static let detectorFields: Set<String> = [
         "id", "name", "description", "category", "level", "pattern", "keywords", "keyword_distance", "run", "entropy",
@@ -18,10 +18,16 @@ struct DetectorFileParser {
     private static let minimumExamples = 2
     private static let minimumNegativeExamples = 1
 
-    let file: String
+    /// The file's name or path, for error messages and each detector's ``Detector/source``.
+    package let file: String
+
+    /// Creates a parser for the contents of `file`.
+    package init(file: String) {
+        self.file = file
+    }
 
     /// Parses `yaml`, the contents of `file`.
-    func parse(_ yaml: String) throws -> [Detector] {
+    package func parse(_ yaml: String) throws -> [Detector] {
         let root: Node?
         do {
             // The basic resolver: scalars are read as written, so no tag needs resolving (the
