@@ -32,11 +32,20 @@ build() {
     status=0
     swift build -c release --package-path "$here" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld > "$log" 2>&1 || status=$?
+    if [[ $status -ne 0 ]]; then
+        # The nested package can keep a stale plan of Cordon (a source file or a module added
+        # since its last build: "no such module"); plan again once, keeping the built objects.
+        echo "== build failed; planning again without the cached build plan"
+        rm -f "$here/.build/"*.yaml "$here/.build/build.db" "$here/.build/release/description.json"
+        status=0
+        swift build -c release --package-path "$here" \
+            -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld > "$log" 2>&1 || status=$?
+    fi
     grep -v -E 'warning: Cannot export local symbol|^\[[0-9]+/[0-9]+\] (Compiling|Write|Linking|Emitting|Applying)' "$log" || true
     rm -f "$log"
     if [[ $status -ne 0 ]]; then
-        echo "build failed (exit $status); if a source file was added to Cordon since the last build, the" >&2
-        echo "nested package may hold a stale file list: rm -rf fuzz/.build and build again" >&2
+        echo "build failed (exit $status); if it names a stale file or module of Cordon, rm -rf fuzz/.build" >&2
+        echo "and build again" >&2
         exit 1
     fi
     local bin
