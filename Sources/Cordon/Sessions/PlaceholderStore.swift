@@ -37,7 +37,15 @@ public final class PlaceholderStore: Sendable {
 
     /// The placeholder type for a detector id: `github-pat` → `GITHUB_PAT`.
     public static func placeholderType(for detectorID: String) -> String {
-        String(detectorID.uppercased().map { $0 == "-" ? "_" : $0 })
+        // Ids are ASCII (detector files allow `a-z`, `0-9` and `-`): map their bytes, which is
+        // what the Unicode path below does for ASCII, some 50 times faster (an engine maps
+        // every id at start-up).
+        if detectorID.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: detectorID.utf8.map { byte in
+                byte == UInt8(ascii: "-") ? UInt8(ascii: "_") : (byte &- UInt8(ascii: "a") < 26 ? byte - 32 : byte)
+            }, as: UTF8.self)
+        }
+        return String(detectorID.uppercased().map { $0 == "-" ? "_" : $0 })
     }
 
     /// The placeholders for `values` in `session`, creating the session when needed; `nil` for a

@@ -101,4 +101,15 @@ struct SidecarRestoreTests {
         #expect(restored.count == 0)
         #expect(store.sessionCount == 0)
     }
+
+    @Test("A placeholder's type is the id upper-cased with '_' for '-', on the ASCII fast path too")
+    func placeholderTypes() throws {
+        func unicodePath(_ id: String) -> String { String(id.uppercased().map { $0 == "-" ? "_" : $0 }) }
+        let ids = try DetectorSet.builtIn().detectors.map(\.id) + ["a-b_c.9~z", "", "-", "A-z", "\u{7F}x"]
+        for id in ids {
+            #expect(PlaceholderStore.placeholderType(for: id) == unicodePath(id), "\(id)")
+        }
+        #expect(PlaceholderStore.placeholderType(for: "aws-access-key-id") == "AWS_ACCESS_KEY_ID")
+        #expect(PlaceholderStore.placeholderType(for: "straße-x") == "STRASSE_X")
+    }
 }
