@@ -186,11 +186,19 @@ struct CompiledContext: Sendable {
     let words: [[UInt8]]
     let window: Int
     let required: Bool
+    /// For each byte, whether some word starts with it (either case).
+    private let isFirstByte: [Bool]
 
     init(_ rule: ContextRule) {
         words = rule.words.map { $0.utf8.map(CompiledContext.lowercase) }
         window = rule.window
         required = rule.required
+        var isFirstByte = [Bool](repeating: false, count: 256)
+        for word in words where !word.isEmpty {
+            isFirstByte[Int(word[0])] = true
+            if word[0] >= UInt8(ascii: "a") && word[0] <= UInt8(ascii: "z") { isFirstByte[Int(word[0] - 32)] = true }
+        }
+        self.isFirstByte = isFirstByte
     }
 
     /// Whether a word occurs within `window` bytes before `value` or after it, not directly
@@ -201,16 +209,14 @@ struct CompiledContext: Sendable {
     }
 
     private func occurs(in region: Range<Int>, of text: UnsafeBufferPointer<UInt8>) -> Bool {
-        for word in words where word.count <= region.count {
-            var start = region.lowerBound
-            while start + word.count <= region.upperBound {
-                if Self.lowercase(text[start]) == word[0],
-                    start == 0 || !Self.isLetter(text[start - 1]),
-                    word.indices.allSatisfy({ Self.lowercase(text[start + $0]) == word[$0] })
-                {
-                    return true
-                }
-                start += 1
+        // One pass over the region for all words: only a byte that starts some word is tried.
+        for start in region where isFirstByte[Int(text[start])] && (start == 0 || !Self.isLetter(text[start - 1])) {
+            let first = Self.lowercase(text[start])
+            for word in words
+            where !word.isEmpty && word[0] == first && start + word.count <= region.upperBound
+                && word.indices.allSatisfy({ Self.lowercase(text[start + $0]) == word[$0] })
+            {
+                return true
             }
         }
         return false

@@ -3,8 +3,9 @@
 /// A found value may appear again where its detector would not match it: a password found after
 /// `password=` appears again with no key (`login with <password>`), a card number after a `$`. Looking for each value with its own search would cost
 /// one pass per value; this type makes one pass for all of them: a 64 Ki-bit table of the values'
-/// first two bytes rejects almost every position, a dictionary on the first four bytes picks the
-/// candidates, and a byte comparison confirms.
+/// first two bytes rejects almost every position, another of a hash of their first four bytes
+/// most of the rest, a dictionary on the first four bytes picks the candidates, and a byte
+/// comparison confirms.
 struct ValuePropagation {
     private struct Value {
         var bytes: [UInt8]
@@ -13,8 +14,10 @@ struct ValuePropagation {
     }
 
     private var values: [Value] = []
-    private var known = Set<[UInt8]>()
     private var pairs = [UInt64](repeating: 0, count: 65536 / 64)
+    /// A 64 Ki-bit table of a hash of the values' first four bytes: most positions whose first
+    /// two bytes pass `pairs` (digits, common letter pairs) fail here, before the dictionary.
+    private var quads = [UInt64](repeating: 0, count: 65536 / 64)
     private var byPrefix: [UInt32: [Int]] = [:]
 
     /// The number of distinct values added.
@@ -22,13 +25,18 @@ struct ValuePropagation {
 
     /// Adds the value of `finding` (at least 4 bytes) unless the same bytes were added before.
     mutating func add(_ finding: RawFinding, in buffer: UnsafeBufferPointer<UInt8>) {
-        let bytes = Array(buffer[finding.range])
-        precondition(bytes.count >= 4, "propagated values are at least 4 bytes")
-        guard known.insert(bytes).inserted else { return }
-        let pair = Int(bytes[0]) << 8 | Int(bytes[1])
+        let value = UnsafeBufferPointer(rebasing: buffer[finding.range])
+        precondition(value.count >= 4, "propagated values are at least 4 bytes")
+        let key = Self.prefix(value[0], value[1], value[2], value[3])
+        // A value added before is among those with its first four bytes (a set of byte arrays
+        // hashed every value again at each of its resizes: a twentieth of a 4 KB prompt's scan).
+        if let candidates = byPrefix[key], candidates.contains(where: { values[$0].bytes.elementsEqual(value) }) { return }
+        let pair = Int(value[0]) << 8 | Int(value[1])
         pairs[pair >> 6] |= 1 << UInt64(pair & 63)
-        byPrefix[Self.prefix(bytes[0], bytes[1], bytes[2], bytes[3]), default: []].append(values.count)
-        values.append(Value(bytes: bytes, detector: finding.detector, confidence: finding.confidence))
+        let slot = Self.slot(key)
+        quads[slot >> 6] |= 1 << UInt64(slot & 63)
+        byPrefix[key, default: []].append(values.count)
+        values.append(Value(bytes: Array(value), detector: finding.detector, confidence: finding.confidence))
     }
 
     /// Every occurrence of a value in `buffer` that `existing` does not already hold (the same
@@ -48,9 +56,15 @@ struct ValuePropagation {
         let last = buffer.count - 4
         while position <= last {
             let pair = Int(buffer[position]) << 8 | Int(buffer[position + 1])
-            guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0,
-                let candidates = byPrefix[Self.prefix(buffer[position], buffer[position + 1], buffer[position + 2], buffer[position + 3])]
-            else {
+            let isCandidate = pairs.withUnsafeBufferPointer { pairs in pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 }
+            guard isCandidate else {
+                position += 1
+                continue
+            }
+            let key = Self.prefix(buffer[position], buffer[position + 1], buffer[position + 2], buffer[position + 3])
+            let slot = Self.slot(key)
+            let isQuad = quads.withUnsafeBufferPointer { quads in quads[slot >> 6] & (1 << UInt64(slot & 63)) != 0 }
+            guard isQuad, let candidates = byPrefix[key] else {
                 position += 1
                 continue
             }
@@ -74,6 +88,11 @@ struct ValuePropagation {
             }
         }
         return found
+    }
+
+    /// The bit of `quads` for a value's first four bytes.
+    private static func slot(_ prefix: UInt32) -> Int {
+        Int((prefix &* 0x9E37_79B1) >> 16)
     }
 
     private static func prefix(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> UInt32 {
