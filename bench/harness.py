@@ -850,7 +850,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     ONLY = {s for s in args.only.split(",") if s}
     if not os.access(CORDON, os.X_OK):
-        print(f"harness.py: {CORDON} is missing: build with `swift build -c release --product cordon`", file=sys.stderr)
+        print(f"harness.py: {CORDON} is missing: build with `make release`", file=sys.stderr)
         return 2
     os.makedirs(RAW, exist_ok=True)
     started = time.perf_counter()

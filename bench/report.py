@@ -86,7 +86,7 @@ def build(results):
         ["commit", f"`{m.get('git_commit', '—')}`" + (f" plus {dirty} uncommitted paths in the work tree" if dirty else "")],
         ["machine", f"{m.get('cpu_model', '?')}, {nproc} CPUs (nproc), {m.get('memory_gib', '?')} GiB memory"],
         ["system", f"{m.get('os', '')}, Linux {m.get('kernel', '')}; {m.get('swift', '')}; Python {m.get('python', '')}"],
-        ["cordon", f"{m.get('cordon_version', '?')}, {m.get('detectors_builtin', '?')} built-in detectors"],
+        ["cordon", f"{m.get('cordon_version', '?')}, {m.get('detectors_builtin', '?')} built-in detectors; built as `make release` does (`swift build -c release --static-swift-stdlib --product cordon`)"],
         ["corpora", "; ".join(f"{k}: `{v['path']}` {v['files']:,} files, {v['bytes'] / 1e6:.2f} MB" for k, v in corpora.items())],
         ["repetitions", f"{results.get('reps', '?')} per throughput figure (median CPU time; best in results.json)"],
         ["load average", f"{' '.join(m.get('loadavg_start', []))} at start, {' '.join(results.get('loadavg_end', []))} at end "

@@ -3,7 +3,8 @@
 #
 #   bash bench/run.sh [--no-peers] [--install-peers] [--reps N] [--quick] [--huge]
 #
-# 1. builds `cordon` in release mode (swift build -c release --product cordon, default .build);
+# 1. builds `cordon` as `make release` does (swift build -c release --static-swift-stdlib
+#    --product cordon, default .build): the binary a user installs;
 # 2. generates the >= 50 MiB labelled corpus in bench/out/corpus-large when it is missing;
 # 3. builds the in-process latency tool (nested package bench/latency, its own .build);
 # 4. runs every measurement (bench/harness.py): throughput (1 thread / all cores, folder /
@@ -47,7 +48,7 @@ step() { printf '\n== %s\n' "$*" >&2; }
 mkdir -p bench/out
 step "build cordon (release)"
 make -s deps >/dev/null
-if ! swift build -c release --product cordon > bench/out/build-release.log 2>&1; then
+if ! swift build -c release --static-swift-stdlib --product cordon > bench/out/build-release.log 2>&1; then
   tail -n 30 bench/out/build-release.log >&2
   echo "run.sh: the release build failed (bench/out/build-release.log)" >&2
   exit 1
