@@ -29,10 +29,10 @@ struct CompiledDetector: Sendable {
 
     /// Compiles `detector`. Allowlist patterns already in `allowlistPatterns` (keyed by their
     /// source) are shared instead of compiled again, and the ones compiled here are added: a
-    /// file's shared allowlist is part of every detector in it. Patterns in `deferrable` (those
-    /// of the built-in detectors, known to compile) compile on their first match instead.
+    /// file's shared allowlist is part of every detector in it. With `defersCompilation` (for
+    /// the built-in detectors, known to compile) patterns compile on their first match instead.
     init(
-        _ detector: Detector, allowlistPatterns: inout [String: CompiledPattern], deferrable: Set<String>
+        _ detector: Detector, allowlistPatterns: inout [String: CompiledPattern], defersCompilation: Bool
     ) throws(DetectorError) {
         id = detector.id
         category = detector.category
@@ -68,7 +68,7 @@ struct CompiledDetector: Sendable {
             pattern = try CompiledPattern(
                 detector.pattern,
                 allowsStartLimit: !gateWords.isEmpty || runGate != nil,
-                deferred: deferrable.contains(detector.pattern))
+                deferred: defersCompilation)
         } catch {
             throw DetectorError(
                 file: detector.source, detectorID: detector.id,
@@ -84,7 +84,7 @@ struct CompiledDetector: Sendable {
                 continue
             }
             do {
-                let compiledPattern = try CompiledPattern(source, deferred: deferrable.contains(source))
+                let compiledPattern = try CompiledPattern(source, deferred: defersCompilation)
                 allowlistPatterns[source] = compiledPattern
                 allowed.append(compiledPattern)
             } catch {

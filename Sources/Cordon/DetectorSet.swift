@@ -8,6 +8,9 @@ import Foundation
 public struct DetectorSet: Sendable {
     /// The detectors, in file-name order and then in the order each file lists them.
     public let detectors: [Detector]
+    /// Whether every pattern is one of the built-in detectors' (``builtIn()`` and subsets of it),
+    /// all of which the test suite compiles, so that an ``Engine`` may compile them on first use.
+    private(set) var hasBuiltInPatterns = false
 
     /// Creates a set from detectors whose ids must be unique.
     ///
@@ -31,7 +34,9 @@ public struct DetectorSet: Sendable {
     /// - Throws: ``DetectorError`` if the embedded table cannot be decoded (a build defect;
     ///   callers fail closed) or holds a duplicate id.
     public static func builtIn() throws(DetectorError) -> DetectorSet {
-        try DetectorSet(embedded.get())
+        var set = try DetectorSet(embedded.get())
+        set.hasBuiltInPatterns = true
+        return set
     }
 
     /// The embedded table, decoded once per process.
@@ -40,12 +45,7 @@ public struct DetectorSet: Sendable {
             .mapError { DetectorError(file: "<built-in detector table>", message: "the table is corrupt at byte \($0.offset)") }
     }
 
-    /// The patterns and allowlist patterns of the built-in detectors. The test suite compiles
-    /// every one of them, so an ``Engine`` may defer compiling them to their first match.
-    static let builtInPatterns: Set<String> = {
-        guard case .success(let detectors) = embedded else { return [] }
-        return Set(detectors.flatMap { [$0.pattern] + $0.allowlist.patterns })
-    }()
+
 
     /// Loads detector files, and every `*.yaml`/`*.yml` file under folders, in sorted path order.
     ///
@@ -99,6 +99,8 @@ public struct DetectorSet: Sendable {
     /// Returns the set of detectors for which `isIncluded` returns `true`, in set order.
     public func filtered(_ isIncluded: (Detector) -> Bool) -> DetectorSet {
         // Filtering keeps ids unique, so this cannot fail.
-        try! DetectorSet(detectors.filter(isIncluded))
+        var subset = try! DetectorSet(detectors.filter(isIncluded))
+        subset.hasBuiltInPatterns = hasBuiltInPatterns
+        return subset
     }
 }

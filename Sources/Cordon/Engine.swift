@@ -35,9 +35,9 @@ public final class Engine: Sendable {
 
     /// Compiles every detector of `set`; scans run within `limits`.
     ///
-    /// The patterns of the built-in detectors, which the test suite compiles, are compiled on
-    /// their first match instead (most of a large set never runs on a short message); the others
-    /// are compiled here.
+    /// The patterns of ``DetectorSet/builtIn()`` (and its subsets), which the test suite
+    /// compiles, are compiled on their first match instead (most of a large set never runs on a
+    /// short message); those of any other set are compiled here.
     ///
     /// - Throws: ``DetectorError`` naming the file and detector of the first pattern or allowlist
     ///   pattern that PCRE2 rejects.
@@ -47,9 +47,9 @@ public final class Engine: Sendable {
         var compiled: [CompiledDetector] = []
         compiled.reserveCapacity(set.detectors.count)
         var allowlistPatterns: [String: CompiledPattern] = [:]
-        let deferrable = DetectorSet.builtInPatterns
         for detector in set.detectors {
-            compiled.append(try CompiledDetector(detector, allowlistPatterns: &allowlistPatterns, deferrable: deferrable))
+            compiled.append(
+                try CompiledDetector(detector, allowlistPatterns: &allowlistPatterns, defersCompilation: set.hasBuiltInPatterns))
         }
         self.compiled = compiled
         automaton = KeywordAutomaton(keywords: compiled.map(\.gateWords))

@@ -42,22 +42,23 @@ struct KeywordAutomaton: Sendable {
         }
         for byte in 0..<256 { classes[byte] = classes[Int(Self.lowercase(UInt8(byte)))] }
 
-        // The trie as a dense table (-1: no child), and the (detector, length) of keywords ending
-        // at each state.
-        var trie = [Int32](repeating: -1, count: classCount)
+        // The trie as lists of children (class, child), and the (detector, length) of keywords
+        // ending at each state.
+        var children: [[(cls: Int, child: Int32)]] = [[]]
         var terminal: [[Output]] = [[]]
         for (detector, list) in keywords.enumerated() {
             for keyword in list where !keyword.isEmpty {
                 var state = 0
                 for byte in keyword.utf8 {
-                    let slot = state * classCount + Int(classes[Int(byte)])
-                    if trie[slot] >= 0 {
-                        state = Int(trie[slot])
+                    let cls = Int(classes[Int(byte)])
+                    if let existing = children[state].first(where: { $0.cls == cls }) {
+                        state = Int(existing.child)
                     } else {
-                        state = terminal.count
-                        trie[slot] = Int32(state)
-                        trie.append(contentsOf: repeatElement(-1, count: classCount))
+                        let child = terminal.count
+                        children[state].append((cls, Int32(child)))
+                        children.append([])
                         terminal.append([])
+                        state = child
                     }
                 }
                 let output = Output(detector: Int32(detector), length: Int32(keyword.utf8.count))
@@ -65,40 +66,34 @@ struct KeywordAutomaton: Sendable {
             }
         }
 
-        // Breadth-first: failure links, dense transitions and merged outputs.
+        // Breadth-first: failure links, dense transitions and merged outputs. A state's row is
+        // its failure state's row (already complete: failure states are shallower) with its own
+        // children written over it.
         let stateCount = terminal.count
         var next = [Int32](repeating: 0, count: stateCount * classCount)
         var failure = [Int32](repeating: 0, count: stateCount)
         var merged = terminal
         var queue: [Int] = []
         queue.reserveCapacity(stateCount)
-        for cls in 0..<classCount where trie[cls] >= 0 {
-            next[cls] = trie[cls]
-            queue.append(Int(trie[cls]))
+        for (cls, child) in children[0] {
+            next[cls] = child
+            queue.append(Int(child))
         }
         var head = 0
-        // Raw buffers in the two loops over every (state, class) pair: a catalogue's automaton
-        // has some 300,000 of them, and building it is part of every process's start-up.
-        trie.withUnsafeBufferPointer { trie in
-            next.withUnsafeMutableBufferPointer { next in
-                failure.withUnsafeMutableBufferPointer { failure in
-                    while head < queue.count {
-                        let state = queue[head]
-                        head += 1
-                        let fail = Int(failure[state])
-                        for output in merged[fail] where !merged[state].contains(output) { merged[state].append(output) }
-                        let row = state * classCount
-                        let failRow = fail * classCount
-                        for cls in 0..<classCount {
-                            let child = trie[row + cls]
-                            if child >= 0 {
-                                failure[Int(child)] = next[failRow + cls]
-                                next[row + cls] = child
-                                queue.append(Int(child))
-                            } else {
-                                next[row + cls] = next[failRow + cls]
-                            }
-                        }
+        next.withUnsafeMutableBufferPointer { next in
+            failure.withUnsafeMutableBufferPointer { failure in
+                while head < queue.count {
+                    let state = queue[head]
+                    head += 1
+                    let fail = Int(failure[state])
+                    for output in merged[fail] where !merged[state].contains(output) { merged[state].append(output) }
+                    let row = next.baseAddress! + state * classCount
+                    let failRow = next.baseAddress! + fail * classCount
+                    row.update(from: failRow, count: classCount)
+                    for (cls, child) in children[state] {
+                        failure[Int(child)] = failRow[cls]
+                        row[cls] = child
+                        queue.append(Int(child))
                     }
                 }
             }
@@ -110,18 +105,21 @@ struct KeywordAutomaton: Sendable {
         let order = breadthFirst.filter { merged[$0].isEmpty } + breadthFirst.filter { !merged[$0].isEmpty }
         var number = [Int32](repeating: 0, count: stateCount)
         for (newNumber, old) in order.enumerated() { number[old] = Int32(newNumber) }
-        var transitions = [Int32](repeating: 0, count: stateCount * classCount)
-        transitions.withUnsafeMutableBufferPointer { transitions in
-            next.withUnsafeBufferPointer { next in
-                number.withUnsafeBufferPointer { number in
-                    for old in 0..<stateCount {
-                        let row = Int(number[old]) * classCount
-                        let oldRow = old * classCount
-                        for cls in 0..<classCount {
-                            transitions[row + cls] = number[Int(next[oldRow + cls])]
+        /// The transitions renumbered, as `Element` (16 bits wide when the states fit).
+        func renumbered<Element: FixedWidthInteger>(as _: Element.Type) -> [Element] {
+            [Element](unsafeUninitializedCapacity: stateCount * classCount) { transitions, initialized in
+                next.withUnsafeBufferPointer { next in
+                    number.withUnsafeBufferPointer { number in
+                        for old in 0..<stateCount {
+                            let row = Int(number[old]) * classCount
+                            let oldRow = old * classCount
+                            for cls in 0..<classCount {
+                                transitions[row + cls] = Element(truncatingIfNeeded: number[Int(next[oldRow + cls])])
+                            }
                         }
                     }
                 }
+                initialized = stateCount * classCount
             }
         }
         let firstOutputState = order.firstIndex { !merged[$0].isEmpty } ?? stateCount
@@ -137,7 +135,7 @@ struct KeywordAutomaton: Sendable {
         }
         self.byteClass = classes
         self.classCount = classCount
-        self.transitions = stateCount <= Int(UInt16.max) ? .narrow(transitions.map { UInt16($0) }) : .wide(transitions)
+        self.transitions = stateCount <= Int(UInt16.max) ? .narrow(renumbered(as: UInt16.self)) : .wide(renumbered(as: Int32.self))
         self.firstOutputState = firstOutputState
         self.outputStart = outputStart
         self.outputDetectors = detectors
