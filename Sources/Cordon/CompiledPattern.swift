@@ -11,36 +11,51 @@ import Synchronization
 /// library at run time), each match fails with PCRE2's error and the scan is incomplete, which
 /// callers treat as "cannot decide" (fail closed).
 ///
-/// The JIT compiles a pattern on its first match too, once, under a lock. The code is immutable
-/// afterwards, so one instance is shared by all threads; the mutable state of a match lives in a
-/// ``MatchScratch`` that each thread owns.
+/// The interpreter runs a pattern's first ``matchesBeforeJIT`` matches; then the JIT compiles a
+/// copy of the code, once, under a lock, and the copy runs every later match. JIT-compiling a
+/// pattern costs as much as thousands of short matches, so a one-shot process (a hook) never pays
+/// it, and a long-running one pays it only for the patterns it uses. Both run the same pattern
+/// with the same match limit; the interpreter also applies the depth limit. The interpreter's
+/// code is never modified after it is compiled (the JIT works on its own copy), so one instance
+/// is shared by all threads; the mutable state of a match lives in a ``MatchScratch`` that each
+/// thread owns.
 final class CompiledPattern: @unchecked Sendable {
     /// The pattern's bytes, kept until a deferred pattern is compiled.
     private let source: [UInt8]
     /// PCRE2's compile options.
     private let options: UInt32
-    /// The compiled code; written once (in `init`, or under `lock` before `state` leaves
-    /// ``State/pending``) and read-only afterwards.
+    /// The compiled code, which the interpreter runs; written once (in `init`, or under `lock`
+    /// before `state` leaves ``State/pending``) and read-only afterwards.
     nonisolated(unsafe) private var compiledCode: OpaquePointer?
+    /// A JIT-compiled copy of `compiledCode`; written once, under `lock`, before `state` becomes
+    /// ``State/jitCompiled``.
+    nonisolated(unsafe) private var jitCode: OpaquePointer?
     /// The PCRE2 error code of a deferred pattern that did not compile.
     nonisolated(unsafe) private var compileErrorCode: Int32 = 0
     /// One of ``State``'s values.
-    private let state = Atomic<UInt8>(State.pending)
+    private let state: Atomic<UInt8>
+    /// Matches run so far by the interpreter while the state is ``State/compiled``.
+    private let interpretedMatches = Atomic<Int>(0)
     private let lock = Mutex<Void>(())
+
+    /// How many matches the interpreter runs before the JIT compiles the pattern.
+    static let matchesBeforeJIT = 8
 
     /// What has been done to the pattern so far.
     private enum State {
-        /// Not JIT-compiled yet (and, when deferred, not compiled yet).
+        /// A deferred pattern, not compiled yet.
         static let pending: UInt8 = 0
-        /// Compiled, and JIT-compiled.
+        /// JIT-compiled: matches run the JIT copy.
         static let jitCompiled: UInt8 = 1
-        /// Compiled; the JIT failed, so the interpreter runs it.
+        /// The JIT failed, so the interpreter runs every match.
         static let interpreted: UInt8 = 2
         /// A deferred pattern that did not compile.
         static let failed: UInt8 = 3
+        /// Compiled; the interpreter runs matches until ``matchesBeforeJIT``.
+        static let compiled: UInt8 = 4
     }
 
-    /// Whether the JIT compiled the pattern; `false` before the first match.
+    /// Whether the JIT compiled the pattern (after ``matchesBeforeJIT`` matches).
     var isJITCompiled: Bool { state.load(ordering: .acquiring) == State.jitCompiled }
 
     /// Whether the pattern is compiled (always, unless it was deferred and has not run yet).
@@ -54,8 +69,7 @@ final class CompiledPattern: @unchecked Sendable {
         var code: Int32 = 0
     }
 
-    /// Compiles `pattern` without UTF mode, unless `deferred`; the JIT compiles it on its first
-    /// match.
+    /// Compiles `pattern` without UTF mode, unless `deferred`.
     ///
     /// - Parameters:
     ///   - allowsStartLimit: Whether matches may be limited to start before an offset (PCRE2's
@@ -65,14 +79,18 @@ final class CompiledPattern: @unchecked Sendable {
     init(_ pattern: String, allowsStartLimit: Bool = false, deferred: Bool = false) throws(CompileError) {
         source = Array(pattern.utf8)
         options = allowsStartLimit ? UInt32(PCRE2_USE_OFFSET_LIMIT) : 0
-        guard !deferred else { return }
+        guard !deferred else {
+            state = Atomic(State.pending)
+            return
+        }
         switch Self.compile(source, options: options) {
         case .success(let code): compiledCode = code
         case .failure(let error): throw error
         }
+        state = Atomic(State.compiled)
     }
 
-    /// Compiles `source`; on failure, PCRE2's error code is in the error's message lookup.
+    /// Compiles `source`.
     private static func compile(_ source: [UInt8], options: UInt32) -> Result<OpaquePointer, CompileError> {
         var errorCode: Int32 = 0
         var errorOffset = 0
@@ -83,43 +101,69 @@ final class CompiledPattern: @unchecked Sendable {
         return .success(compiled)
     }
 
-    /// Compiles (if deferred) and JIT-compiles the pattern unless that was done (or tried), and
-    /// returns its code, or `nil` with PCRE2's error code when it does not compile. No match may
-    /// run before it returns, which every match ensures by calling it first.
+    /// The code to run the next match with — compiling a deferred pattern on its first match and
+    /// JIT-compiling a copy on the ``matchesBeforeJIT``th — or `nil` with PCRE2's error code when
+    /// the pattern does not compile. Every match calls it first.
     @inline(__always)
     func prepare() -> (code: OpaquePointer?, isJITCompiled: Bool, errorCode: Int32) {
         var current = state.load(ordering: .acquiring)
-        if current == State.pending { current = prepareOnce() }
+        if current == State.pending { current = compileOnce() }
         switch current {
-        case State.jitCompiled: return (compiledCode, true, 0)
-        case State.interpreted: return (compiledCode, false, 0)
-        default: return (nil, false, compileErrorCode)
+        case State.jitCompiled:
+            return (jitCode, true, 0)
+        case State.compiled:
+            if interpretedMatches.wrappingAdd(1, ordering: .relaxed).newValue == Self.matchesBeforeJIT {
+                if jitCompileOnce() == State.jitCompiled { return (jitCode, true, 0) }
+            }
+            return (compiledCode, false, 0)
+        case State.interpreted:
+            return (compiledCode, false, 0)
+        default:
+            return (nil, false, compileErrorCode)
         }
     }
 
-    /// The slow path of ``prepare()``: the first match's compilation, under the lock.
-    private func prepareOnce() -> UInt8 {
+    /// Compiles a deferred pattern, under the lock; returns the new state.
+    private func compileOnce() -> UInt8 {
         lock.withLock { _ in
             let current = state.load(ordering: .acquiring)
             guard current == State.pending else { return current }
-            if compiledCode == nil {
-                switch Self.compile(source, options: options) {
-                case .success(let code):
-                    compiledCode = code
-                case .failure(let error):
-                    compileErrorCode = error.code
-                    state.store(State.failed, ordering: .releasing)
-                    return State.failed
-                }
+            switch Self.compile(source, options: options) {
+            case .success(let code):
+                compiledCode = code
+                state.store(State.compiled, ordering: .releasing)
+                return State.compiled
+            case .failure(let error):
+                compileErrorCode = error.code
+                state.store(State.failed, ordering: .releasing)
+                return State.failed
             }
-            let next = pcre2_jit_compile_8(compiledCode, UInt32(PCRE2_JIT_COMPLETE)) == 0 ? State.jitCompiled : State.interpreted
-            state.store(next, ordering: .releasing)
-            return next
+        }
+    }
+
+    /// JIT-compiles a copy of the code, under the lock; returns the new state. Matches on other
+    /// threads keep running the interpreter's code, which the JIT never touches.
+    private func jitCompileOnce() -> UInt8 {
+        lock.withLock { _ in
+            let current = state.load(ordering: .acquiring)
+            guard current == State.compiled, let copy = pcre2_code_copy_8(compiledCode) else {
+                if current == State.compiled { state.store(State.interpreted, ordering: .releasing) }
+                return state.load(ordering: .acquiring)
+            }
+            guard pcre2_jit_compile_8(copy, UInt32(PCRE2_JIT_COMPLETE)) == 0 else {
+                pcre2_code_free_8(copy)
+                state.store(State.interpreted, ordering: .releasing)
+                return State.interpreted
+            }
+            jitCode = copy
+            state.store(State.jitCompiled, ordering: .releasing)
+            return State.jitCompiled
         }
     }
 
     deinit {
         if let compiledCode { pcre2_code_free_8(compiledCode) }
+        if let jitCode { pcre2_code_free_8(jitCode) }
     }
 
     /// PCRE2's text for an error code.
