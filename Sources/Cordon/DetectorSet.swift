@@ -45,8 +45,6 @@ public struct DetectorSet: Sendable {
             .mapError { DetectorError(file: "<built-in detector table>", message: "the table is corrupt at byte \($0.offset)") }
     }
 
-
-
     /// Loads detector files, and every `*.yaml`/`*.yml` file under folders, in sorted path order.
     ///
     /// - Throws: ``DetectorError`` for a path that does not exist or cannot be read, a folder
