@@ -30,13 +30,9 @@ package struct DetectorFileParser {
     package func parse(_ yaml: String) throws -> [Detector] {
         let root: Node?
         do {
-            // The basic resolver: scalars are read as written, so no tag needs resolving (the
-            // default resolver matches every scalar against regular expressions).
-            root = try Yams.compose(yaml: yaml, Resolver.basic, Constructor.default, .utf8)
-        } catch let error as YamlError {
-            throw yamlError(error)
+            root = try StrictYAML.compose(yaml)
         } catch {
-            throw DetectorError(file: file, message: "invalid YAML")
+            throw yamlError(error)
         }
         guard let root else { throw DetectorError(file: file, message: "the file is empty") }
         let top = try mapping(root, what: "the file", detector: nil)
@@ -263,20 +259,12 @@ package struct DetectorFileParser {
         DetectorError(file: file, line: line(node), detectorID: detector, message: message)
     }
 
-    private func yamlError(_ error: YamlError) -> DetectorError {
-        // YamlError's own description quotes the offending YAML; report only the problem.
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            DetectorError(file: file, line: mark.line, message: "invalid YAML: \(problem)")
-        case .reader(let problem, _, _, _):
-            DetectorError(file: file, message: "invalid YAML: \(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            DetectorError(
-                file: file, line: context.mark.line,
+    private func yamlError(_ failure: StrictYAML.Failure) -> DetectorError {
+        if let duplicates = failure.duplicateKeys {
+            return DetectorError(
+                file: file, line: failure.line,
                 message: "field \(duplicates.map(Self.quoted).joined(separator: ", ")) appears twice in one mapping")
-        default:
-            DetectorError(file: file, message: "invalid YAML")
         }
+        return DetectorError(file: file, line: failure.line, message: failure.problem.map { "invalid YAML: \($0)" } ?? "invalid YAML")
     }
 }

@@ -23,13 +23,9 @@ struct PolicyParser {
     func parse(_ yaml: String, version: String) throws(PolicyError) -> Policy {
         let root: Node?
         do {
-            // The basic resolver: scalars are read as written (the default resolver compiles and
-            // matches regular expressions to guess each scalar's type, which no field here uses).
-            root = try Yams.compose(yaml: yaml, Resolver.basic, Constructor.default, .utf8)
-        } catch let error as YamlError {
-            throw yamlError(error)
+            root = try StrictYAML.compose(yaml)
         } catch {
-            throw PolicyError(file: file, message: "invalid YAML")
+            throw yamlError(error)
         }
         guard let root else { throw PolicyError(file: file, message: "the file is empty") }
         let top = try mapping(root, what: "the policy")
@@ -247,15 +243,11 @@ struct PolicyParser {
             ? name : "<field>"
     }
 
-    private func yamlError(_ error: YamlError) -> PolicyError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            PolicyError(file: file, line: mark.line, message: "invalid YAML: \(problem)")
-        case .reader(let problem, _, _, _):
-            PolicyError(file: file, message: "invalid YAML: \(problem)")
-        default:
-            PolicyError(file: file, message: "invalid YAML")
+    private func yamlError(_ failure: StrictYAML.Failure) -> PolicyError {
+        // A key given twice is reported as invalid YAML, without its line or name.
+        guard failure.duplicateKeys == nil, let problem = failure.problem else {
+            return PolicyError(file: file, message: "invalid YAML")
         }
+        return PolicyError(file: file, line: failure.line, message: "invalid YAML: \(problem)")
     }
 }
