@@ -20,7 +20,7 @@ import Synchronization
 /// is shared by all threads; the mutable state of a match lives in a ``MatchScratch`` that each
 /// thread owns.
 final class CompiledPattern: @unchecked Sendable {
-    /// The pattern's bytes, kept until a deferred pattern is compiled.
+    /// The pattern's bytes, which a deferred pattern compiles on its first match.
     private let source: [UInt8]
     /// PCRE2's compile options.
     private let options: UInt32

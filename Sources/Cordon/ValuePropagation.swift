@@ -31,10 +31,8 @@ struct ValuePropagation {
         // A value added before is among those with its first four bytes (a set of byte arrays
         // hashed every value again at each of its resizes: a twentieth of a 4 KB prompt's scan).
         if let candidates = byPrefix[key], candidates.contains(where: { values[$0].bytes.elementsEqual(value) }) { return }
-        let pair = Int(value[0]) << 8 | Int(value[1])
-        pairs[pair >> 6] |= 1 << UInt64(pair & 63)
-        let slot = Self.slot(key)
-        quads[slot >> 6] |= 1 << UInt64(slot & 63)
+        Self.set(Int(value[0]) << 8 | Int(value[1]), in: &pairs)
+        Self.set(Self.slot(key), in: &quads)
         byPrefix[key, default: []].append(values.count)
         values.append(Value(bytes: Array(value), detector: finding.detector, confidence: finding.confidence))
     }
@@ -51,43 +49,56 @@ struct ValuePropagation {
     ) -> [RawFinding] {
         guard buffer.count >= 4 else { return [] }
         let known = Set(existing.map { Known(range: $0.range, detector: $0.detector) })
-        var found: [RawFinding] = []
-        var position = 0
-        let last = buffer.count - 4
-        while position <= last {
-            let pair = Int(buffer[position]) << 8 | Int(buffer[position + 1])
-            let isCandidate = pairs.withUnsafeBufferPointer { pairs in pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 }
-            guard isCandidate else {
-                position += 1
-                continue
-            }
-            let key = Self.prefix(buffer[position], buffer[position + 1], buffer[position + 2], buffer[position + 3])
-            let slot = Self.slot(key)
-            let isQuad = quads.withUnsafeBufferPointer { quads in quads[slot >> 6] & (1 << UInt64(slot & 63)) != 0 }
-            guard isQuad, let candidates = byPrefix[key] else {
-                position += 1
-                continue
-            }
-            var best: Value?
-            for index in candidates {
-                let value = values[index]
-                let range = position..<(position + value.bytes.count)
-                guard range.upperBound <= buffer.count, value.bytes.count > (best?.bytes.count ?? 0),
-                    buffer[range].elementsEqual(value.bytes), !known.contains(Known(range: range, detector: value.detector)),
-                    isAccepted(range)
-                else { continue }
-                best = value
-            }
-            if let best {
-                found.append(RawFinding(
-                    range: position..<(position + best.bytes.count), detector: best.detector, fromContext: false,
-                    confidence: best.confidence))
-                position += best.bytes.count
-            } else {
-                position += 1
+        return pairs.withUnsafeBufferPointer { pairs in
+            quads.withUnsafeBufferPointer { quads in
+                var found: [RawFinding] = []
+                var position = 0
+                let last = buffer.count - 4
+                while position <= last {
+                    let pair = Int(buffer[position]) << 8 | Int(buffer[position + 1])
+                    guard Self.isSet(pair, in: pairs) else {
+                        position += 1
+                        continue
+                    }
+                    let key = Self.prefix(buffer[position], buffer[position + 1], buffer[position + 2], buffer[position + 3])
+                    guard Self.isSet(Self.slot(key), in: quads), let candidates = byPrefix[key] else {
+                        position += 1
+                        continue
+                    }
+                    var best: Value?
+                    for index in candidates {
+                        let value = values[index]
+                        let range = position..<(position + value.bytes.count)
+                        guard range.upperBound <= buffer.count, value.bytes.count > (best?.bytes.count ?? 0),
+                            buffer[range].elementsEqual(value.bytes), !known.contains(Known(range: range, detector: value.detector)),
+                            isAccepted(range)
+                        else { continue }
+                        best = value
+                    }
+                    if let best {
+                        found.append(RawFinding(
+                            range: position..<(position + best.bytes.count), detector: best.detector, fromContext: false,
+                            confidence: best.confidence))
+                        position += best.bytes.count
+                    } else {
+                        position += 1
+                    }
+                }
+                return found
             }
         }
-        return found
+    }
+
+    /// Whether bit `index` of a 64 Ki-bit table is set.
+    @inline(__always)
+    private static func isSet(_ index: Int, in table: UnsafeBufferPointer<UInt64>) -> Bool {
+        table[index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+
+    /// Sets bit `index` of a 64 Ki-bit table.
+    @inline(__always)
+    private static func set(_ index: Int, in table: inout [UInt64]) {
+        table[index >> 6] |= 1 << UInt64(index & 63)
     }
 
     /// The bit of `quads` for a value's first four bytes.

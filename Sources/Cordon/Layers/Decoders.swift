@@ -185,7 +185,6 @@ enum Decoder: String, CaseIterable, Sendable {
             var padding = 0
             while end + padding < input.count, padding < 2, input[end + padding] == UInt8(ascii: "=") { padding += 1 }
             writer.append(tail, units: 1, derivedUnit: tail.count, originalUnit: rest + padding)
-
         }
     }
 
