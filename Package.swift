@@ -6,8 +6,16 @@ let package = Package(
     name: "cordon",
     platforms: [.macOS(.v15)],
     products: [
+        // The engine: detectors, matching, decoding, propagation, redaction, streaming.
         .library(name: "Cordon", targets: ["Cordon"]),
-        .executable(name: "cordon", targets: ["cordon"]),
+        // The request pipeline every front end shares: policy, enforcement, sessions, audit,
+        // the sidecar protocol and the Claude Code hook adapter.
+        .library(name: "CordonGuard", targets: ["CordonGuard"]),
+        // The order-keeping, duplicate-rejecting JSON parser the filters need.
+        .library(name: "CordonJSON", targets: ["CordonJSON"]),
+        // The detector model and the strict detector-file parser.
+        .library(name: "CordonDetectorModel", targets: ["CordonDetectorModel"]),
+        .executable(name: "cordon", targets: ["CordonCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -27,35 +35,55 @@ let package = Package(
         ),
         .executableTarget(
             name: "CordonEmbed",
-            dependencies: ["CordonDetectorModel"],
-            path: "Sources/CordonEmbed"
+            dependencies: ["CordonDetectorModel"]
         ),
         .plugin(
             name: "EmbedDetectors",
             capability: .buildTool(),
             dependencies: ["CordonEmbed"]
         ),
+        .target(name: "CordonJSON"),
         .target(
             name: "Cordon",
             dependencies: [
                 "CPCRE2",
                 "CordonDetectorModel",
-                .product(name: "Yams", package: "Yams"),
+                "CordonJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             plugins: ["EmbedDetectors"]
         ),
-        .executableTarget(
-            name: "cordon",
+        .target(
+            name: "CordonGuard",
             dependencies: [
                 "Cordon",
+                "CordonJSON",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "CordonCLI",
+            dependencies: [
+                "Cordon",
+                "CordonGuard",
+                "CordonJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "CordonTestSupport",
+            dependencies: ["Cordon", "CordonJSON"],
+            path: "Tests/CordonTestSupport"
+        ),
+        .testTarget(name: "CordonJSONTests", dependencies: ["CordonJSON"]),
+        .testTarget(name: "CordonTests", dependencies: ["Cordon", "CordonTestSupport"]),
+        .testTarget(name: "CordonGuardTests", dependencies: ["CordonGuard", "CordonTestSupport"]),
+        .testTarget(name: "CordonCatalogueTests", dependencies: ["Cordon", "CordonTestSupport"]),
         .testTarget(
-            name: "CordonTests",
-            dependencies: ["Cordon", "CordonDetectorModel", "cordon"]
+            name: "CordonEndToEndTests",
+            dependencies: ["CordonGuard", "CordonTestSupport", "CordonCLI"]
         ),
     ]
 )

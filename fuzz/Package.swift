@@ -8,10 +8,12 @@
 import PackageDescription
 
 let cordon: Target.Dependency = .product(name: "Cordon", package: "cordon")
+let cordonGuard: Target.Dependency = .product(name: "CordonGuard", package: "cordon")
+let cordonJSON: Target.Dependency = .product(name: "CordonJSON", package: "cordon")
 
 /// One libFuzzer executable: `main.swift` hands its `LLVMFuzzerTestOneInput` to the driver.
 func fuzzTarget(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
-    .executableTarget(name: name, dependencies: [cordon, "FuzzSupport"] + extra)
+    .executableTarget(name: name, dependencies: [cordon, cordonGuard, cordonJSON, "FuzzSupport"] + extra)
 }
 
 let package = Package(
@@ -34,13 +36,15 @@ let package = Package(
     ],
     targets: [
         .target(name: "FuzzDriver"),
-        .target(name: "FuzzSupport", dependencies: ["FuzzDriver", cordon, .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "FuzzSupport",
+            dependencies: ["FuzzDriver", cordon, cordonGuard, cordonJSON, .product(name: "Yams", package: "Yams")]),
         fuzzTarget("fuzz-scan"),
         fuzzTarget("fuzz-detectors"),
         fuzzTarget("fuzz-policy"),
         fuzzTarget("fuzz-json"),
-        // RequestProcessor.swift, LineReader.swift and ProcessedRequest*.swift are symbolic links
-        // to the `cordon` executable's sources (Sources/cordon/Sidecar), which cannot be imported.
+        // The sidecar's request processor and line reader come from CordonGuard, as `cordon
+        // serve` uses them.
         fuzzTarget("fuzz-serve"),
         fuzzTarget("fuzz-hook"),
     ]

@@ -1,4 +1,6 @@
 import Cordon
+import CordonGuard
+import CordonJSON
 
 /// Policies the enforcing targets choose from: the built-in one, and a stricter one with block
 /// actions, overrides and a path rule (no exceptions, so every finding above a limit counts).

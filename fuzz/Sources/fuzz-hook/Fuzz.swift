@@ -1,4 +1,6 @@
 import Cordon
+import CordonGuard
+import CordonJSON
 import FuzzSupport
 
 private let destinations: [String?] = [nil, "public-api", "local", "vendor", "no-such-destination"]

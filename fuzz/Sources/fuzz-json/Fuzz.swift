@@ -1,4 +1,6 @@
 import Cordon
+import CordonGuard
+import CordonJSON
 import FuzzSupport
 
 /// Parses arbitrary bytes with `JSONValue(parsing:)` (the parser of `cordon serve` request lines

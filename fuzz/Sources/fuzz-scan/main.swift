@@ -1,4 +1,6 @@
 import Cordon
+import CordonGuard
+import CordonJSON
 import FuzzSupport
 
 #if canImport(Glibc)

@@ -1,11 +1,13 @@
 import Cordon
+import CordonGuard
+import CordonJSON
 import Foundation
 import FuzzSupport
 
 private let operatorNames = ["placeholder", "mask", "hash", "remove"]
 
 /// Feeds arbitrary bytes to the `cordon serve` input path: `LineReader` (splitting standard input
-/// into bounded lines) and `RequestProcessor` (one line to one response line and audit record).
+/// into bounded lines) and `SidecarRequestProcessor` (one line to one response line and audit record).
 /// Both are the CLI's own sources, linked into this target (see Package.swift). Checks:
 ///
 /// - `line-split`: with a small line limit and read size chosen by the input's length, the lines
@@ -16,7 +18,7 @@ private let operatorNames = ["placeholder", "mask", "hash", "remove"]
 ///   policy's version), without a raw line end; `id-echo`: its `id` is the request's `id` when
 ///   the request is an object with a string, number or null `id`; `leading-id`: for other lines,
 ///   a non-null `id` is a string or number read from the start of the line
-///   (`RequestProcessor.leadingID`), and `leading-id-truncated`: a number id is the line's whole
+///   (`SidecarRequestProcessor.leadingID`), and `leading-id-truncated`: a number id is the line's whole
 ///   id token, not its first digits; `oversized-prefix-short`: an oversized line's prefix is its
 ///   first 256 bytes (the id is read from it);
 ///   `error-shape`: `ok: false` comes with `error.code` and `error.message` strings, and the
@@ -30,7 +32,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
     let policy = FuzzPolicies.all[(size / 3) % FuzzPolicies.all.count]
     let enforcer = PolicyEnforcer(engine: SharedEngine.engine, policy: policy)
-    let processor = RequestProcessor(
+    let processor = SidecarRequestProcessor(
         enforcer: enforcer, defaultOperatorName: operatorNames[size % operatorNames.count], hashKey: Array("fuzz-key".utf8))
 
     // Small limits: the line splitting, and the responses to oversized lines.
@@ -129,7 +131,7 @@ func checkLineSplit(_ lines: [LineReader.Line], input: UnsafeBufferPointer<UInt8
 }
 
 func checkResponse(
-    _ result: ProcessedRequest, line: [UInt8]?, prefix: [UInt8], whole: [UInt8], processor: RequestProcessor, policy: Policy,
+    _ result: ProcessedRequest, line: [UInt8]?, prefix: [UInt8], whole: [UInt8], processor: SidecarRequestProcessor, policy: Policy,
     input: UnsafeBufferPointer<UInt8>
 ) {
     let response = result.response
@@ -158,7 +160,7 @@ func checkResponse(
         case .string, .number:
             if request == nil {
                 Fuzz.check(
-                    id.serialized() == RequestProcessor.leadingID(prefix).serialized(), "leading-id", input: input, "id \(Fuzz.show(id.serialized())) is not the leading id")
+                    id.serialized() == SidecarRequestProcessor.leadingID(prefix).serialized(), "leading-id", input: input, "id \(Fuzz.show(id.serialized())) is not the leading id")
                 if case .number(let text) = id {
                     let shortPrefix = line == nil && prefix.count < min(whole.count, LineReader.prefixLength)
                     checkLeadingNumber(text, in: whole, shortPrefix: shortPrefix, input: input)
@@ -209,7 +211,7 @@ func checkResponse(
     }
 }
 
-/// Whether `string` holds a byte that no fixed error message of `RequestProcessor` has.
+/// Whether `string` holds a byte that no fixed error message of `SidecarRequestProcessor` has.
 func isForeignToMessages(_ string: [UInt8]) -> Bool {
     let text = String(decoding: string, as: UTF8.self).replacingOccurrences(of: "JSON", with: "")
     return text.utf8.contains { byte in

@@ -1,0 +1,329 @@
+import CPCRE2
+import Synchronization
+
+/// A compiled detector set that scans messages for sensitive values.
+///
+/// Create a engine once from a ``DetectorSet`` — compiling every pattern with the PCRE2 JIT —
+/// and share it: it is immutable and `Sendable`, and any number of threads may scan with it at
+/// once. Each scan borrows a per-thread ``MatchScratch`` (match data, JIT stack, match limits)
+/// from a pool, so the matching loop allocates nothing per match.
+///
+/// A scan makes one case-insensitive pass over the message for all detectors' keywords, then runs
+/// the pattern of every detector whose keyword occurs (and of every detector without keywords)
+/// over the message in byte mode. Each match's value goes through the detector's allowlist,
+/// entropy floor and validators; decoded layers are scanned the same way. Finally, every value
+/// found is looked for again elsewhere in the message (a password found after `password=`, seen
+/// again without its key), so a value found once is found everywhere it stands alone.
+public final class Engine: Sendable {
+    /// The detectors, in the order of the set the engine was made from.
+    public let detectors: [Detector]
+    let compiled: [CompiledDetector]
+    let automaton: KeywordAutomaton
+    let runGates: RunGates
+    /// Whether each detector runs only near its gate words or runs (``CompiledDetector/isGated``).
+    private let gated: [Bool]
+    /// The bounds every scan runs within.
+    public let limits: ScanLimits
+    private let scratchPool = Mutex<[MatchScratch]>([])
+    /// Finds Cordon's own placeholders, which scans read as blanks.
+    let placeholderMask: PlaceholderMask
+
+    /// The most distinct context-found values looked for again in one message.
+    static let propagationLimit = 256
+    /// The shortest context-found value looked for again elsewhere in the message.
+    static let propagationMinimumLength = 4
+
+    /// Compiles every detector of `set`; scans run within `limits`.
+    ///
+    /// The patterns of ``DetectorSet/builtIn()`` (and its subsets), which the test suite
+    /// compiles, are compiled on their first match instead (most of a large set never runs on a
+    /// short message); those of any other set are compiled here.
+    ///
+    /// - Throws: ``DetectorError`` naming the file and detector of the first pattern or allowlist
+    ///   pattern that PCRE2 rejects.
+    public init(_ set: DetectorSet, limits: ScanLimits = .default) throws(DetectorError) {
+        self.limits = limits
+        detectors = set.detectors
+        var compiled: [CompiledDetector] = []
+        compiled.reserveCapacity(set.detectors.count)
+        var allowlistPatterns: [String: CompiledPattern] = [:]
+        for detector in set.detectors {
+            compiled.append(
+                try CompiledDetector(detector, allowlistPatterns: &allowlistPatterns, defersCompilation: set.hasBuiltInPatterns))
+        }
+        self.compiled = compiled
+        automaton = KeywordAutomaton(keywords: compiled.map(\.gateWords))
+        runGates = RunGates(compiled)
+        gated = compiled.map(\.isGated)
+        placeholderMask = PlaceholderMask(detectorIDs: compiled.map(\.id))
+    }
+
+    // MARK: - Scanning
+
+    /// Scans the UTF-8 bytes of `text`.
+    public func scan(_ text: String) -> ScanResult {
+        var copy = text
+        return copy.withUTF8 { scan($0) }
+    }
+
+    /// Scans `bytes`, which need not be valid UTF-8.
+    public func scan(_ bytes: [UInt8]) -> ScanResult {
+        bytes.withUnsafeBufferPointer { scan($0) }
+    }
+
+    /// Scans the bytes in `buffer`, which need not be valid UTF-8.
+    public func scan(_ buffer: UnsafeBufferPointer<UInt8>) -> ScanResult {
+        scan(buffer, onlyDetector: nil)
+    }
+
+    /// Scans `buffer` the straightforward way: every detector's pattern over the whole message,
+    /// with no keyword prefilter and no windows.
+    ///
+    /// The result is the same as ``scan(_:)-(UnsafeBufferPointer<UInt8>)``'s whenever the
+    /// detectors keep the keyword rules of their format (every match contains a keyword, at most
+    /// ``keywordWindow`` bytes after the match's start). It is slower, and exists to verify that.
+    public func referenceScan(_ buffer: UnsafeBufferPointer<UInt8>) -> ScanResult {
+        scan(buffer, onlyDetector: nil, usePrefilter: false)
+    }
+
+    /// Scans the UTF-8 bytes of `text` the straightforward way (see ``referenceScan(_:)-(UnsafeBufferPointer<UInt8>)``).
+    public func referenceScan(_ text: String) -> ScanResult {
+        var copy = text
+        return copy.withUTF8 { referenceScan($0) }
+    }
+
+    /// How far before a keyword occurrence a match may start and still be found, unless its
+    /// detector sets `keyword_distance`; also the longest value a required context gates.
+    public static let keywordWindow = 256
+
+    /// Scans `buffer` with all detectors, or with the one at index `onlyDetector`.
+    ///
+    /// Cordon's own placeholders (``PlaceholderMask``) read as spaces, so that scanning redacted
+    /// output never finds a value made of placeholder text or given context by one.
+    func scan(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool = true) -> ScanResult {
+        guard !buffer.isEmpty else { return ScanResult(findings: []) }
+        if let masked = placeholderMask.masked(buffer) {
+            return masked.withUnsafeBufferPointer { scanUnmasked($0, onlyDetector: onlyDetector, usePrefilter: usePrefilter) }
+        }
+        return scanUnmasked(buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter)
+    }
+
+    /// ``scan(_:onlyDetector:usePrefilter:)`` without the placeholder mask.
+    private func scanUnmasked(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool) -> ScanResult {
+        var failures: [DetectorFailure] = []
+        let clock = ContinuousClock()
+        let deadline = clock.now + limits.budget(forByteCount: buffer.count)
+        var raw = findings(in: buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
+        if limits.decodingDepth > 0, buffer.count <= limits.maximumDecodedInput {
+            let decoded = findingsInDecodedLayers(
+                of: buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
+            if !decoded.isEmpty {
+                raw += decoded
+                raw.sort()
+                raw = raw.oneFindingPerSpan { self.compiled[$0] }
+            }
+        }
+        propagate(in: buffer, findings: &raw)
+        return ScanResult(findings: locate(raw, in: buffer), failures: failures)
+    }
+
+    /// The findings of one pass over `buffer` (no decoding, no propagation), one per span.
+    private func findings(
+        in buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool, deadline: ContinuousClock.Instant,
+        failures: inout [DetectorFailure]
+    ) -> [RawFinding] {
+        guard !buffer.isEmpty else { return [] }
+        var hits = KeywordHits()
+        var runStarts: [[Int]] = []
+        if usePrefilter {
+            automaton.collectHits(in: buffer, into: &hits)
+            runStarts = runGates.runStarts(in: buffer)
+        }
+        let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
+        var raw: [RawFinding] = []
+        let clock = ContinuousClock()
+        // Detectors are borrowed through a buffer pointer, never copied: a copy of each of the
+        // hundreds of detectors per message would retain and release every field.
+        withScratch { scratch in
+            compiled.withUnsafeBufferPointer { detectors in
+                for index in detectors.indices {
+                    if let onlyDetector, onlyDetector != index { continue }
+                    var keywordStarts: ArraySlice<Int>?
+                    if usePrefilter, gated[index] {
+                        if let key = runGates.keyOfDetector[index] {
+                            keywordStarts = runStarts[key][...]
+                        } else {
+                            keywordStarts = starts[offsets[index]..<offsets[index + 1]]
+                        }
+                        if keywordStarts!.isEmpty { continue }
+                    }
+                    // The budget is checked before each detector that runs; within one, PCRE2's
+                    // limits bound each match attempt.
+                    if clock.now > deadline {
+                        failures.append(DetectorFailure(detectorID: detectors[index].id, reason: "time budget exceeded"))
+                        break
+                    }
+                    if let failure = detectors[index].collect(
+                        in: buffer, keywordStarts: keywordStarts, detectorIndex: index,
+                        scratch: scratch, into: &raw)
+                    {
+                        failures.append(DetectorFailure(detectorID: detectors[index].id, reason: failure))
+                    }
+                }
+            }
+        }
+        raw.sort()
+        return raw.oneFindingPerSpan { self.compiled[$0] }
+    }
+
+    /// How much decoded text around each decoded stretch is scanned with it, for context.
+    static let decodedContext = 256
+
+    /// Findings in the message's decoded layers (base64, percent, JSON, HTML, hex, joined,
+    /// UTF-16; to ``ScanLimits/decodingDepth``), mapped back to the encoded span of the
+    /// message. A finding counts only if it covers decoded bytes; the rest of a layer is the
+    /// message itself, already scanned.
+    private func findingsInDecodedLayers(
+        of buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool, deadline: ContinuousClock.Instant,
+        failures: inout [DetectorFailure]
+    ) -> [RawFinding] {
+        var result: [RawFinding] = []
+        // Depth first, so at most one decoded copy per depth is alive at a time. Below the first
+        // layer, only the islands around decoded stretches are decoded again.
+        func scanLayer(_ layer: DecodedLayer) {
+            layer.bytes.withUnsafeBufferPointer { bytes in
+                for island in layer.map.decodedIslands(margin: Self.decodedContext) {
+                    let found = findings(
+                        in: UnsafeBufferPointer(rebasing: bytes[island]), onlyDetector: onlyDetector,
+                        usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
+                    for finding in found where compiled[finding.detector].scansDecodedLayers {
+                        let shifted = (finding.range.lowerBound + island.lowerBound)..<(finding.range.upperBound + island.lowerBound)
+                        let (original, wasDecoded) = layer.originalRange(of: shifted)
+                        guard wasDecoded, !original.isEmpty else { continue }
+                        result.append(RawFinding(
+                            range: original, detector: finding.detector, fromContext: false,
+                            confidence: finding.confidence, layer: layer.name))
+                    }
+                }
+            }
+        }
+        func descend(into source: DecodedLayer?, depth: Int) {
+            let inputs: [Range<Int>] = source.map { $0.map.decodedIslands(margin: Self.decodedContext) } ?? [0..<buffer.count]
+            for decoder in Decoder.allCases where depth == 1 || decoder != .utf16 {
+                for input in inputs {
+                    let decoded: (bytes: [UInt8], map: LayerMap)?
+                    if let source {
+                        decoded = source.bytes.withUnsafeBufferPointer { decoder.decode(UnsafeBufferPointer(rebasing: $0[input])) }
+                    } else {
+                        decoded = decoder.decode(buffer)
+                    }
+                    guard let decoded else { continue }
+                    let layer = DecodedLayer(
+                        name: source.map { $0.name + "+" + decoder.rawValue } ?? decoder.rawValue, bytes: decoded.bytes,
+                        map: decoded.map, parent: source.map(DecodedLayer.Box.init), parentOffset: input.lowerBound)
+                    scanLayer(layer)
+                    if depth < limits.decodingDepth { descend(into: layer, depth: depth + 1) }
+                }
+            }
+        }
+        descend(into: nil, depth: 1)
+        return result
+    }
+
+    /// Runs `body` with a scratch taken from the pool, and returns the scratch afterwards.
+    func withScratch<T>(_ body: (MatchScratch) -> T) -> T {
+        let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(limits: limits)
+        defer { scratchPool.withLock { $0.append(scratch) } }
+        return body(scratch)
+    }
+
+    /// Adds every further occurrence of a found value that stands alone and is not yet reported
+    /// there by its detector: the password of `password=…` where it appears again without its key,
+    /// an address where a neighbouring `@` kept the pattern from matching, a value found in a
+    /// decoded layer where the same encoded text appears again. At most ``propagationLimit``
+    /// distinct values of at least ``propagationMinimumLength`` bytes, in order of position.
+    private func propagate(in buffer: UnsafeBufferPointer<UInt8>, findings: inout [RawFinding]) {
+        var propagation = ValuePropagation()
+        // Most severe first: when several detectors found the same bytes (a bearer token that
+        // also looks like a host name), the value travels under the highest level, and the
+        // values kept within the limit are the ones that matter most.
+        let candidates = findings.filter { $0.range.count >= Self.propagationMinimumLength }.sorted {
+            (compiled[$0.detector].level, $0.confidence, $1.range.lowerBound) > (compiled[$1.detector].level, $1.confidence, $0.range.lowerBound)
+        }
+        for finding in candidates {
+            guard propagation.count < Self.propagationLimit else { break }
+            propagation.add(finding, in: buffer)
+        }
+        guard propagation.count > 0 else { return }
+        let added = propagation.occurrences(in: buffer, excluding: findings) { Self.isStandalone($0, in: buffer) }
+        guard !added.isEmpty else { return }
+        findings.append(contentsOf: added)
+        findings.sort()
+        findings = findings.oneFindingPerSpan { self.compiled[$0] }
+    }
+
+    /// Whether `range` is not part of a longer run of letters and digits.
+    static func isStandalone(_ range: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        if range.lowerBound > 0, ByteClass.isAlphanumeric(buffer[range.lowerBound]), ByteClass.isAlphanumeric(buffer[range.lowerBound - 1]) {
+            return false
+        }
+        if range.upperBound < buffer.count, ByteClass.isAlphanumeric(buffer[range.upperBound - 1]), ByteClass.isAlphanumeric(buffer[range.upperBound]) {
+            return false
+        }
+        return true
+    }
+
+    /// Turns sorted raw findings into findings with line and column, in one pass over the text.
+    private func locate(_ raw: [RawFinding], in buffer: UnsafeBufferPointer<UInt8>) -> [Finding] {
+        var locator = TextLocator(buffer)
+        return raw.map { finding in
+            let (line, column) = locator.location(of: finding.range.lowerBound)
+            let detector = compiled[finding.detector]
+            return Finding(
+                detectorID: detector.id, category: detector.category, level: detector.level,
+                confidence: finding.confidence, layer: finding.layer, range: finding.range, line: line, column: column)
+        }
+    }
+}
+
+/// A finding before line and column are known: a range and the index of its detector.
+struct RawFinding: Comparable, Hashable {
+    var range: Range<Int>
+    var detector: Int
+    /// Whether the value was found from context (a strict part of its match).
+    var fromContext: Bool
+    var confidence: Confidence
+    /// The decoded layer the value was found in (`base64`, `percent+json`, …), or `nil`.
+    var layer: String? = nil
+
+    static func < (lhs: RawFinding, rhs: RawFinding) -> Bool {
+        if lhs.range.lowerBound != rhs.range.lowerBound { return lhs.range.lowerBound < rhs.range.lowerBound }
+        if lhs.range.upperBound != rhs.range.upperBound { return lhs.range.upperBound < rhs.range.upperBound }
+        return lhs.detector < rhs.detector
+    }
+}
+
+extension Array where Element == RawFinding {
+    /// The sorted findings with one finding per range: where several detectors report the same
+    /// value, the one with the highest confidence, then the highest level, then the first in
+    /// the set is kept (a token's own detector over a generic `secret = …` one).
+    func oneFindingPerSpan(_ detector: (Int) -> CompiledDetector) -> [RawFinding] {
+        var result: [RawFinding] = []
+        result.reserveCapacity(count)
+        for finding in self {
+            if let last = result.last, last.range == finding.range {
+                let kept = detector(last.detector)
+                let candidate = detector(finding.detector)
+                // On a tie, a finding in the message itself wins over one in a decoded layer.
+                if (finding.confidence, candidate.level, finding.layer == nil ? 1 : 0)
+                    > (last.confidence, kept.level, last.layer == nil ? 1 : 0)
+                {
+                    result[result.count - 1] = finding
+                }
+                continue
+            }
+            result.append(finding)
+        }
+        return result
+    }
+}

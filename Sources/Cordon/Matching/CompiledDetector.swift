@@ -1,0 +1,249 @@
+import Foundation
+import CPCRE2
+
+/// A ``Detector`` ready to run: its compiled pattern and compiled allowlist.
+struct CompiledDetector: Sendable {
+    let id: String
+    let category: Category
+    let level: Level
+    /// Whether the detector runs only near its gate words or gate runs.
+    var isGated: Bool { !gateWords.isEmpty || runGate != nil }
+
+    /// The words whose occurrences gate this detector (its keywords, or the words of a required
+    /// context), empty when the detector runs over every message in full.
+    let gateWords: [String]
+    /// The run that gates this detector, when it has no gate words.
+    let runGate: RunGate?
+    /// How far before a gate word a match may start.
+    let lookbehind: Int
+    /// How far after a gate word's start a match may start.
+    let lookahead: Int
+    let pattern: CompiledPattern
+    let minimumEntropy: Double?
+    let validators: [Validator]
+    let allowedValues: Set<[UInt8]>
+    let allowedPatterns: [CompiledPattern]
+    let confidence: Confidence
+    let context: CompiledContext?
+    let scansDecodedLayers: Bool
+
+    /// Compiles `detector`. Allowlist patterns already in `allowlistPatterns` (keyed by their
+    /// source) are shared instead of compiled again, and the ones compiled here are added: a
+    /// file's shared allowlist is part of every detector in it. With `defersCompilation` (for
+    /// the built-in detectors, known to compile) patterns compile on their first match instead.
+    init(
+        _ detector: Detector, allowlistPatterns: inout [String: CompiledPattern], defersCompilation: Bool
+    ) throws(DetectorError) {
+        id = detector.id
+        category = detector.category
+        level = detector.level
+        if !detector.keywords.isEmpty {
+            gateWords = detector.keywords
+            lookbehind = detector.keywordDistance ?? Engine.keywordWindow
+            lookahead = 0
+            runGate = nil
+        } else if let gate = detector.runGate {
+            // The match starts from `within` bytes before the run's start to 1 byte after it
+            // (an escape letter, `\n1A…`, joins an alphanumeric run). A run is usually rarer than
+            // a required context's words (`token`), so it gates instead of them; the context is
+            // still required for a value to be reported.
+            gateWords = []
+            lookbehind = gate.within
+            lookahead = 1
+            runGate = gate
+        } else if let context = detector.context, context.required {
+            // The value lies within `window` bytes of a context word, on either side; a value
+            // before the word may be up to `keywordWindow` bytes long.
+            gateWords = context.words
+            lookbehind = context.window + Engine.keywordWindow
+            lookahead = context.window
+            runGate = nil
+        } else {
+            gateWords = []
+            lookbehind = 0
+            lookahead = 0
+            runGate = nil
+        }
+        do {
+            pattern = try CompiledPattern(
+                detector.pattern,
+                allowsStartLimit: !gateWords.isEmpty || runGate != nil,
+                deferred: defersCompilation)
+        } catch {
+            throw DetectorError(
+                file: detector.source, detectorID: detector.id,
+                message: "pattern does not compile: \(error.message) at offset \(error.offset)")
+        }
+        minimumEntropy = detector.minimumEntropy
+        validators = detector.validators
+        allowedValues = Set(detector.allowlist.values.map { Array($0.utf8) })
+        var allowed: [CompiledPattern] = []
+        for (index, source) in detector.allowlist.patterns.enumerated() {
+            if let shared = allowlistPatterns[source] {
+                allowed.append(shared)
+                continue
+            }
+            do {
+                let compiledPattern = try CompiledPattern(source, deferred: defersCompilation)
+                allowlistPatterns[source] = compiledPattern
+                allowed.append(compiledPattern)
+            } catch {
+                throw DetectorError(
+                    file: detector.source, detectorID: detector.id,
+                    message: "allowlist pattern #\(index + 1) does not compile: \(error.message) at offset \(error.offset)")
+            }
+        }
+        allowedPatterns = allowed
+        confidence = detector.confidence
+        context = detector.context.map(CompiledContext.init)
+        scansDecodedLayers = detector.scansDecodedLayers
+    }
+
+    /// Appends every accepted match in `text` to `findings`; returns a failure reason if
+    /// matching stopped early.
+    ///
+    /// With `keywordStarts` (the ascending offsets at which this detector's gate words occur),
+    /// the pattern runs only where a match can be: each search starts ``lookbehind`` bytes
+    /// before a gate word and may not start more than ``lookahead`` bytes after it. Nearby words
+    /// share one search. The result equals a search of the whole text as long as every match
+    /// starts at most ``lookbehind`` bytes before a keyword it contains (or, for a required
+    /// context, its value lies within the context window of a word).
+    ///
+    /// This is the scan's hot loop: one JIT match call per match, no allocation but the append.
+    func collect(
+        in text: UnsafeBufferPointer<UInt8>, keywordStarts: ArraySlice<Int>?, detectorIndex: Int,
+        scratch: MatchScratch, into findings: inout [RawFinding]
+    ) -> String? {
+        guard let keywordStarts else {
+            return search(text, from: 0, startLimit: nil, detectorIndex: detectorIndex, scratch: scratch, into: &findings).failure
+        }
+        var resume = 0
+        var index = keywordStarts.startIndex
+        while index < keywordStarts.endIndex {
+            let windowStart = max(0, keywordStarts[index] - lookbehind)
+            var limit = min(text.count, keywordStarts[index] + lookahead)
+            index += 1
+            while index < keywordStarts.endIndex, keywordStarts[index] - lookbehind <= limit + 1 {
+                limit = min(text.count, keywordStarts[index] + lookahead)
+                index += 1
+            }
+            let from = max(windowStart, resume)
+            guard from <= limit else { continue }
+            let outcome = search(text, from: from, startLimit: limit, detectorIndex: detectorIndex, scratch: scratch, into: &findings)
+            if let failure = outcome.failure { return failure }
+            resume = max(resume, outcome.resume)
+        }
+        return nil
+    }
+
+    /// Collects matches from `from` on (starting no later than `startLimit`, when given);
+    /// returns where a following search must resume and any failure.
+    private func search(
+        _ text: UnsafeBufferPointer<UInt8>, from: Int, startLimit: Int?, detectorIndex: Int, scratch: MatchScratch,
+        into findings: inout [RawFinding]
+    ) -> (resume: Int, failure: String?) {
+        var offset = from
+        while offset <= text.count {
+            switch scratch.match(pattern, in: text, from: offset, startLimit: startLimit) {
+            case .noMatch:
+                return (offset, nil)
+            case .failure(let code):
+                return (offset, CompiledPattern.message(for: code))
+            case .match(let whole, let value):
+                if !value.isEmpty, accepts(UnsafeBufferPointer(rebasing: text[value]), scratch: scratch),
+                    let confidence = confidence(of: value, in: text)
+                {
+                    findings.append(RawFinding(range: value, detector: detectorIndex, fromContext: value != whole, confidence: confidence))
+                }
+                offset = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+            }
+        }
+        return (offset, nil)
+    }
+
+    /// The confidence of an accepted value, or `nil` when a required context word is missing.
+    private func confidence(of value: Range<Int>, in text: UnsafeBufferPointer<UInt8>) -> Confidence? {
+        guard let context else { return confidence }
+        if context.occurs(around: value, in: text) { return confidence.raised }
+        return context.required ? nil : confidence
+    }
+
+    /// Whether a matched value passes the allowlist, the entropy floor and the validators.
+    private func accepts(_ value: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> Bool {
+        if Placeholders.isRedacted(value) { return false }
+        if let minimumEntropy, Entropy.bitsPerByte(value) < minimumEntropy { return false }
+        for validator in validators where !validator.validate(value) { return false }
+        if !allowedValues.isEmpty, allowedValues.contains(Array(value)) { return false }
+        for allowed in allowedPatterns {
+            if case .match = scratch.match(allowed, in: value, from: 0) { return false }
+        }
+        return true
+    }
+}
+
+/// A ``ContextRule`` with its words as lowercase bytes.
+struct CompiledContext: Sendable {
+    let words: [[UInt8]]
+    let window: Int
+    let required: Bool
+    /// For each byte, whether some word starts with it (either case).
+    private let isFirstByte: [Bool]
+
+    init(_ rule: ContextRule) {
+        words = rule.words.map { $0.utf8.map(ByteClass.lowercased) }
+        window = rule.window
+        required = rule.required
+        var isFirstByte = [Bool](repeating: false, count: 256)
+        for word in words where !word.isEmpty {
+            isFirstByte[Int(word[0])] = true
+            if word[0] >= UInt8(ascii: "a") && word[0] <= UInt8(ascii: "z") { isFirstByte[Int(word[0] - 32)] = true }
+        }
+        self.isFirstByte = isFirstByte
+    }
+
+    /// Whether a word occurs within `window` bytes before `value` or after it, not directly
+    /// after a letter.
+    func occurs(around value: Range<Int>, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        occurs(in: max(0, value.lowerBound - window)..<value.lowerBound, of: text)
+            || occurs(in: value.upperBound..<min(text.count, value.upperBound + window), of: text)
+    }
+
+    private func occurs(in region: Range<Int>, of text: UnsafeBufferPointer<UInt8>) -> Bool {
+        // One pass over the region for all words: only a byte that starts some word is tried.
+        for start in region where isFirstByte[Int(text[start])] && (start == 0 || !ByteClass.isLetter(text[start - 1])) {
+            let first = ByteClass.lowercased(text[start])
+            for word in words
+            where !word.isEmpty && word[0] == first && start + word.count <= region.upperBound
+                && word.indices.allSatisfy({ ByteClass.lowercased(text[start + $0]) == word[$0] })
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+}
+
+/// Shannon entropy of byte strings.
+enum Entropy {
+    /// The Shannon entropy of `bytes` in bits per byte: 0 for one repeated byte, 8 at most.
+    static func bitsPerByte(_ bytes: UnsafeBufferPointer<UInt8>) -> Double {
+        guard bytes.count > 1 else { return 0 }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            counts.initialize(repeating: 0)
+            for byte in bytes { counts[Int(byte)] += 1 }
+            let total = Double(bytes.count)
+            var entropy = 0.0
+            for count in counts where count > 0 {
+                let p = Double(count) / total
+                entropy -= p * log2(p)
+            }
+            return entropy
+        }
+    }
+}
+
+extension Confidence {
+    /// One step higher, `high` at most.
+    var raised: Confidence { Confidence(rawValue: rawValue + 1) ?? .high }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// Recognises Cordon's own replacement tokens, so redacted output is never redacted again.
+///
+/// A generic detector (a password after `password=`) would otherwise take
+/// `[REDACTED:password]` — or a reversible `⟦PASSWORD_1⟧` — for a password, and redacting twice
+/// would differ from redacting once. Only a value made of placeholders and punctuation is
+/// skipped: a value with letters or digits outside a placeholder (`[REDACTED:x]hunter2`) is
+/// still reported.
+enum Placeholders {
+    /// `[REDACTED:`, `[HMAC:` and `⟦` (U+27E6), each with the byte that closes it.
+    private static let forms: [(opening: [UInt8], closing: [UInt8])] = [
+        (PlaceholderSyntax.redactedOpening, [PlaceholderSyntax.bracketClosing]),
+        (PlaceholderSyntax.keyedHashOpening, [PlaceholderSyntax.bracketClosing]),
+        (PlaceholderSyntax.reversibleOpening, PlaceholderSyntax.reversibleClosing),
+    ]
+
+    /// Whether `value` holds at least one placeholder and no letter or digit outside them.
+    static func isRedacted(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard value.contains(where: { $0 == UInt8(ascii: "[") || $0 == 0xE2 }) else {
+            return false
+        }
+        var index = 0
+        var sawPlaceholder = false
+        while index < value.count {
+            if value[index] == UInt8(ascii: "[") || value[index] == 0xE2,
+                let form = forms.first(where: { value[index...].starts(with: $0.opening) }),
+                let close = firstIndex(of: form.closing, in: value, from: index + form.opening.count),
+                value[(index + form.opening.count)..<close].allSatisfy(isTokenByte)
+            {
+                sawPlaceholder = true
+                index = close + form.closing.count
+                continue
+            }
+            if ByteClass.isAlphanumeric(value[index]) { return false }
+            index += 1
+        }
+        return sawPlaceholder
+    }
+
+    private static func firstIndex(of needle: [UInt8], in value: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index + needle.count <= value.count {
+            if value[index...].starts(with: needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        ByteClass.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "_")
+    }
+}
+
+/// Where Cordon's own replacement tokens stand in a message, so a scan can treat them as blank.
+///
+/// A placeholder is opaque to detectors: its `:` and `]` are not separators of a URL's user
+/// information, and the detector id inside it (`…-secret]`) is not a key name. Only the tokens
+/// Cordon itself writes for this engine's detectors count — `[REDACTED:<id>]`,
+/// `[HMAC:<id>:<16 hex digits>]` and `⟦<TYPE>_<n>⟧` with a known id or type — so wrapping a
+/// value in brackets of one's own never hides it.
+struct PlaceholderMask: Sendable {
+    private let ids: Set<[UInt8]>
+    private let types: Set<[UInt8]>
+
+    private static let redacted = PlaceholderSyntax.redactedOpening
+    private static let hmac = PlaceholderSyntax.keyedHashOpening
+    private static let reversibleOpening = PlaceholderSyntax.reversibleOpening
+    private static let reversibleClosing = PlaceholderSyntax.reversibleClosing
+    /// The longest detector id or type looked for.
+    private let longestName: Int
+
+    init(detectorIDs: [String]) {
+        ids = Set(detectorIDs.map { Array($0.utf8) })
+        types = Set(detectorIDs.map { Array(PlaceholderSyntax.reversibleType(for: $0).utf8) })
+        longestName = detectorIDs.map(\.utf8.count).max() ?? 0
+    }
+
+    /// The ranges of placeholders in `text`, ascending and disjoint.
+    func ranges(in text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        guard let base = text.baseAddress, !text.isEmpty else { return [] }
+        var result: [Range<Int>] = []
+        // The next `[` and the next 0xE2 (U+27E6's lead byte) at or after `offset`, each found
+        // again only once passed, so the search stays linear.
+        func next(_ byte: UInt8, from offset: Int) -> Int {
+            guard offset < text.count, let found = memchr(base + offset, Int32(byte), text.count - offset) else {
+                return text.count
+            }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        }
+        var offset = 0
+        var bracket = next(UInt8(ascii: "["), from: 0)
+        var lead = next(0xE2, from: 0)
+        while offset < text.count {
+            if bracket < offset { bracket = next(UInt8(ascii: "["), from: offset) }
+            if lead < offset { lead = next(0xE2, from: offset) }
+            let start = min(bracket, lead)
+            guard start < text.count else { break }
+            if let end = placeholderEnd(at: start, in: text) {
+                result.append(start..<end)
+                offset = end
+            } else {
+                offset = start + 1
+            }
+        }
+        return result
+    }
+
+    /// A copy of `text` with every placeholder's bytes replaced by spaces, or `nil` when it has
+    /// none.
+    func masked(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let found = ranges(in: text)
+        guard !found.isEmpty else { return nil }
+        var copy = Array(text)
+        for range in found {
+            for index in range { copy[index] = UInt8(ascii: " ") }
+        }
+        return copy
+    }
+
+    /// The end of the placeholder starting at `start`, if one does.
+    private func placeholderEnd(at start: Int, in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        let rest = UnsafeBufferPointer(rebasing: text[start...])
+        if rest.starts(with: Self.redacted) {
+            let nameStart = start + Self.redacted.count
+            guard let close = index(of: PlaceholderSyntax.bracketClosing, in: text, from: nameStart),
+                ids.contains(Array(text[nameStart..<close]))
+            else { return nil }
+            return close + 1
+        }
+        if rest.starts(with: Self.hmac) {
+            let digits = PlaceholderSyntax.keyedHashDigits
+            let nameStart = start + Self.hmac.count
+            guard let colon = index(of: UInt8(ascii: ":"), in: text, from: nameStart),
+                ids.contains(Array(text[nameStart..<colon])),
+                colon + digits + 2 <= text.count, text[colon + digits + 1] == PlaceholderSyntax.bracketClosing,
+                text[(colon + 1)..<(colon + digits + 1)].allSatisfy(ByteClass.isLowercaseHexDigit)
+            else { return nil }
+            return colon + digits + 2
+        }
+        if rest.starts(with: Self.reversibleOpening) {
+            let nameStart = start + Self.reversibleOpening.count
+            var close = nameStart
+            while close < text.count, close - nameStart <= longestName + 12, text[close] != 0xE2 { close += 1 }
+            guard close < text.count, UnsafeBufferPointer(rebasing: text[close...]).starts(with: Self.reversibleClosing),
+                let underscore = text[nameStart..<close].lastIndex(of: UInt8(ascii: "_")),
+                underscore + 1 < close, text[(underscore + 1)..<close].allSatisfy(ByteClass.isDigit),
+                types.contains(Array(text[nameStart..<underscore]))
+            else { return nil }
+            return close + Self.reversibleClosing.count
+        }
+        return nil
+    }
+
+    /// The first index of `byte` at or after `start`, within a detector id's length.
+    private func index(of byte: UInt8, in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index < text.count, index - start <= longestName {
+            if text[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+
+}

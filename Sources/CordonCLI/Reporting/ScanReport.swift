@@ -1,0 +1,165 @@
+import Cordon
+import CordonGuard
+import CordonJSON
+import Foundation
+
+/// Writes scan results to standard output in one of `cordon scan`'s formats.
+///
+/// Text and JSON Lines are written as each file completes; JSON and SARIF are single documents
+/// written at the end. No format ever includes a matched value: only detector ids, categories,
+/// levels and positions.
+final class ScanReport {
+    private let format: ScanCommand.Format
+    private let engine: Engine
+    private var files: [JSONValue] = []
+    private var pendingFindings: [JSONValue] = []
+    private var sarifResults: [JSONValue] = []
+    private var ruleIndex: [String: Int] = [:]
+    private var rules: [JSONValue] = []
+    private var totalFindings = 0
+    private var fileCount = 0
+    private var highest = Level.public
+    private var output = FileHandle.standardOutput
+
+    init(format: ScanCommand.Format, engine: Engine) {
+        self.format = format
+        self.engine = engine
+    }
+
+    func add(path: String, result: ScanResult) {
+        add(path: path, findings: result.findings)
+        endFile(path: path, level: result.level, findingCount: result.findings.count)
+    }
+
+    /// Writes (or keeps, for single-document formats) findings of the file at `path`; may be
+    /// called several times per file, in order.
+    func add(path: String, findings: [Finding]) {
+        totalFindings += findings.count
+        switch format {
+        case .text:
+            var text = ""
+            for finding in findings {
+                text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) \(finding.confidence)\(finding.layer.map { " in " + $0 } ?? "") (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
+            }
+            write(text)
+        case .jsonl:
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(200 * findings.count)
+            for finding in findings {
+                JSONValue.members([
+                    ("type", .string("finding")), ("path", .string(path)),
+                    ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
+                    ("line", .int(finding.line)), ("column", .int(finding.column)),
+                    ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
+                    ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
+                ] + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? [])).write(to: &bytes)
+                bytes.append(UInt8(ascii: "\n"))
+            }
+            if !bytes.isEmpty { output.write(Data(bytes)) }
+        case .json:
+            pendingFindings += findings.map { finding in
+                .members([
+                    ("start", .int(finding.range.lowerBound)), ("end", .int(finding.range.upperBound)),
+                    ("line", .int(finding.line)), ("column", .int(finding.column)),
+                    ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
+                    ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
+                ] + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? []))
+            }
+        case .sarif:
+            for finding in findings { sarifResults.append(sarifResult(finding, path: path)) }
+        }
+    }
+
+    /// Ends the file at `path`: its level and number of findings.
+    func endFile(path: String, level: Level, findingCount: Int) {
+        fileCount += 1
+        highest = max(highest, level)
+        switch format {
+        case .text, .sarif:
+            break
+        case .jsonl:
+            var bytes: [UInt8] = []
+            JSONValue.members([
+                ("type", .string("file")), ("path", .string(path)), ("level", .string(level.name)),
+                ("findings", .int(findingCount)),
+            ]).write(to: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+            output.write(Data(bytes))
+        case .json:
+            files.append(.members([
+                ("path", .string(path)), ("level", .string(level.name)), ("findings", .array(pendingFindings)),
+            ]))
+            pendingFindings = []
+        }
+    }
+
+    func finish() {
+        switch format {
+        case .text:
+            write("\(totalFindings) finding\(totalFindings == 1 ? "" : "s") in \(fileCount) file\(fileCount == 1 ? "" : "s"); level: \(highest)\n")
+        case .jsonl:
+            break
+        case .json:
+            write(JSONValue.members([
+                ("level", .string(highest.name)), ("findings", .int(totalFindings)), ("files", .array(files)),
+            ])
+                .text + "\n")
+        case .sarif:
+            write(JSONValue.members([
+                ("version", .string("2.1.0")),
+                ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+                ("runs", .array([.members([
+                    ("tool", .members([("driver", .members([
+                        ("name", .string("cordon")), ("version", .string(CordonCommand.configuration.version)),
+                        ("rules", .array(rules)),
+                    ]))])),
+                    ("results", .array(sarifResults)),
+                ])])),
+            ])
+                .text + "\n")
+        }
+    }
+
+    private func sarifResult(_ finding: Finding, path: String) -> JSONValue {
+        let index: Int
+        if let known = ruleIndex[finding.detectorID] {
+            index = known
+        } else {
+            index = rules.count
+            ruleIndex[finding.detectorID] = index
+            let detector = engine.detectors.first { $0.id == finding.detectorID }
+            rules.append(.members([
+                ("id", .string(finding.detectorID)),
+                ("name", .string(detector?.name ?? finding.detectorID)),
+                ("shortDescription", .members([("text", .string(detector?.name ?? finding.detectorID))])),
+                ("fullDescription", .members([("text", .string(detector?.description ?? ""))])),
+                ("properties", .members([
+                    ("category", .string(finding.category.rawValue)), ("level", .string(finding.level.name)),
+                ])),
+            ]))
+        }
+        let sarifLevel = switch finding.level {
+        case .restricted: "error"
+        case .confidential: "warning"
+        case .internal, .public: "note"
+        }
+        return .members([
+            ("ruleId", .string(finding.detectorID)), ("ruleIndex", .int(index)), ("level", .string(sarifLevel)),
+            ("properties", .members([("confidence", .string(finding.confidence.name))]
+                + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? []))),
+            ("message", .members([("text", .string("\(rules[index]["name"]?.stringValue ?? finding.detectorID) (\(finding.category), \(finding.level))"))])),
+            ("locations", .array([.members([("physicalLocation", .members([
+                ("artifactLocation", .members([("uri", .string(path))])),
+                ("region", .members([
+                    ("startLine", .int(finding.line)), ("startColumn", .int(finding.column)),
+                    ("byteOffset", .int(finding.range.lowerBound)), ("byteLength", .int(finding.range.count)),
+                ])),
+            ]))])])),
+        ])
+    }
+
+    private func write(_ text: String) {
+        guard !text.isEmpty else { return }
+        output.write(Data(text.utf8))
+    }
+}

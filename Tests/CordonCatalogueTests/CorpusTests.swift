@@ -1,0 +1,100 @@
+import CordonTestSupport
+import Foundation
+import Testing
+
+/// The labelled corpus (`corpus/samples`, ground truth in `corpus/truth.jsonl`) run through the
+/// built `cordon` binary with the built-in detectors.
+@Suite("Corpus")
+struct CorpusTests {
+    /// One labelled span: where a value is and which detector must report it.
+    struct Span: Hashable, CustomStringConvertible {
+        var file: String
+        var start: Int
+        var end: Int
+        var detector: String
+        var description: String { "\(file):\(start)-\(end) \(detector)" }
+    }
+
+    let root = CordonProcess.repositoryRoot
+    let spans: Set<Span>
+    let levels: [String: String]
+
+    init() throws {
+        let truth = try String(contentsOf: CordonProcess.repositoryRoot.appending(path: "corpus/truth.jsonl"), encoding: .utf8)
+        var spans = Set<Span>()
+        var levels: [String: String] = [:]
+        for line in truth.split(separator: "\n") {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let file = "corpus/" + (try #require(record["file"] as? String))
+            switch record["type"] as? String {
+            case "span":
+                spans.insert(Span(
+                    file: file, start: try #require(record["start"] as? Int), end: try #require(record["end"] as? Int),
+                    detector: try #require(record["detector"] as? String)))
+            case "file":
+                levels[file] = try #require(record["level"] as? String)
+            default:
+                Issue.record("unknown record type in truth.jsonl")
+            }
+        }
+        self.spans = spans
+        self.levels = levels
+    }
+
+    @Test("The truth file is consistent: every labelled file exists, spans are in range")
+    func truthIsConsistent() throws {
+        #expect(spans.count >= 100)
+        #expect(levels.values.filter { $0 == "public" }.count >= 3, "the corpus keeps clean files of hard negatives")
+        for span in spans {
+            let data = try Data(contentsOf: root.appending(path: span.file))
+            #expect(span.start < span.end && span.end <= data.count, "\(span)")
+            #expect(levels[span.file] != nil, "\(span.file) has no file record")
+        }
+    }
+
+    @Test("cordon scan --format jsonl corpus/ reports exactly the labelled spans and levels")
+    func scanMatchesTruth() throws {
+        let output = try CordonProcess.run(["scan", "--format", "jsonl", "corpus"], currentDirectory: root)
+        #expect(output.status == 1, "restricted content was found")
+        var found = Set<Span>()
+        var fileLevels: [String: String] = [:]
+        for line in output.stdoutLines {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let path = try #require(record["path"] as? String)
+            if record["type"] as? String == "file" {
+                fileLevels[path] = record["level"] as? String
+            } else {
+                found.insert(Span(
+                    file: path, start: try #require(record["start"] as? Int), end: try #require(record["end"] as? Int),
+                    detector: try #require(record["detector"] as? String)))
+            }
+        }
+        let missed = spans.subtracting(found).sorted { $0.description < $1.description }
+        let unexpected = found.subtracting(spans).sorted { $0.description < $1.description }
+        #expect(missed.isEmpty, "labelled but not reported: \(missed)")
+        #expect(unexpected.isEmpty, "reported but not labelled: \(unexpected)")
+        for (file, level) in levels {
+            #expect(fileLevels[file] == level, "\(file): level \(fileLevels[file] ?? "none"), expected \(level)")
+        }
+        // Files outside samples/ (README, truth) hold no values and must be clean.
+        for (file, level) in fileLevels where levels[file] == nil {
+            #expect(level == "public", "\(file) is not a labelled sample but has findings")
+        }
+    }
+
+    @Test("cordon redact leaves no labelled value in any sample")
+    func redactRemovesEveryValue() throws {
+        let files = Set(spans.map(\.file)).sorted()
+        #expect(files.count >= 10)
+        for file in files {
+            let original = try Data(contentsOf: root.appending(path: file))
+            let output = try CordonProcess.run(["redact", file], currentDirectory: root)
+            #expect(output.status == 0, "\(file): \(output.stderrText)")
+            for span in spans where span.file == file {
+                let value = original[span.start..<span.end]
+                #expect(output.stdout.range(of: value) == nil, "\(span) survives redaction")
+                #expect(output.stderr.range(of: value) == nil, "\(span) leaks to stderr")
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-../../../Sources/cordon/Sidecar/LineReader.swift

@@ -1,1 +1,0 @@
-../../../Sources/cordon/Sidecar/ProcessedRequestFailure.swift
