@@ -11,48 +11,8 @@ import Testing
 struct SidecarPolicyTests {
     typealias F = SidecarFixtures
 
-    static let policyYAML = """
-        default_destination: public
-        destinations:
-          public:
-            max_level: internal
-            action: redact
-          onprem:
-            max_level: confidential
-          strict:
-            max_level: internal
-            action: block
-          local:
-            max_level: restricted
-        detectors:
-          fx-host:
-            level: confidential
-          fx-token:
-            action: block
-        categories:
-          pii:
-            level: restricted
-        paths:
-          - glob: '**/auth/**'
-            level: restricted
-          - glob: '**/*.pem'
-            level: restricted
-          - glob: 'infra/**'
-            level: restricted
-        exceptions:
-          - detector: fx-mail
-            path: 'docs/**'
-            reason: Public support address in the docs.
-            owner: docs-team
-            expires: 2999-12-31
-          - detector: fx-host
-            reason: Expired long ago.
-            owner: platform-team
-            expires: 2001-01-31
-        """
-
     private func serve(_ folder: TemporaryFolder, _ lines: [String]) throws -> (CordonProcess.Output, [[String: Any]?]) {
-        let policy = try folder.write("policy.yaml", Self.policyYAML)
+        let policy = try folder.write("policy.yaml", SidecarFixtures.policyYAML)
         let output = try F.runServe(try F.detectorArguments(in: folder) + ["--policy", policy.path], lines: lines)
         return (output, output.stdoutLines.map(F.parse))
     }
@@ -100,7 +60,7 @@ struct SidecarPolicyTests {
     func versionIsContentHash() throws {
         let folder = try TemporaryFolder()
         let (_, responses) = try serve(folder, [F.line(["id": 1, "op": "ping"])])
-        let expected = SHA256.hash(data: Data(Self.policyYAML.utf8)).map { String(format: "%02x", $0) }.joined()
+        let expected = SHA256.hash(data: Data(SidecarFixtures.policyYAML.utf8)).map { String(format: "%02x", $0) }.joined()
         #expect(responses.first??["policy"] as? String == expected)
         let builtIn = try F.runServe(try F.detectorArguments(in: folder), lines: [F.line(["id": 1, "op": "ping"])])
         let builtInVersion = SHA256.hash(data: Data(Policy.builtInYAML.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -145,7 +105,7 @@ struct SidecarPolicyTests {
     @Test("cordon policy check prints the decision per destination and level")
     func policyCheck() throws {
         let folder = try TemporaryFolder()
-        let file = try folder.write("policy.yaml", Self.policyYAML)
+        let file = try folder.write("policy.yaml", SidecarFixtures.policyYAML)
         let output = try CordonProcess.run(["policy", "check", file.path] + F.detectorArguments(in: folder))
         #expect(output.status == 0)
         let lines = output.stdoutLines

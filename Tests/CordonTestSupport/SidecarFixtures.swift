@@ -1,3 +1,4 @@
+import Cordon
 import Foundation
 
 /// Shared material for the sidecar tests: a small fixture detector set with stable ids, request
@@ -47,6 +48,62 @@ package enum SidecarFixtures {
             negative_examples: ['slowpoke']
 
         """
+
+    /// A policy over the fixture detectors that exercises every rule: destinations with redact
+    /// and block actions, detector and category overrides, path rules, an active and an expired
+    /// exception, and a path-only exception that lifts the path rules for its files.
+    package static let policyYAML = """
+        default_destination: public
+        destinations:
+          public:
+            max_level: internal
+            action: redact
+          onprem:
+            max_level: confidential
+          strict:
+            max_level: internal
+            action: block
+          local:
+            max_level: restricted
+        detectors:
+          fx-host:
+            level: confidential
+          fx-token:
+            action: block
+        categories:
+          pii:
+            level: restricted
+        paths:
+          - glob: '**/auth/**'
+            level: restricted
+          - glob: '**/*.pem'
+            level: restricted
+          - glob: 'infra/**'
+            level: restricted
+        exceptions:
+          - detector: fx-mail
+            path: 'docs/**'
+            reason: Public support address in the docs.
+            owner: docs-team
+            expires: 2999-12-31
+          - detector: fx-host
+            reason: Expired long ago.
+            owner: platform-team
+            expires: 2001-01-31
+          - path: 'infra/examples/**'
+            reason: Examples hold no real infrastructure.
+            owner: platform-team
+            expires: 2999-12-31
+        """
+
+    /// The fixture detectors compiled, for in-process tests.
+    package static let engine: Engine = {
+        do {
+            return try Engine(DetectorSet(DetectorSet.parse(yaml: detectorsYAML, file: "fixture.yaml")))
+        } catch {
+            fatalError("fixture detectors do not load: \(error)")
+        }
+    }()
 
     /// A text on which `fx-slow` reaches the match limit (the scan is incomplete).
     package static let slowText = "slowpoke" + String(repeating: "x", count: 60) + "-y"

@@ -29,8 +29,13 @@ struct RedactCommand: ParsableCommand {
     @Option(name: .customLong("hash-key-file"), help: ArgumentHelp("The key for --operator hash (the file's bytes).", valueName: "file"))
     var hashKeyFile: String?
 
-    @Option(name: .customLong("min-confidence"), help: "Redact only findings of at least this confidence: low, medium or high.")
-    var minimumConfidence: Confidence = .low
+    // Optional, so that `--help` names the default (ArgumentParser would print its raw number).
+    @Option(
+        name: .customLong("min-confidence"),
+        help: "Redact only findings of at least this confidence: low, medium or high (default: low).")
+    var minimumConfidenceOption: Confidence?
+
+    var minimumConfidence: Confidence { minimumConfidenceOption ?? .low }
 
     @OptionGroup var detectorOptions: DetectorOptions
 

@@ -31,11 +31,18 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Output format: text, json, jsonl or sarif.")
     var format: Format = .text
 
-    @Option(name: .customLong("fail-level"), help: "Exit 1 when something at or above this level is found.")
-    var failLevel: Level = .confidential
+    // Optional, so that `--help` names the default (ArgumentParser would print a level's raw
+    // number).
+    @Option(name: .customLong("fail-level"), help: "Exit 1 when something at or above this level is found (default: confidential).")
+    var failLevelOption: Level?
 
-    @Option(name: .customLong("min-confidence"), help: "Report only findings of at least this confidence: low, medium or high.")
-    var minimumConfidence: Confidence = .low
+    @Option(
+        name: .customLong("min-confidence"),
+        help: "Report only findings of at least this confidence: low, medium or high (default: low).")
+    var minimumConfidenceOption: Confidence?
+
+    var failLevel: Level { failLevelOption ?? .confidential }
+    var minimumConfidence: Confidence { minimumConfidenceOption ?? .low }
 
     @Option(help: "Files scanned in parallel (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount

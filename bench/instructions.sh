@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Counts the instructions Cordon executes on fixed workloads, with callgrind, so that a figure
+# quoted in a commit or a note ("hook: 87 M instructions") can be reproduced by anyone.
+#
+#   bench/instructions.sh [WORKLOAD...]     default: all of them
+#
+# Workloads (inputs built from the repository only, the same bytes every time):
+#   hook      one `cordon hook claude-code` process on a UserPromptSubmit event holding
+#             examples/prompt.md: start-up (engine, policy) plus one decision
+#   prompts   300 redact requests of 4 KB through `cordon serve` (corpus/samples cut into
+#             4096-byte pieces, sent as base64): start-up plus steady-state scanning
+#   scan      `cordon scan corpus/samples`: the folder scan of the CLI
+#
+# The binary measured is the install build (`make release`: optimised, Swift libraries linked
+# in), stripped of its debug information: valgrind 3.19 cannot read Swift 6's DWARF 5. Counts
+# do not depend on the machine's load; they do depend on the binary, so the commit is printed.
+# Needs valgrind (installed from Debian when missing and run as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+workloads=("$@")
+[[ ${#workloads[@]} -gt 0 ]] || workloads=(hook prompts scan)
+for workload in "${workloads[@]}"; do
+    case $workload in hook|prompts|scan) ;; *) echo "unknown workload '$workload' (hook, prompts, scan)" >&2; exit 2 ;; esac
+done
+
+if ! command -v valgrind >/dev/null; then
+    echo "installing valgrind" >&2
+    apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
+fi
+make -s release >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp .build/release/cordon "$work/cordon"
+objcopy --strip-debug "$work/cordon"
+
+# Prints the total instructions of one run of `$work/cordon "$@"` with standard input from $input.
+count() {
+    local log="$work/callgrind.log"
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$work/cordon" "$@" <"$input" >/dev/null 2>"$log" || true
+    local total
+    total=$(grep -o 'Collected : [0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    [[ -n $total ]] || { echo "callgrind gave no count; its log:" >&2; cat "$log" >&2; exit 1; }
+    echo "$total"
+}
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -z $(git status --porcelain -- Sources Package.swift detectors 2>/dev/null) ]] || commit="$commit+changes"
+echo "# instructions (callgrind), commit $commit, $(date -u +%Y-%m-%dT%H:%MZ), $(uname -m)"
+for workload in "${workloads[@]}"; do
+    case $workload in
+        hook)
+            input="$work/event.json"
+            python3 - "$input" <<'PY'
+import json, sys
+prompt = open("examples/prompt.md", encoding="utf-8").read()
+event = {"hook_event_name": "UserPromptSubmit", "session_id": "bench", "cwd": "/tmp", "prompt": prompt}
+open(sys.argv[1], "w").write(json.dumps(event))
+PY
+            total=$(count hook claude-code)
+            ;;
+        prompts)
+            input="$work/requests.jsonl"
+            python3 - "$input" <<'PY'
+import base64, json, os, sys
+data = b"".join(open(os.path.join("corpus/samples", name), "rb").read() for name in sorted(os.listdir("corpus/samples")))
+with open(sys.argv[1], "w") as out:
+    for index in range(300):
+        start = (index * 4096) % max(1, len(data) - 4096)
+        piece = data[start:start + 4096]
+        out.write(json.dumps({"id": index, "op": "redact", "base64": base64.b64encode(piece).decode()}) + "\n")
+PY
+            total=$(count serve --max-in-flight 1)
+            ;;
+        scan)
+            input=/dev/null
+            total=$(count scan corpus/samples --threads 1)
+            ;;
+    esac
+    printf '%-8s %15s instructions  (%s M)\n' "$workload" "$total" "$(awk -v n="$total" 'BEGIN { printf "%.1f", n / 1e6 }')"
+done
