@@ -24,10 +24,14 @@ package struct DetectorFileParser {
 
     /// The file's name or path, for error messages and each detector's ``Detector/source``.
     package let file: String
+    /// Whether patterns have their fragment references expanded; `false` keeps each pattern as
+    /// written, for checks of the files themselves (no fragment spelt out, long patterns laid out).
+    package let expandsFragments: Bool
 
     /// Creates a parser for the contents of `file`.
-    package init(file: String) {
+    package init(file: String, expandsFragments: Bool = true) {
         self.file = file
+        self.expandsFragments = expandsFragments
     }
 
     /// Parses `yaml`, the contents of `file`.
@@ -70,7 +74,7 @@ package struct DetectorFileParser {
         }
         let written = try requiredString(fields, "pattern", node: node, detector: id)
         guard !written.isEmpty else { throw error(fields["pattern"]!, id, "'pattern' is empty") }
-        let pattern = try expandingFragments(written, node: fields["pattern"]!, detector: id)
+        let pattern = expandsFragments ? try expandingFragments(written, node: fields["pattern"]!, detector: id) : written
         let keywords = try stringList(fields["keywords"], "keywords", detector: id)
         if let empty = keywords.firstIndex(where: \.isEmpty) {
             throw error(fields["keywords"]!, id, "keyword #\(empty + 1) is empty")
