@@ -42,6 +42,9 @@ public struct Detector: Sendable, Hashable {
     public var examples: [String]
     /// Texts in which the detector must find nothing.
     public var negativeExamples: [String]
+    /// Addresses of the documentation of the value's format (the provider's description of its
+    /// tokens), for whoever reviews or changes the detector.
+    public var references: [String]
     /// Where the detector was defined: a file name or path, for error messages.
     public var source: String
 
@@ -52,7 +55,7 @@ public struct Detector: Sendable, Hashable {
         minimumEntropy: Double? = nil,
         validators: [Validator] = [], confidence: Confidence = .medium, context: ContextRule? = nil,
         scansDecodedLayers: Bool = true, allowlist: Allowlist = Allowlist(),
-        examples: [String] = [], negativeExamples: [String] = [], source: String = "<code>"
+        examples: [String] = [], negativeExamples: [String] = [], references: [String] = [], source: String = "<code>"
     ) {
         self.id = id
         self.name = name
@@ -71,6 +74,7 @@ public struct Detector: Sendable, Hashable {
         self.allowlist = allowlist
         self.examples = examples
         self.negativeExamples = negativeExamples
+        self.references = references
         self.source = source
     }
 }

@@ -4,13 +4,17 @@ import Yams
 ///
 /// Every field is checked: unknown fields, missing required fields, wrong types, unknown
 /// categories, levels and validators are errors naming the file, the line and the detector id.
-/// Scalars are taken as written, without YAML's type coercion. Error messages never quote a
-/// value from the file, because example texts hold (fake) secrets.
+/// Scalars are taken as written, without YAML's type coercion. A pattern's fragment references
+/// (`(?{name})`, see ``PatternFragment``) are expanded here, so every reader of detector files —
+/// the build step that embeds the built-in set and `--detectors PATH` at run time — sees the
+/// full pattern. Error messages never quote a value from the file, because example texts hold
+/// (fake) secrets.
 package struct DetectorFileParser {
     private static let topLevelFields: Set<String> = ["detectors", "allowlist"]
     private static let detectorFields: Set<String> = [
         "id", "name", "description", "category", "level", "pattern", "keywords", "keyword_distance", "run", "entropy",
         "validators", "confidence", "context", "decoded_layers", "allowlist", "examples", "negative_examples",
+        "references",
     ]
     private static let contextFields: Set<String> = ["words", "window", "required"]
     private static let runFields: Set<String> = ["class", "length", "within"]
@@ -20,10 +24,14 @@ package struct DetectorFileParser {
 
     /// The file's name or path, for error messages and each detector's ``Detector/source``.
     package let file: String
+    /// Whether patterns have their fragment references expanded; `false` keeps each pattern as
+    /// written, for checks of the files themselves (no fragment spelt out, long patterns laid out).
+    package let expandsFragments: Bool
 
     /// Creates a parser for the contents of `file`.
-    package init(file: String) {
+    package init(file: String, expandsFragments: Bool = true) {
         self.file = file
+        self.expandsFragments = expandsFragments
     }
 
     /// Parses `yaml`, the contents of `file`.
@@ -64,8 +72,9 @@ package struct DetectorFileParser {
         guard let level = Level(name: levelName) else {
             throw error(fields["level"]!, id, "unknown level \(Self.quoted(levelName)) (expected one of: \(Level.allCases.map(\.name).joined(separator: ", ")))")
         }
-        let pattern = try requiredString(fields, "pattern", node: node, detector: id)
-        guard !pattern.isEmpty else { throw error(fields["pattern"]!, id, "'pattern' is empty") }
+        let written = try requiredString(fields, "pattern", node: node, detector: id)
+        guard !written.isEmpty else { throw error(fields["pattern"]!, id, "'pattern' is empty") }
+        let pattern = expandsFragments ? try expandingFragments(written, node: fields["pattern"]!, detector: id) : written
         let keywords = try stringList(fields["keywords"], "keywords", detector: id)
         if let empty = keywords.firstIndex(where: \.isEmpty) {
             throw error(fields["keywords"]!, id, "keyword #\(empty + 1) is empty")
@@ -121,6 +130,10 @@ package struct DetectorFileParser {
         guard negatives.count >= Self.minimumNegativeExamples else {
             throw error(fields["negative_examples"] ?? node, id, "needs at least \(Self.minimumNegativeExamples) negative example, has \(negatives.count)")
         }
+        let references = try stringList(fields["references"], "references", detector: id)
+        if let bad = references.firstIndex(where: { !Self.isWebAddress($0) }) {
+            throw error(fields["references"]!, id, "reference #\(bad + 1) is not an http:// or https:// address without spaces")
+        }
         return Detector(
             id: id,
             name: try requiredString(fields, "name", node: node, detector: id),
@@ -128,7 +141,39 @@ package struct DetectorFileParser {
             category: category, level: level, pattern: pattern, keywords: keywords, keywordDistance: keywordDistance,
             runGate: runGate, minimumEntropy: entropy, validators: validators, confidence: confidence, context: context,
             scansDecodedLayers: scansDecodedLayers, allowlist: own.merging(shared),
-            examples: examples, negativeExamples: negatives, source: file)
+            examples: examples, negativeExamples: negatives, references: references, source: file)
+    }
+
+    /// `pattern` with its fragment references expanded (see ``PatternFragment``); an error
+    /// names the line of the reference, never the pattern's text.
+    private func expandingFragments(_ pattern: String, node: Node, detector: String) throws -> String {
+        do {
+            return try PatternFragments.expand(pattern)
+        } catch {
+            var line = self.line(node)
+            // A block scalar (`|-`) starts on the line after its indicator; count the lines
+            // before the reference so the error points at it.
+            if let start = line, case .scalar(let scalar) = node, scalar.style == .literal || scalar.style == .folded {
+                let before = pattern.utf8.prefix(error.offset).filter { $0 == UInt8(ascii: "\n") }.count
+                line = start + 1 + before
+            }
+            throw DetectorError(file: file, line: line, detectorID: detector, message: "'pattern': \(error.message)")
+        }
+    }
+
+    /// Whether `text` looks like a web address: `http://` or `https://`, a host, and no
+    /// whitespace or control characters, which no documentation link needs.
+    static func isWebAddress(_ text: String) -> Bool {
+        let rest: Substring
+        if text.hasPrefix("https://") {
+            rest = text.dropFirst(8)
+        } else if text.hasPrefix("http://") {
+            rest = text.dropFirst(7)
+        } else {
+            return false
+        }
+        guard let first = rest.utf8.first, first != UInt8(ascii: "/"), first != UInt8(ascii: ".") else { return false }
+        return rest.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F }
     }
 
     /// A name from the file, quoted when it looks like a plain word (`'keyword'`), else described

@@ -12,8 +12,8 @@
 /// or `1` and then the value; a `Double` is the decimal of its bit pattern. Decoding checks
 /// every length, number and name, and throws at the first thing it does not expect.
 package enum DetectorTable {
-    /// The first field of every table: the format and its version.
-    static let header = "cordon-detector-table/1"
+    /// The first field of every table: the format and its version (2 added `references`).
+    static let header = "cordon-detector-table/2"
 
     /// The reason a table could not be decoded: where in the table decoding stopped.
     package struct DecodingError: Error, Sendable, Equatable {
@@ -53,6 +53,7 @@ package enum DetectorTable {
             writer.list(detector.allowlist.patterns)
             writer.list(detector.examples)
             writer.list(detector.negativeExamples)
+            writer.list(detector.references)
             writer.field(detector.source)
         }
         return writer.bytes
@@ -97,6 +98,7 @@ package enum DetectorTable {
             let allowlist = Allowlist(values: try reader.list(), patterns: try reader.list())
             let examples = try reader.list()
             let negativeExamples = try reader.list()
+            let references = try reader.list()
             let source = try reader.string()
             detectors.append(
                 Detector(
@@ -104,7 +106,7 @@ package enum DetectorTable {
                     keywords: keywords, keywordDistance: keywordDistance, runGate: runGate, minimumEntropy: entropy,
                     validators: validators, confidence: confidence, context: context,
                     scansDecodedLayers: scansDecodedLayers, allowlist: allowlist, examples: examples,
-                    negativeExamples: negativeExamples, source: source))
+                    negativeExamples: negativeExamples, references: references, source: source))
         }
         guard reader.offset == table.count else { throw reader.error }
         return detectors
