@@ -57,22 +57,22 @@ package struct DetectorFileParser {
 
     private func detector(_ node: Node, shared: Allowlist) throws -> Detector {
         let fields = try mapping(node, what: "a detector", detector: nil)
-        let id = try requiredString(fields, "id", node: node, detector: nil)
+        let id = try requiredString(fields, "id", detector: nil)
         guard Self.isValidID(id) else {
             throw DetectorError(
                 file: file, line: line(node), detectorID: nil,
-                message: "invalid id \(Self.quoted(id)): use lowercase letters, digits and '-', starting with a letter or digit")
+                message: "invalid id \(StrictYAML.quoted(id)): use lowercase letters, digits and '-', starting with a letter or digit")
         }
         try checkFields(fields, allowed: Self.detectorFields, what: "a detector", detector: id)
-        let categoryName = try requiredString(fields, "category", node: node, detector: id)
+        let categoryName = try requiredString(fields, "category", detector: id)
         guard let category = Category(rawValue: categoryName) else {
-            throw error(fields["category"]!, id, "unknown category \(Self.quoted(categoryName)) (expected one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw error(fields["category"]!, id, "unknown category \(StrictYAML.quoted(categoryName)) (expected one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let levelName = try requiredString(fields, "level", node: node, detector: id)
+        let levelName = try requiredString(fields, "level", detector: id)
         guard let level = Level(name: levelName) else {
-            throw error(fields["level"]!, id, "unknown level \(Self.quoted(levelName)) (expected one of: \(Level.allCases.map(\.name).joined(separator: ", ")))")
+            throw error(fields["level"]!, id, "unknown level \(StrictYAML.quoted(levelName)) (expected one of: \(Level.allCases.map(\.name).joined(separator: ", ")))")
         }
-        let written = try requiredString(fields, "pattern", node: node, detector: id)
+        let written = try requiredString(fields, "pattern", detector: id)
         guard !written.isEmpty else { throw error(fields["pattern"]!, id, "'pattern' is empty") }
         let pattern = expandsFragments ? try expandingFragments(written, node: fields["pattern"]!, detector: id) : written
         let keywords = try stringList(fields["keywords"], "keywords", detector: id)
@@ -101,7 +101,7 @@ package struct DetectorFileParser {
         }
         let validators = try stringList(fields["validators"], "validators", detector: id).map { name in
             guard let validator = Validator(rawValue: name) else {
-                throw error(fields["validators"]!, id, "unknown validator \(Self.quoted(name)) (known: \(Validator.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw error(fields["validators"]!, id, "unknown validator \(StrictYAML.quoted(name)) (known: \(Validator.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             return validator
         }
@@ -136,8 +136,8 @@ package struct DetectorFileParser {
         }
         return Detector(
             id: id,
-            name: try requiredString(fields, "name", node: node, detector: id),
-            description: try requiredString(fields, "description", node: node, detector: id),
+            name: try requiredString(fields, "name", detector: id),
+            description: try requiredString(fields, "description", detector: id),
             category: category, level: level, pattern: pattern, keywords: keywords, keywordDistance: keywordDistance,
             runGate: runGate, minimumEntropy: entropy, validators: validators, confidence: confidence, context: context,
             scansDecodedLayers: scansDecodedLayers, allowlist: own.merging(shared),
@@ -176,20 +176,6 @@ package struct DetectorFileParser {
         return rest.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F }
     }
 
-    /// A name from the file, quoted when it looks like a plain word (`'keyword'`), else described
-    /// without its text: a malformed file can put example text — fake secrets — where a name
-    /// belongs, and errors never quote values.
-    static func quoted(_ name: String) -> String {
-        let bytes = Array(name.utf8)
-        // Letters, `_` and `-` only: a digit is where a value (`hunter2`, `secr3t`) differs
-        // from a word (fuzzing found a mistyped category quoted from an example).
-        let plain = (1...24).contains(bytes.count)
-            && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[0])
-            && bytes.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-            }
-        return plain ? "'\(name)'" : "(a name that is not a plain lowercase word, not shown)"
-    }
 
     static func isValidID(_ id: String) -> Bool {
         guard let first = id.utf8.first, first != UInt8(ascii: "-") else { return false }
@@ -255,50 +241,37 @@ package struct DetectorFileParser {
         return RunGate(characterClass: characterClass, length: length, within: within)
     }
 
-    private func mapping(_ node: Node, what: String, detector: String?) throws -> [String: Node] {
-        guard case .mapping(let map) = node else {
-            throw error(node, detector, "\(what) must be a mapping of fields")
-        }
-        var fields: [String: Node] = [:]
-        for (key, value) in map {
-            guard let name = scalar(key) else { throw error(key, detector, "a field name must be a plain string") }
-            guard fields[name] == nil else { throw error(key, detector, "field \(Self.quoted(name)) appears twice") }
-            fields[name] = value
-        }
-        return fields
-    }
+    // MARK: - Node helpers: the strict reader, its problems named with file and detector
 
-    private func checkFields(_ fields: [String: Node], allowed: Set<String>, what: String, detector: String?) throws {
-        for (name, node) in fields where !allowed.contains(name) {
-            throw error(node, detector, "unknown field \(Self.quoted(name)) in \(what) (allowed: \(allowed.sorted().joined(separator: ", ")))")
+    private func reading<T>(_ detector: String?, _ read: () throws(StrictYAML.Problem) -> T) throws(DetectorError) -> T {
+        do {
+            return try read()
+        } catch {
+            throw DetectorError(file: file, line: error.line, detectorID: detector, message: error.message)
         }
     }
 
-    private func requiredString(_ fields: [String: Node], _ name: String, node: Node, detector: String?) throws -> String {
-        guard let value = fields[name] else {
-            throw error(node, detector, "missing field '\(name)'")
-        }
-        guard let text = scalar(value) else { throw error(value, detector, "'\(name)' must be a string") }
-        return text
+    private func mapping(_ node: Node, what: String, detector: String?) throws(DetectorError) -> StrictYAML.Fields {
+        try reading(detector) { () throws(StrictYAML.Problem) in try StrictYAML.Fields(node, what: what) }
     }
 
-    private func stringList(_ node: Node?, _ name: String, detector: String?) throws -> [String] {
-        guard let node else { return [] }
-        guard case .sequence(let items) = node else { throw error(node, detector, "'\(name)' must be a list") }
-        return try items.enumerated().map { index, item in
-            guard let text = scalar(item) else {
-                throw error(item, detector, "item #\(index + 1) of '\(name)' must be a string")
-            }
-            return text
-        }
+    private func checkFields(
+        _ fields: StrictYAML.Fields, allowed: Set<String>, what: String, detector: String?
+    ) throws(DetectorError) {
+        try reading(detector) { () throws(StrictYAML.Problem) in try fields.checkAllowed(allowed, in: what) }
     }
 
-    private func scalar(_ node: Node) -> String? {
-        if case .scalar(let scalar) = node { return scalar.string }
-        return nil
+    private func requiredString(_ fields: StrictYAML.Fields, _ name: String, detector: String?) throws(DetectorError) -> String {
+        try reading(detector) { () throws(StrictYAML.Problem) in try fields.requiredString(name) }
     }
 
-    private func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
+    private func stringList(_ node: Node?, _ name: String, detector: String?) throws(DetectorError) -> [String] {
+        try reading(detector) { () throws(StrictYAML.Problem) in try StrictYAML.stringList(node, name) }
+    }
+
+    private func scalar(_ node: Node) -> String? { StrictYAML.scalar(node) }
+
+    private func line(_ node: Node) -> Int? { StrictYAML.line(of: node) }
 
     private func error(_ node: Node, _ detector: String?, _ message: String) -> DetectorError {
         DetectorError(file: file, line: line(node), detectorID: detector, message: message)
@@ -308,7 +281,7 @@ package struct DetectorFileParser {
         if let duplicates = failure.duplicateKeys {
             return DetectorError(
                 file: file, line: failure.line,
-                message: "field \(duplicates.map(Self.quoted).joined(separator: ", ")) appears twice in one mapping")
+                message: "field \(duplicates.map(StrictYAML.quoted).joined(separator: ", ")) appears twice in one mapping")
         }
         return DetectorError(file: file, line: failure.line, message: failure.problem.map { "invalid YAML: \($0)" } ?? "invalid YAML")
     }

@@ -142,7 +142,7 @@ package enum PatternFragments {
                 guard let fragment = PatternFragment.byName[name] else {
                     failure = Failure(
                         offset: offset,
-                        message: "unknown fragment \(DetectorFileParser.quoted(name)) (known: \(PatternFragment.all.map(\.name).joined(separator: ", ")))")
+                        message: "unknown fragment \(StrictYAML.quoted(name)) (known: \(PatternFragment.all.map(\.name).joined(separator: ", ")))")
                     return
                 }
                 guard !extended || fragment.isLayoutFree else {

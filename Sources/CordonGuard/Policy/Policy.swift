@@ -108,11 +108,11 @@ public struct Policy: Sendable {
     public func validate(against detectors: [Detector]) throws(PolicyError) {
         let known = Set(detectors.map(\.id))
         for (id, override) in detectorOverrides.sorted(by: { ($0.value.line ?? 0) < ($1.value.line ?? 0) }) where !known.contains(id) {
-            throw PolicyError(file: source, line: override.line, message: "'detectors' names an unknown detector '\(PolicyParser.printable(id))'")
+            throw PolicyError(file: source, line: override.line, message: "'detectors' names an unknown detector \(StrictYAML.quotedIdentifier(id))")
         }
         for exception in exceptions {
             if let id = exception.detectorID, !known.contains(id) {
-                throw PolicyError(file: source, line: exception.line, message: "an exception names an unknown detector '\(PolicyParser.printable(id))'")
+                throw PolicyError(file: source, line: exception.line, message: "an exception names an unknown detector \(StrictYAML.quotedIdentifier(id))")
             }
         }
     }

@@ -29,10 +29,10 @@ struct PolicyParser {
             throw yamlError(error)
         }
         guard let root else { throw PolicyError(file: file, message: "the file is empty") }
-        let top = try mapping(root, what: "the policy")
+        let top = try fields(root, what: "the policy")
         try checkFields(top, allowed: Self.topLevelFields, what: "the policy")
 
-        guard let destinationsNode = top.first(where: { $0.name == "destinations" })?.node else {
+        guard let destinationsNode = top["destinations"] else {
             throw error(root, "missing field 'destinations'")
         }
         var destinations: [PolicyDestination] = []
@@ -44,7 +44,7 @@ struct PolicyParser {
         }
         guard !destinations.isEmpty else { throw error(destinationsNode, "'destinations' is empty") }
 
-        guard let defaultNode = top.first(where: { $0.name == "default_destination" })?.node else {
+        guard let defaultNode = top["default_destination"] else {
             throw error(root, "missing field 'default_destination'")
         }
         let defaultName = try string(defaultNode, "default_destination")
@@ -53,7 +53,7 @@ struct PolicyParser {
         }
 
         var failureMode = FailureMode.closed
-        if let node = value(top, "failure_mode") {
+        if let node = top["failure_mode"] {
             guard let mode = FailureMode(rawValue: try string(node, "failure_mode")) else {
                 throw error(node, "'failure_mode' must be closed or open")
             }
@@ -61,13 +61,13 @@ struct PolicyParser {
         }
 
         var detectorOverrides: [String: PolicyOverride] = [:]
-        if let node = value(top, "detectors") {
+        if let node = top["detectors"] {
             for (id, item) in try mapping(node, what: "'detectors'") {
                 detectorOverrides[id] = try override(item, what: "detector override")
             }
         }
         var categoryOverrides: [Category: PolicyOverride] = [:]
-        if let node = value(top, "categories") {
+        if let node = top["categories"] {
             for (name, item) in try mapping(node, what: "'categories'") {
                 guard let category = Category(rawValue: name) else {
                     throw error(item, "unknown category in 'categories' (expected one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -76,17 +76,17 @@ struct PolicyParser {
             }
         }
         var pathRules: [PathRule] = []
-        if let node = value(top, "paths") {
+        if let node = top["paths"] {
             for item in try sequence(node, "paths") {
-                let fields = try mapping(item, what: "a path rule")
+                let fields = try self.fields(item, what: "a path rule")
                 try checkFields(fields, allowed: Self.pathFields, what: "a path rule")
-                let glob = try globPattern(try required(fields, "glob", node: item), "glob")
-                let level = try levelValue(try required(fields, "level", node: item))
+                let glob = try globPattern(try required(fields, "glob"), "glob")
+                let level = try levelValue(try required(fields, "level"))
                 pathRules.append(PathRule(glob: glob, level: level))
             }
         }
         var exceptions: [PolicyException] = []
-        if let node = value(top, "exceptions") {
+        if let node = top["exceptions"] {
             for item in try sequence(node, "exceptions") {
                 exceptions.append(try exception(item, destinations: destinations))
             }
@@ -110,41 +110,41 @@ struct PolicyParser {
     // MARK: - Parts
 
     private func destination(name: String, _ node: Node) throws(PolicyError) -> PolicyDestination {
-        let fields = try mapping(node, what: "a destination")
+        let fields = try self.fields(node, what: "a destination")
         try checkFields(fields, allowed: Self.destinationFields, what: "a destination")
-        let level = try levelValue(try required(fields, "max_level", node: node))
+        let level = try levelValue(try required(fields, "max_level"))
         var action = PolicyAction.redact
-        if let actionNode = value(fields, "action") {
+        if let actionNode = fields["action"] {
             action = try actionValue(actionNode, allowed: [.redact, .block])
         }
         return PolicyDestination(name: name, maximumLevel: level, action: action)
     }
 
     private func override(_ node: Node, what: String) throws(PolicyError) -> PolicyOverride {
-        let fields = try mapping(node, what: "a \(what)")
+        let fields = try self.fields(node, what: "a \(what)")
         try checkFields(fields, allowed: Self.overrideFields, what: "a \(what)")
-        guard !fields.isEmpty else { throw error(node, "a \(what) needs 'level' or 'action'") }
+        guard !fields.entries.isEmpty else { throw error(node, "a \(what) needs 'level' or 'action'") }
         var result = PolicyOverride(line: line(node))
-        if let levelNode = value(fields, "level") { result.level = try levelValue(levelNode) }
-        if let actionNode = value(fields, "action") { result.action = try actionValue(actionNode, allowed: [.redact, .block]) }
+        if let levelNode = fields["level"] { result.level = try levelValue(levelNode) }
+        if let actionNode = fields["action"] { result.action = try actionValue(actionNode, allowed: [.redact, .block]) }
         return result
     }
 
     private func exception(_ node: Node, destinations: [PolicyDestination]) throws(PolicyError) -> PolicyException {
-        let fields = try mapping(node, what: "an exception")
+        let fields = try self.fields(node, what: "an exception")
         try checkFields(fields, allowed: Self.exceptionFields, what: "an exception")
-        let detectorID = try value(fields, "detector").map { (node) throws(PolicyError) in try string(node, "detector") }
+        let detectorID = try fields["detector"].map { (node) throws(PolicyError) in try string(node, "detector") }
         var category: Category?
-        if let categoryNode = value(fields, "category") {
+        if let categoryNode = fields["category"] {
             guard let known = Category(rawValue: try string(categoryNode, "category")) else {
                 throw error(categoryNode, "unknown category (expected one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             category = known
         }
         var path: GlobPattern?
-        if let pathNode = value(fields, "path") { path = try globPattern(pathNode, "path") }
+        if let pathNode = fields["path"] { path = try globPattern(pathNode, "path") }
         var destination: String?
-        if let destinationNode = value(fields, "destination") {
+        if let destinationNode = fields["destination"] {
             let name = try string(destinationNode, "destination")
             guard destinations.contains(where: { $0.name == name }) else {
                 throw error(destinationNode, "the exception's 'destination' names no destination in 'destinations'")
@@ -154,9 +154,9 @@ struct PolicyParser {
         guard detectorID != nil || category != nil || path != nil else {
             throw error(node, "an exception needs at least one of 'detector', 'category' and 'path'")
         }
-        let reason = try nonEmptyString(try required(fields, "reason", node: node), "reason")
-        let owner = try nonEmptyString(try required(fields, "owner", node: node), "owner")
-        let expiresNode = try required(fields, "expires", node: node)
+        let reason = try nonEmptyString(try required(fields, "reason"), "reason")
+        let owner = try nonEmptyString(try required(fields, "owner"), "owner")
+        let expiresNode = try required(fields, "expires")
         guard let expires = CalendarDay(try string(expiresNode, "expires")) else {
             throw error(expiresNode, "'expires' must be a date written YYYY-MM-DD")
         }
@@ -167,44 +167,42 @@ struct PolicyParser {
 
     // MARK: - Node helpers
 
-    private typealias Fields = [(name: String, node: Node)]
+    // MARK: - Node helpers: the strict reader, its problems named with the file
 
-    private func mapping(_ node: Node, what: String) throws(PolicyError) -> Fields {
-        guard case .mapping(let map) = node else { throw error(node, "\(what) must be a mapping") }
-        var fields: Fields = []
-        for (key, value) in map {
-            guard case .scalar(let scalar) = key else { throw error(key, "a field name must be a plain string") }
-            guard !fields.contains(where: { $0.name == scalar.string }) else {
-                throw error(key, "'\(Self.printable(scalar.string))' appears twice")
-            }
-            fields.append((scalar.string, value))
+    private typealias Fields = StrictYAML.Fields
+
+    private func reading<T>(_ read: () throws(StrictYAML.Problem) -> T) throws(PolicyError) -> T {
+        do {
+            return try read()
+        } catch {
+            throw PolicyError(file: file, line: error.line, message: error.message)
         }
-        return fields
+    }
+
+    /// The entries of a mapping: the fields of an object, or the named items of a map such as
+    /// `destinations`.
+    private func mapping(_ node: Node, what: String) throws(PolicyError) -> [(name: String, node: Node)] {
+        try fields(node, what: what).entries
+    }
+
+    private func fields(_ node: Node, what: String) throws(PolicyError) -> Fields {
+        try reading { () throws(StrictYAML.Problem) in try Fields(node, what: what) }
     }
 
     private func checkFields(_ fields: Fields, allowed: Set<String>, what: String) throws(PolicyError) {
-        for field in fields where !allowed.contains(field.name) {
-            throw error(field.node, "unknown field '\(Self.printable(field.name))' in \(what) (allowed: \(allowed.sorted().joined(separator: ", ")))")
-        }
+        try reading { () throws(StrictYAML.Problem) in try fields.checkAllowed(allowed, in: what) }
     }
 
-    private func value(_ fields: Fields, _ name: String) -> Node? {
-        fields.first { $0.name == name }?.node
-    }
-
-    private func required(_ fields: Fields, _ name: String, node: Node) throws(PolicyError) -> Node {
-        guard let value = value(fields, name) else { throw error(node, "missing field '\(name)'") }
-        return value
+    private func required(_ fields: Fields, _ name: String) throws(PolicyError) -> Node {
+        try reading { () throws(StrictYAML.Problem) in try fields.required(name) }
     }
 
     private func sequence(_ node: Node, _ name: String) throws(PolicyError) -> [Node] {
-        guard case .sequence(let items) = node else { throw error(node, "'\(name)' must be a list") }
-        return Array(items)
+        try reading { () throws(StrictYAML.Problem) in try StrictYAML.list(node, name) }
     }
 
     private func string(_ node: Node, _ name: String) throws(PolicyError) -> String {
-        guard case .scalar(let scalar) = node else { throw error(node, "'\(name)' must be a string") }
-        return scalar.string
+        try reading { () throws(StrictYAML.Problem) in try StrictYAML.string(node, name) }
     }
 
     private func nonEmptyString(_ node: Node, _ name: String) throws(PolicyError) -> String {
@@ -232,17 +230,12 @@ struct PolicyParser {
         return glob
     }
 
-    private func line(_ node: Node) -> Int? { node.mark.map { $0.line } }
+    private func line(_ node: Node) -> Int? { StrictYAML.line(of: node) }
 
     private func error(_ node: Node, _ message: String) -> PolicyError {
         PolicyError(file: file, line: line(node), message: message)
     }
 
-    /// A field name for a message: itself when it is a short identifier, else a placeholder.
-    static func printable(_ name: String) -> String {
-        name.count <= 40 && name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
-            ? name : "<field>"
-    }
 
     private func yamlError(_ failure: StrictYAML.Failure) -> PolicyError {
         // A key given twice is reported as invalid YAML, without its line or name.
