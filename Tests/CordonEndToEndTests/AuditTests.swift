@@ -67,6 +67,23 @@ struct SidecarAuditTests {
         }
     }
 
+    @Test("a hostile last record (the largest sequence number) fails the hook closed and stops serve, without a crash")
+    func hostileSequenceNumber() throws {
+        let folder = try TemporaryFolder()
+        let audit = try folder.write(
+            "audit.jsonl",
+            #"{"seq":9223372036854775807,"time":"2026-12-06T00:00:00.000Z","op":"ping","prev":"\#(String(repeating: "0", count: 64))"}"# + "\n")
+        let event = #"{"hook_event_name":"UserPromptSubmit","session_id":"s","cwd":"/tmp","prompt":"hello"}"#
+        let hook = try CordonProcess.run(["hook", "claude-code", "--audit", audit.path], input: event)
+        #expect(hook.status == 2, "Claude Code blocks only on exit status 2; a trap would let the event through")
+        #expect(hook.stderrText.contains("out of range"), "\(hook.stderrText)")
+        #expect(hook.stdout.isEmpty)
+        let serve = try F.runServe(["--audit", audit.path], lines: [F.line(["id": 1, "op": "ping"])])
+        #expect(serve.status == 2)
+        #expect(serve.stdout.isEmpty)
+        #expect(serve.stderrText.contains("cordon audit verify"))
+    }
+
     @Test("an intact trail verifies, with and without the key")
     func intactVerifies() throws {
         let folder = try TemporaryFolder()

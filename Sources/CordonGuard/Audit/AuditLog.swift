@@ -126,33 +126,70 @@ public final class AuditLog: Sendable {
         else {
             throw AuditError(file: path, message: "the last record is damaged; check the file with 'cordon audit verify' and start a new one")
         }
+        // A sequence number this writer could not continue (a hostile or foreign file: 0,
+        // negative, or the largest integer, whose successor would trap) is a damaged file too.
+        guard sequence >= 1, sequence < Int.max else {
+            throw AuditError(
+                file: path,
+                message: "the last record's sequence number is out of range; check the file with 'cordon audit verify' and start a new one")
+        }
         state.previousHash = AuditRecord.sha256(last.bytes)
         state.nextSequence = sequence + 1
         state.expectedSize = size
     }
 
+    /// The longest last line a writer reads back to continue the chain. Cordon's records are a
+    /// few hundred bytes; a longer last line is not a record of an audit file written by Cordon.
+    static let maximumRecordLength: Int64 = 1 << 20
+
     /// The last line of the file (without its newline), and whether it ended with one.
+    ///
+    /// The file is read backwards in chunks until a line end is found, each byte once, and at
+    /// most ``maximumRecordLength`` bytes: every append pays this when another process wrote
+    /// since, so it must not grow with the file or the line.
     private static func lastLine(path: String, size: Int64) throws(AuditError) -> (bytes: [UInt8], terminated: Bool) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw AuditError(file: path, message: "cannot read the audit file") }
         defer { Foundation.close(descriptor) }
-        var tail: [UInt8] = []
-        var offset = size
-        let chunk = 4096
-        while offset > 0 {
-            let length = Int(min(Int64(chunk), offset))
-            offset -= Int64(length)
-            var buffer = [UInt8](repeating: 0, count: length)
-            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(offset)) }
-            guard read == length else { throw AuditError(file: path, message: "cannot read the audit file") }
-            tail = buffer + tail
-            let body = tail.last == UInt8(ascii: "\n") ? tail.dropLast() : tail[...]
-            if let newline = body.lastIndex(of: UInt8(ascii: "\n")) {
-                return (Array(body[(newline + 1)...]), tail.last == UInt8(ascii: "\n"))
+        func read(_ range: Range<Int64>) throws(AuditError) -> [UInt8] {
+            var buffer = [UInt8](repeating: 0, count: Int(range.count))
+            var filled = 0
+            while filled < buffer.count {
+                let count = buffer.withUnsafeMutableBytes {
+                    pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(range.lowerBound) + off_t(filled))
+                }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { throw AuditError(file: path, message: "cannot read the audit file") }
+                filled += count
+            }
+            return buffer
+        }
+        let terminated = try read((size - 1)..<size) == [UInt8(ascii: "\n")]
+        let end = terminated ? size - 1 : size
+        // Find the line's start: the byte after the last line end before `end`.
+        var start: Int64 = 0
+        var position = end
+        let chunk: Int64 = 4096
+        searching: while position > 0 {
+            let from = max(0, position - chunk)
+            let bytes = try read(from..<position)
+            if let newline = bytes.lastIndex(of: UInt8(ascii: "\n")) {
+                start = from + Int64(newline) + 1
+                break searching
+            }
+            position = from
+            guard end - position <= maximumRecordLength else {
+                throw AuditError(
+                    file: path,
+                    message: "the last record is longer than \(maximumRecordLength) bytes: not an audit file written by cordon; check it with 'cordon audit verify' and start a new one")
             }
         }
-        let terminated = tail.last == UInt8(ascii: "\n")
-        return (terminated ? Array(tail.dropLast()) : tail, terminated)
+        guard end - start <= maximumRecordLength else {
+            throw AuditError(
+                file: path,
+                message: "the last record is longer than \(maximumRecordLength) bytes: not an audit file written by cordon; check it with 'cordon audit verify' and start a new one")
+        }
+        return (try read(start..<end), terminated)
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(AuditError) {

@@ -1,0 +1,61 @@
+import Cordon
+import CordonTestSupport
+import Foundation
+import Testing
+
+@testable import CordonGuard
+
+/// An audit file that this writer cannot continue — damaged, hostile or foreign — is refused with
+/// a clear error, never a crash, and never continued as if it were intact.
+@Suite("Audit log: files it cannot continue")
+struct AuditLogRecoveryTests {
+    /// A last line and why it cannot be continued.
+    struct Tail: CustomTestStringConvertible, Sendable {
+        var name: String
+        var contents: [UInt8]
+        var message: String
+        var testDescription: String { name }
+    }
+
+    static func record(seq: String) -> [UInt8] {
+        Array(#"{"seq":\#(seq),"time":"2026-12-06T00:00:00.000Z","op":"ping","prev":"\#(AuditLog.genesisHash)"}"#.utf8) + [0x0A]
+    }
+
+    static let tails: [Tail] = [
+        Tail(name: "the largest sequence number, whose successor would overflow", contents: record(seq: "9223372036854775807"), message: "out of range"),
+        Tail(name: "sequence number zero", contents: record(seq: "0"), message: "out of range"),
+        Tail(name: "a negative sequence number", contents: record(seq: "-4"), message: "out of range"),
+        Tail(name: "a sequence number past the integers", contents: record(seq: "99999999999999999999999"), message: "damaged"),
+        Tail(name: "a fractional sequence number", contents: record(seq: "1.5"), message: "damaged"),
+        Tail(name: "a garbage line", contents: Array("not json at all\n".utf8), message: "damaged"),
+        Tail(name: "a record cut before its line end", contents: Array(record(seq: "3").dropLast(20)), message: "damaged"),
+        Tail(
+            name: "a last line of 2 MiB", contents: [UInt8](repeating: UInt8(ascii: "a"), count: 2 << 20) + [0x0A],
+            message: "longer than"),
+        Tail(
+            name: "a 2 MiB file without any line end", contents: [UInt8](repeating: UInt8(ascii: "{"), count: 2 << 20),
+            message: "longer than"),
+    ]
+
+    @Test("a last record the writer cannot continue is refused with a message naming the file", arguments: tails)
+    func refusesDamagedTail(_ tail: Tail) throws {
+        let folder = try TemporaryFolder()
+        let file = try folder.write("audit.jsonl", Data(Self.record(seq: "1") + tail.contents))
+        let error = try #require(throws: AuditError.self) { try AuditLog(path: file.path) }
+        #expect(error.description.hasPrefix(file.path + ": "))
+        #expect(error.description.contains(tail.message), "\(error.description)")
+        #expect(error.description.contains("cordon audit verify"))
+        #expect(error.description.count < 300, "the message does not quote the line")
+    }
+
+    @Test("an intact file is continued: the next record follows the last one in sequence and chain")
+    func continuesIntactFile() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url.appending(path: "audit.jsonl").path
+        try AuditLog(path: path).append(AuditRecord(operation: "ping", policyVersion: "v"))
+        let sequence = try AuditLog(path: path).append(AuditRecord(operation: "ping", policyVersion: "v"))
+        #expect(sequence == 2)
+        let contents = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(AuditVerifier.verify(contents).problem == nil)
+    }
+}
