@@ -56,6 +56,25 @@ struct SidecarPolicyTests {
         check(11, "restricted", "allow", "tok_abcdef123456")
     }
 
+    @Test("paths are normalised before path rules and exceptions: no spelling escapes a rule")
+    func normalisedPaths() throws {
+        let folder = try TemporaryFolder()
+        let (output, responses) = try serve(folder, [
+            F.line(["id": 0, "op": "redact", "text": "hello", "path": "src/../infra/prod.tfvars"]),
+            F.line(["id": 1, "op": "redact", "text": "hello", "path": "keys//server.PEM"]),
+            F.line(["id": 2, "op": "redact", "text": "hello", "path": "/home/dev/project/keys/server.pem"]),
+            F.line(["id": 3, "op": "redact", "text": "hello", "path": #"C:\Users\dev\src\auth\login.go"#]),
+            F.line(["id": 4, "op": "redact", "text": "hello", "path": "infra/examples/../../keys/a.pem"]),
+            F.line(["id": 5, "op": "redact", "text": "hello", "path": "infra/examples/main.tf"]),
+        ])
+        #expect(output.status == 0)
+        try #require(responses.count == 6)
+        for index in 0..<5 {
+            #expect(responses[index]?["action"] as? String == "block", "request \(index)")
+        }
+        #expect(responses[5]?["action"] as? String == "allow")
+    }
+
     @Test("every response names the policy version: the SHA-256 of the policy file")
     func versionIsContentHash() throws {
         let folder = try TemporaryFolder()

@@ -12,9 +12,15 @@ import Darwin
 /// component matches any number of components (none included), any other component is matched
 /// against one path component with `fnmatch(3)` rules (`*`, `?`, `[a-z]`; `*` never crosses a
 /// `/`). So `**/auth/**` matches `auth/login.go` and `src/auth/keys/a.pem`, `**/*.pem` matches
-/// `a.pem` and `x/y/a.pem`, and `infra/**` matches everything under `infra`. A leading `./` and
-/// repeated `/` in the path are ignored; a pattern that starts with `/` matches absolute paths
-/// only, any other pattern relative paths only.
+/// `a.pem` and `x/y/a.pem`, and `infra/**` matches everything under `infra`.
+///
+/// Paths are normalised before matching (``normalizedComponents(of:)``), so that no spelling of
+/// a path escapes a rule: `\` separates like `/` (Windows paths), repeated separators and `.`
+/// are dropped, and `..` removes the component before it (`src/../infra/a.tf` is
+/// `infra/a.tf`; `infra/examples/../../certs/a.pem` is `certs/a.pem`, not a file under
+/// `infra/examples`). A pattern that starts with `/` matches absolute paths only; a pattern
+/// that starts with `**` matches absolute paths too (`**/.ssh/**` protects `/home/u/.ssh/id_rsa`
+/// and `C:\Users\u\.ssh\id_rsa`); any other pattern matches relative paths only.
 public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// The glob as written.
     public let pattern: String
@@ -26,38 +32,66 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         guard !pattern.isEmpty, !pattern.utf8.contains(0) else { return nil }
         self.pattern = pattern
         isAbsolute = pattern.hasPrefix("/")
-        components = GlobPattern.split(pattern)
+        components = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
         guard !components.isEmpty else { return nil }
     }
 
     /// The glob as written.
     public var description: String { pattern }
 
-    /// Whether `path` matches the glob.
-    public func matches(_ path: String) -> Bool {
-        guard path.hasPrefix("/") == isAbsolute, !path.utf8.contains(0) else { return false }
-        let parts = GlobPattern.split(path)
+    /// `FNM_CASEFOLD`, which glibc defines only for GNU sources (and Swift does not import); the
+    /// same bit on Darwin and the BSDs.
+    private static let caseFold: Int32 = 1 << 4
+
+    /// Whether `path` matches the glob; with `ignoringCase`, letters match either case
+    /// (`server.PEM` for `**/*.pem`).
+    public func matches(_ path: String, ignoringCase: Bool = false) -> Bool {
+        guard !path.utf8.contains(0), let normalized = Self.normalizedComponents(of: path) else { return false }
+        if normalized.isAbsolute != isAbsolute, !(normalized.isAbsolute && components.first == "**") { return false }
+        let parts = normalized.components
         var memo = [Int8](repeating: -1, count: (components.count + 1) * (parts.count + 1))
-        return match(0, 0, parts, &memo)
+        return match(0, 0, parts, ignoringCase ? Self.caseFold : 0, &memo)
     }
 
-    /// Splits at `/`, dropping empty and `.` components.
-    private static func split(_ text: String) -> [String] {
-        text.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
+    /// The components of `path` after normalisation, and whether it is absolute (`/…`, `\…`,
+    /// or a drive letter such as `C:\…`); `nil` for an empty path.
+    ///
+    /// A `..` at the start of a relative path is kept (the path climbs out of the folder it is
+    /// relative to, so no relative rule of that folder can claim it), and one at the root of an
+    /// absolute path is dropped, as the file system does.
+    public static func normalizedComponents(of path: String) -> (components: [String], isAbsolute: Bool)? {
+        let unified = path.replacingOccurrences(of: "\\", with: "/")
+        guard !unified.isEmpty else { return nil }
+        let raw = unified.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let hasDrive = raw.first.map { $0.count == 2 && $0.last == ":" && $0.first!.isASCII && $0.first!.isLetter } ?? false
+        let isAbsolute = unified.hasPrefix("/") || hasDrive
+        var components: [String] = []
+        for component in raw where component != "." {
+            if component == ".." {
+                if let last = components.last, last != "..", !(hasDrive && components.count == 1) {
+                    components.removeLast()
+                } else if !isAbsolute {
+                    components.append(component)
+                }
+            } else {
+                components.append(component)
+            }
+        }
+        return (components, isAbsolute)
     }
 
     /// Whether components `i...` of the pattern match parts `j...` of the path (memoised, so a
     /// pattern with several `**` stays linear in practice).
-    private func match(_ i: Int, _ j: Int, _ parts: [String], _ memo: inout [Int8]) -> Bool {
+    private func match(_ i: Int, _ j: Int, _ parts: [String], _ flags: Int32, _ memo: inout [Int8]) -> Bool {
         let key = i * (parts.count + 1) + j
         if memo[key] >= 0 { return memo[key] == 1 }
         let result: Bool
         if i == components.count {
             result = j == parts.count
         } else if components[i] == "**" {
-            result = match(i + 1, j, parts, &memo) || (j < parts.count && match(i, j + 1, parts, &memo))
+            result = match(i + 1, j, parts, flags, &memo) || (j < parts.count && match(i, j + 1, parts, flags, &memo))
         } else {
-            result = j < parts.count && fnmatch(components[i], parts[j], 0) == 0 && match(i + 1, j + 1, parts, &memo)
+            result = j < parts.count && fnmatch(components[i], parts[j], flags) == 0 && match(i + 1, j + 1, parts, flags, &memo)
         }
         memo[key] = result ? 1 : 0
         return result

@@ -175,7 +175,9 @@ public struct Policy: Sendable {
         var level = findings.map(\.level).max() ?? .public
         var pathRule: PathRule?
         if let path, !activeExceptions.contains(where: { $0.liftsPathRules(path: path, destination: destination.name, on: day) }) {
-            for rule in pathRules where rule.level > (pathRule?.level ?? .public) && rule.glob.matches(path) {
+            // Rules match letters in either case (`server.PEM` is a key file as much as
+            // `server.pem`): a rule only ever raises a level. Exceptions match exactly.
+            for rule in pathRules where rule.level > (pathRule?.level ?? .public) && rule.glob.matches(path, ignoringCase: true) {
                 pathRule = rule
             }
             if let pathRule { level = max(level, pathRule.level) }
