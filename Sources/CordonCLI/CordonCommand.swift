@@ -38,39 +38,3 @@ struct CordonCommand: ParsableCommand {
         }
     }
 }
-
-/// Writes diagnostics to standard error. Nothing written here may quote scanned input.
-enum Diagnostics {
-    static func write(_ line: String) {
-        FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
-    }
-}
-
-/// An error that ends a command with exit status 2 and a one-line message on standard error.
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Options that choose the detector set.
-struct DetectorOptions: ParsableArguments {
-    @Option(
-        name: .customLong("detectors"),
-        help: ArgumentHelp("Use the detector files in PATH (a file or folder) instead of the built-in set; repeatable.", valueName: "path"))
-    var paths: [String] = []
-
-    /// Loads and compiles the chosen detectors, or fails with the file and detector at fault.
-    func makeEngine() throws -> Engine {
-        try Guard.engine(detectorPaths: paths)
-    }
-}
-
-extension Confidence: ExpressibleByArgument {
-    public init?(argument: String) { self.init(name: argument) }
-    public static var allValueStrings: [String] { allCases.map(\.name) }
-}
-
-extension Level: ExpressibleByArgument {
-    public init?(argument: String) { self.init(name: argument) }
-    public static var allValueStrings: [String] { allCases.map(\.name) }
-}

@@ -1,17 +1,5 @@
-import Foundation
 import Cordon
 import CordonGuard
-import CordonJSON
-
-extension JSONValue {
-    /// An object value from `(name, value)` pairs built at run time, in order.
-    static func members(_ pairs: [(String, JSONValue)]) -> JSONValue {
-        .object(pairs.map { JSONMember(name: $0.0, value: $0.1) })
-    }
-
-    /// The compact JSON text of the value.
-    var text: String { String(decoding: serialized(), as: UTF8.self) }
-}
 
 /// Reads the redaction operator the `--operator` and `--hash-key-file` options name.
 enum OperatorOptions {
