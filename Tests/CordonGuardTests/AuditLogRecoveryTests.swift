@@ -58,4 +58,15 @@ struct AuditLogRecoveryTests {
         let contents = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(AuditVerifier.verify(contents).problem == nil)
     }
+
+    @Test("missing folders of the audit path are created, readable by the owner only")
+    func createsFolders() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url.appending(path: "state/cordon/audit.jsonl").path
+        try AuditLog(path: path).append(AuditRecord(operation: "ping", policyVersion: "v"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder.url.appending(path: "state/cordon").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+        let file = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((file[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
 }

@@ -31,14 +31,25 @@ public final class AuditLog: Sendable {
     /// The `prev` of the first record.
     public static let genesisHash = String(repeating: "0", count: 64)
 
-    /// Opens (creating, mode 0600) the audit file at `path` for appending; `key` enables HMACs.
+    /// Opens (creating, mode 0600, and its missing folders, mode 0700) the audit file at `path`
+    /// for appending; `key` enables HMACs.
     ///
     /// - Throws: ``AuditError`` when the file cannot be opened, or its last record cannot be
     ///   read (a damaged file is not continued: check it with `cordon audit verify`).
     public init(path: String, key: [UInt8]? = nil) throws(AuditError) {
         self.path = path
         self.key = key
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        var descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor < 0, errno == ENOENT {
+            // The documented place is outside the agent's working tree (`~/.local/state/cordon/`),
+            // which may not exist yet: make the missing folders, readable by the owner only.
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try? FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        }
         guard descriptor >= 0 else {
             throw AuditError(file: path, message: "cannot open the audit file (\(String(cString: strerror(errno))))")
         }
