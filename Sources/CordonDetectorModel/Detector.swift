@@ -42,6 +42,9 @@ public struct Detector: Sendable, Hashable {
     public var examples: [String]
     /// Texts in which the detector must find nothing.
     public var negativeExamples: [String]
+    /// Texts in which the detector must find something, and only documentation or test values
+    /// (``Allowlist/testValues``): `AKIAIOSFODNN7EXAMPLE`, the test card 4111 1111 1111 1111.
+    public var testValueExamples: [String]
     /// Addresses of the documentation of the value's format (the provider's description of its
     /// tokens), for whoever reviews or changes the detector.
     public var references: [String]
@@ -55,7 +58,8 @@ public struct Detector: Sendable, Hashable {
         minimumEntropy: Double? = nil,
         validators: [Validator] = [], confidence: Confidence = .medium, context: ContextRule? = nil,
         scansDecodedLayers: Bool = true, allowlist: Allowlist = Allowlist(),
-        examples: [String] = [], negativeExamples: [String] = [], references: [String] = [], source: String = "<code>"
+        examples: [String] = [], negativeExamples: [String] = [], testValueExamples: [String] = [],
+        references: [String] = [], source: String = "<code>"
     ) {
         self.id = id
         self.name = name
@@ -74,29 +78,38 @@ public struct Detector: Sendable, Hashable {
         self.allowlist = allowlist
         self.examples = examples
         self.negativeExamples = negativeExamples
+        self.testValueExamples = testValueExamples
         self.references = references
         self.source = source
     }
 }
 
-/// Values a detector never reports: documented example keys, placeholders and masked values.
+/// Values a detector never reports (template placeholders and masked values), and documentation
+/// values it reports tagged as test values.
 ///
 /// A value is allowlisted when it equals one of ``values`` exactly, or when one of ``patterns``
-/// (PCRE2, searched in the value's bytes) matches it.
+/// (PCRE2, searched in the value's bytes) matches it. The two kinds are kept apart because they
+/// call for opposite handling: `<YOUR_API_KEY>` or `${TOKEN}` holds no secret at all, while a
+/// published example such as `AKIAIOSFODNN7EXAMPLE` is a well-formed value that a filter must
+/// still redact (a "test" value is only ever known to be one by its spelling) but that must not
+/// fail a CI scan. See ``TestValues``.
 public struct Allowlist: Sendable, Hashable {
     /// Exact values that are never reported.
     public var values: [String]
     /// PCRE2 patterns; a value any of them matches is never reported.
     public var patterns: [String]
+    /// Documentation and test values: reported, tagged ``Finding/isTestValue``.
+    public var testValues: TestValues
 
     /// Creates an allowlist.
-    public init(values: [String] = [], patterns: [String] = []) {
+    public init(values: [String] = [], patterns: [String] = [], testValues: TestValues = TestValues()) {
         self.values = values
         self.patterns = patterns
+        self.testValues = testValues
     }
 
     /// Returns this allowlist with the entries of `other` added.
     public func merging(_ other: Allowlist) -> Allowlist {
-        Allowlist(values: values + other.values, patterns: patterns + other.patterns)
+        Allowlist(values: values + other.values, patterns: patterns + other.patterns, testValues: testValues.merging(other.testValues))
     }
 }

@@ -14,11 +14,12 @@ package struct DetectorFileParser {
     private static let detectorFields: Set<String> = [
         "id", "name", "description", "category", "level", "pattern", "keywords", "keyword_distance", "run", "entropy",
         "validators", "confidence", "context", "decoded_layers", "allowlist", "examples", "negative_examples",
-        "references",
+        "test_value_examples", "references",
     ]
     private static let contextFields: Set<String> = ["words", "window", "required"]
     private static let runFields: Set<String> = ["class", "length", "within"]
-    private static let allowlistFields: Set<String> = ["values", "patterns"]
+    private static let allowlistFields: Set<String> = ["values", "patterns", "test_values"]
+    private static let testValueFields: Set<String> = ["values", "patterns"]
     private static let minimumExamples = 2
     private static let minimumNegativeExamples = 1
 
@@ -130,6 +131,10 @@ package struct DetectorFileParser {
         guard negatives.count >= Self.minimumNegativeExamples else {
             throw error(fields["negative_examples"] ?? node, id, "needs at least \(Self.minimumNegativeExamples) negative example, has \(negatives.count)")
         }
+        let testValueExamples = try stringList(fields["test_value_examples"], "test_value_examples", detector: id)
+        if !testValueExamples.isEmpty, own.merging(shared).testValues.isEmpty {
+            throw error(fields["test_value_examples"]!, id, "has test_value_examples but no allowlist test_values")
+        }
         let references = try stringList(fields["references"], "references", detector: id)
         if let bad = references.firstIndex(where: { !Self.isWebAddress($0) }) {
             throw error(fields["references"]!, id, "reference #\(bad + 1) is not an http:// or https:// address without spaces")
@@ -141,7 +146,8 @@ package struct DetectorFileParser {
             category: category, level: level, pattern: pattern, keywords: keywords, keywordDistance: keywordDistance,
             runGate: runGate, minimumEntropy: entropy, validators: validators, confidence: confidence, context: context,
             scansDecodedLayers: scansDecodedLayers, allowlist: own.merging(shared),
-            examples: examples, negativeExamples: negatives, references: references, source: file)
+            examples: examples, negativeExamples: negatives, testValueExamples: testValueExamples, references: references,
+            source: file)
     }
 
     /// `pattern` with its fragment references expanded (see ``PatternFragment``); an error
@@ -192,7 +198,21 @@ package struct DetectorFileParser {
         try checkFields(fields, allowed: Self.allowlistFields, what: "'allowlist'", detector: detector)
         return Allowlist(
             values: try stringList(fields["values"], "allowlist values", detector: detector),
-            patterns: try stringList(fields["patterns"], "allowlist patterns", detector: detector))
+            patterns: try stringList(fields["patterns"], "allowlist patterns", detector: detector),
+            testValues: try fields["test_values"].map { try testValues($0, detector: detector) } ?? TestValues())
+    }
+
+    /// `allowlist.test_values`: documentation values that are reported, tagged as test values.
+    private func testValues(_ node: Node, detector: String?) throws -> TestValues {
+        let fields = try mapping(node, what: "'test_values'", detector: detector)
+        try checkFields(fields, allowed: Self.testValueFields, what: "'test_values'", detector: detector)
+        let result = TestValues(
+            values: try stringList(fields["values"], "test_values values", detector: detector),
+            patterns: try stringList(fields["patterns"], "test_values patterns", detector: detector))
+        guard !result.isEmpty else {
+            throw DetectorError(file: file, line: line(node), detectorID: detector, message: "'test_values' needs 'values' or 'patterns'")
+        }
+        return result
     }
 
     private func contextRule(_ node: Node, detector: String) throws -> ContextRule {

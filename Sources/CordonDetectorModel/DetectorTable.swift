@@ -12,8 +12,9 @@
 /// or `1` and then the value; a `Double` is the decimal of its bit pattern. Decoding checks
 /// every length, number and name, and throws at the first thing it does not expect.
 package enum DetectorTable {
-    /// The first field of every table: the format and its version (2 added `references`).
-    static let header = "cordon-detector-table/2"
+    /// The first field of every table: the format and its version (2 added `references`, 3 the
+    /// allowlist's test values and `test_value_examples`).
+    static let header = "cordon-detector-table/3"
 
     /// The reason a table could not be decoded: where in the table decoding stopped.
     package struct DecodingError: Error, Sendable, Equatable {
@@ -51,8 +52,11 @@ package enum DetectorTable {
             writer.bool(detector.scansDecodedLayers)
             writer.list(detector.allowlist.values)
             writer.list(detector.allowlist.patterns)
+            writer.list(detector.allowlist.testValues.values)
+            writer.list(detector.allowlist.testValues.patterns)
             writer.list(detector.examples)
             writer.list(detector.negativeExamples)
+            writer.list(detector.testValueExamples)
             writer.list(detector.references)
             writer.field(detector.source)
         }
@@ -95,9 +99,12 @@ package enum DetectorTable {
                 ContextRule(words: try reader.list(), window: try reader.int(), required: try reader.bool())
             }
             let scansDecodedLayers = try reader.bool()
-            let allowlist = Allowlist(values: try reader.list(), patterns: try reader.list())
+            let allowlist = Allowlist(
+                values: try reader.list(), patterns: try reader.list(),
+                testValues: TestValues(values: try reader.list(), patterns: try reader.list()))
             let examples = try reader.list()
             let negativeExamples = try reader.list()
+            let testValueExamples = try reader.list()
             let references = try reader.list()
             let source = try reader.string()
             detectors.append(
@@ -106,7 +113,8 @@ package enum DetectorTable {
                     keywords: keywords, keywordDistance: keywordDistance, runGate: runGate, minimumEntropy: entropy,
                     validators: validators, confidence: confidence, context: context,
                     scansDecodedLayers: scansDecodedLayers, allowlist: allowlist, examples: examples,
-                    negativeExamples: negativeExamples, references: references, source: source))
+                    negativeExamples: negativeExamples, testValueExamples: testValueExamples, references: references,
+                    source: source))
         }
         guard reader.offset == table.count else { throw reader.error }
         return detectors

@@ -120,11 +120,14 @@ struct BuiltInDetectorTests {
         #expect(redacted == #"{"messages":[{"role":"user","content":"deploy with [REDACTED:private-key-pem]\n thanks"}]}"#)
     }
 
-    @Test("Documented example keys and masked values are never reported")
+    @Test("Masked values and placeholders are never reported; documented example keys only as test values")
     func hardNegatives() {
-        let text = """
+        let examples = Self.engine.scan("""
             aws_access_key_id = AKIAIOSFODNN7EXAMPLE
             aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+            """).findings
+        #expect(examples.count == 2 && examples.allSatisfy { $0.isTestValue }, "\(examples)")
+        let text = """
             ssn: ***-**-1234
             card: **** **** **** 1234
             api_key = "<YOUR_API_KEY>"

@@ -6,13 +6,15 @@ import Testing
 /// built `cordon` binary with the built-in detectors.
 @Suite("Corpus")
 struct CorpusTests {
-    /// One labelled span: where a value is and which detector must report it.
+    /// One labelled span: where a value is, which detector must report it, and whether it must be
+    /// reported as a documentation or test value.
     struct Span: Hashable, CustomStringConvertible {
         var file: String
         var start: Int
         var end: Int
         var detector: String
-        var description: String { "\(file):\(start)-\(end) \(detector)" }
+        var isTestValue = false
+        var description: String { "\(file):\(start)-\(end) \(detector)\(isTestValue ? " (test value)" : "")" }
     }
 
     let root = CordonProcess.repositoryRoot
@@ -30,7 +32,7 @@ struct CorpusTests {
             case "span":
                 spans.insert(Span(
                     file: file, start: try #require(record["start"] as? Int), end: try #require(record["end"] as? Int),
-                    detector: try #require(record["detector"] as? String)))
+                    detector: try #require(record["detector"] as? String), isTestValue: record["test_value"] as? Bool ?? false))
             case "file":
                 levels[file] = try #require(record["level"] as? String)
             default:
@@ -66,7 +68,7 @@ struct CorpusTests {
             } else {
                 found.insert(Span(
                     file: path, start: try #require(record["start"] as? Int), end: try #require(record["end"] as? Int),
-                    detector: try #require(record["detector"] as? String)))
+                    detector: try #require(record["detector"] as? String), isTestValue: record["test_value"] as? Bool ?? false))
             }
         }
         let missed = spans.subtracting(found).sorted { $0.description < $1.description }

@@ -41,13 +41,16 @@ struct ValidatorTests {
         #expect(!Validator.ibanMod97.validate("GB82-WEST-1234-5698-7654-32"))
     }
 
-    @Test("US SSN area, group and serial rules")
+    @Test("US SSN area, group and serial rules; the 9xx area outside the ITIN groups and published numbers pass (tagged as test values by the detector files)")
     func ssn() {
         #expect(Validator.usSSN.validate("536-22-1234"))
         #expect(Validator.usSSN.validate("536 22 1234"))
         #expect(Validator.usSSN.validate("536221234"))
-        for invalid in ["000-22-1234", "666-22-1234", "900-22-1234", "999-22-1234", "536-00-1234", "536-22-0000",
-                        "123-45-6789", "078-05-1120", "536-22-123", "53a-22-1234"] {
+        for testValue in ["900-22-1234", "999-22-1234", "123-45-6789", "078-05-1120"] {
+            #expect(Validator.usSSN.validate(testValue), "\(testValue) is a test value, found and tagged")
+        }
+        for invalid in ["000-22-1234", "666-22-1234", "536-00-1234", "536-22-0000", "536-22-123", "53a-22-1234",
+                        "956-55-9136", "912-70-1234"] {
             #expect(!Validator.usSSN.validate(invalid), "\(invalid) should be rejected")
         }
     }

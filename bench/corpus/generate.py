@@ -9,6 +9,8 @@ Templates live in bench/corpus/templates/, one per output file: `app.env.tmpl` b
     ⟦detector-id⟧@gen:KIND:ARG=NAME⟦/⟧   ... bound to NAME: later uses of NAME in the same
                                      file repeat the value (for deliberate repeats)
     ⟦id-a,id-b⟧...⟦/⟧                 one span that two detectors legitimately both report
+    ⟦test:detector-id⟧value⟦/⟧       a published documentation or test value (AKIAIOSFODNN7EXAMPLE):
+                                     reported tagged `"test_value": true`, not counted in the level
 
 Generated values may take filters after `|`: `|json` escapes the value for a JSON string
 (newlines become the two bytes `\\n`), `|indent:N` indents every line after the first by N
@@ -20,6 +22,7 @@ truth.jsonl, with no values in it:
 
     {"type":"file","file":"samples/app.env","level":"restricted"}
     {"type":"span","file":"samples/app.env","start":S,"end":E,"detector":"...","category":"..."}
+    {"type":"span",...,"test_value":true}      (a ⟦test:…⟧ value)
 
 Every labelled value is validated (token formats, GitHub CRC32, Luhn, IBAN mod-97, SSN rules,
 JWT structure) and every file is checked for the engine's value-propagation rule (a found value
@@ -90,6 +93,7 @@ DETECTORS = {
     "phone-us": ("pii", "confidential"),
     "phone-e164": ("pii", "confidential"),
     "us-ssn": ("pii", "restricted"),
+    "us-itin": ("pii", "restricted"),
     "payment-card": ("financial", "restricted"),
     "iban": ("financial", "restricted"),
     "ipv4-private": ("internal", "internal"),
@@ -613,7 +617,7 @@ def generate_value(rng: random.Random, spec: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Templates
 
-MARK_RE = re.compile(r"⟦([a-z0-9-]+(?:,[a-z0-9-]+)*)⟧(.*?)⟦/⟧", re.S)
+MARK_RE = re.compile(r"⟦((?:test:)?[a-z0-9-]+(?:,[a-z0-9-]+)*)⟧(.*?)⟦/⟧", re.S)
 OPTIONS_RE = re.compile(r"\A((?:⟦%[a-z]+⟧)+)\n")
 GEN_RE = re.compile(r"@gen:([A-Za-z0-9:.-]+?)(?:=([A-Za-z0-9_]+))?((?:\|[a-z]+(?::\d+)?)*)")
 
@@ -631,7 +635,7 @@ def apply_filters(value: str, filters: str) -> str:
 
 
 def render(template_name: str, text: str, rng: random.Random):
-    """Render one template. Returns (bytes, [(start, end, detector, raw_value)])."""
+    """Render one template. Returns (bytes, [(start, end, detector, raw_value, is_test_value)])."""
     options = set()
     m = OPTIONS_RE.match(text)
     if m:
@@ -667,6 +671,13 @@ def render(template_name: str, text: str, rng: random.Random):
     last = 0
     for mm in MARK_RE.finditer(text):
         detectors, body = mm.group(1).split(","), mm.group(2)
+        # A published test value is labelled as such and not validated: it is one by its spelling
+        # (an SSN in the never-issued 9xx area, a documented example key), not by its checks.
+        is_test = detectors[0].startswith("test:")
+        if is_test:
+            detectors[0] = detectors[0][len("test:"):]
+            if body.startswith("@gen:"):
+                raise CorpusError(f"{template_name}: a test value is literal, not generated")
         lead = text[last:mm.start()]
         if "⟦" in lead or "⟧" in lead:
             raise CorpusError(f"{template_name}: stray marker near {lead[-40:]!r}")
@@ -690,10 +701,13 @@ def render(template_name: str, text: str, rng: random.Random):
         value = value.replace("\n", newline)
         raw = raw.replace("\n", newline)
         for d in detectors:
-            validate(d, raw.replace("\r\n", "\n"), f"{template_name} @{pos}", tuple(detectors))
+            if d not in DETECTORS:
+                raise CorpusError(f"{template_name}: unknown detector {d!r}")
+            if not is_test:
+                validate(d, raw.replace("\r\n", "\n"), f"{template_name} @{pos}", tuple(detectors))
         vb = value.encode()
         for d in detectors:
-            spans.append((pos, pos + len(vb), d, value))
+            spans.append((pos, pos + len(vb), d, value, is_test))
         out.append(vb)
         pos += len(vb)
         last = mm.end()
@@ -707,9 +721,9 @@ def render(template_name: str, text: str, rng: random.Random):
 def check_propagation(name: str, data: bytes, spans) -> None:
     """Every occurrence of a labelled value (>= 4 bytes) must itself be labelled with the same
     detector, as the engine reports repeated values (unless inside a longer [A-Za-z0-9] run)."""
-    labelled = {(s, e, d) for s, e, d, _ in spans}
+    labelled = {(s, e, d) for s, e, d, _, _ in spans}
     isalnum = lambda b: (48 <= b <= 57) or (65 <= b <= 90) or (97 <= b <= 122)  # noqa: E731
-    for s, e, d, value in spans:
+    for s, e, d, value, _ in spans:
         v = value.encode()
         if len(v) < 4:
             continue
@@ -724,7 +738,7 @@ def check_propagation(name: str, data: bytes, spans) -> None:
 
 
 def check_truth_slices(data: bytes, spans, name: str) -> None:
-    for s, e, d, value in spans:
+    for s, e, d, value, _ in spans:
         if data[s:e] != value.encode():
             raise CorpusError(f"{name}: span {s}..{e} does not slice to its value")
 
@@ -748,11 +762,14 @@ def build_file(seed: int, rep: int, tname: str, text: str, rel: str):
     data, spans = render(tname, text, rng)
     check_truth_slices(data, spans, rel)
     check_propagation(rel, data, spans)
-    level = max((DETECTORS[d][1] for _, _, d, _ in spans), key=LEVELS.index, default="public")
+    # Test values do not raise a file's level: `cordon scan` does not fail on them.
+    level = max((DETECTORS[d][1] for _, _, d, _, t in spans if not t), key=LEVELS.index, default="public")
     lines = [{"type": "file", "file": rel, "level": level}]
-    for s, e, d, _ in sorted(spans, key=lambda x: (x[0], x[1], x[2])):
-        lines.append({"type": "span", "file": rel, "start": s, "end": e, "detector": d,
-                      "category": DETECTORS[d][0]})
+    for s, e, d, _, t in sorted(spans, key=lambda x: (x[0], x[1], x[2])):
+        record = {"type": "span", "file": rel, "start": s, "end": e, "detector": d, "category": DETECTORS[d][0]}
+        if t:
+            record["test_value"] = True
+        lines.append(record)
     return data, lines
 
 

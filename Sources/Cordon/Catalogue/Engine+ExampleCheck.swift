@@ -6,6 +6,9 @@ public struct ExampleFailure: Sendable, Hashable, CustomStringConvertible {
         case missed
         /// An entry of `negative_examples` in which the detector found something.
         case flagged
+        /// An entry of `test_value_examples` in which the detector found nothing, or a value
+        /// that is not a test value.
+        case notTestValue
     }
 
     /// The detector's id.
@@ -30,12 +33,13 @@ public struct ExampleFailure: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .missed: "\(source): detector '\(detectorID)': example #\(index) was not found"
         case .flagged: "\(source): detector '\(detectorID)': negative example #\(index) was flagged"
+        case .notTestValue: "\(source): detector '\(detectorID)': test value example #\(index) was not found as a test value"
         }
     }
 }
 
 extension Engine {
-    /// Runs every detector on its own examples and negative examples.
+    /// Runs every detector on its own examples, negative examples and test value examples.
     ///
     /// Each example is scanned by its detector alone, through the same keyword, pattern,
     /// allowlist, entropy and validator steps as a real scan.
@@ -44,18 +48,24 @@ extension Engine {
     public func checkExamples() -> [ExampleFailure] {
         var failures: [ExampleFailure] = []
         for (index, detector) in detectors.enumerated() {
-            for (number, example) in detector.examples.enumerated() where findings(in: example, detector: index) == 0 {
+            for (number, example) in detector.examples.enumerated() where findings(in: example, detector: index).isEmpty {
                 failures.append(ExampleFailure(detectorID: detector.id, source: detector.source, kind: .missed, index: number + 1))
             }
-            for (number, example) in detector.negativeExamples.enumerated() where findings(in: example, detector: index) > 0 {
+            for (number, example) in detector.negativeExamples.enumerated() where !findings(in: example, detector: index).isEmpty {
                 failures.append(ExampleFailure(detectorID: detector.id, source: detector.source, kind: .flagged, index: number + 1))
+            }
+            for (number, example) in detector.testValueExamples.enumerated() {
+                let found = findings(in: example, detector: index)
+                if found.isEmpty || !found.allSatisfy(\.isTestValue) {
+                    failures.append(ExampleFailure(detectorID: detector.id, source: detector.source, kind: .notTestValue, index: number + 1))
+                }
             }
         }
         return failures
     }
 
-    private func findings(in example: String, detector: Int) -> Int {
+    private func findings(in example: String, detector: Int) -> [Finding] {
         var copy = example
-        return copy.withUTF8 { scan($0, onlyDetector: detector).findings.count }
+        return copy.withUTF8 { scan($0, onlyDetector: detector).findings }
     }
 }

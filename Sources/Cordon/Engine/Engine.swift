@@ -202,7 +202,7 @@ public final class Engine: Sendable {
                         guard wasDecoded, !original.isEmpty else { continue }
                         result.append(RawFinding(
                             range: original, detector: finding.detector, fromContext: false,
-                            confidence: finding.confidence, layer: layer.name))
+                            confidence: finding.confidence, layer: layer.name, isTestValue: finding.isTestValue))
                     }
                 }
             }
@@ -279,9 +279,11 @@ public final class Engine: Sendable {
         return raw.map { finding in
             let (line, column) = locator.location(of: finding.range.lowerBound)
             let detector = compiled[finding.detector]
+            // A test value is reported with low confidence whatever its detector's confidence.
             return Finding(
                 detectorID: detector.id, category: detector.category, level: detector.level,
-                confidence: finding.confidence, layer: finding.layer, range: finding.range, line: line, column: column)
+                confidence: finding.isTestValue ? .low : finding.confidence, layer: finding.layer, range: finding.range,
+                line: line, column: column, isTestValue: finding.isTestValue)
         }
     }
 }
@@ -295,6 +297,8 @@ struct RawFinding: Comparable, Hashable {
     var confidence: Confidence
     /// The decoded layer the value was found in (`base64`, `percent+json`, …), or `nil`.
     var layer: String? = nil
+    /// Whether a detector's allowlist names the value a documentation or test value.
+    var isTestValue = false
 
     static func < (lhs: RawFinding, rhs: RawFinding) -> Bool {
         if lhs.range.lowerBound != rhs.range.lowerBound { return lhs.range.lowerBound < rhs.range.lowerBound }
@@ -315,11 +319,15 @@ extension Array where Element == RawFinding {
                 let kept = detector(last.detector)
                 let candidate = detector(finding.detector)
                 // On a tie, a finding in the message itself wins over one in a decoded layer.
+                // A value any detector knows as a test value is one, whichever finding is kept
+                // (`AKIAIOSFODNN7EXAMPLE` found by its own detector and by a generic one).
+                let isTestValue = last.isTestValue || finding.isTestValue
                 if (finding.confidence, candidate.level, finding.layer == nil ? 1 : 0)
                     > (last.confidence, kept.level, last.layer == nil ? 1 : 0)
                 {
                     result[result.count - 1] = finding
                 }
+                result[result.count - 1].isTestValue = isTestValue
                 continue
             }
             result.append(finding)

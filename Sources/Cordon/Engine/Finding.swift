@@ -21,12 +21,18 @@ public struct Finding: Sendable, Hashable {
     public var line: Int
     /// The 1-based column, in bytes, at which the value starts on its line.
     public var column: Int
+    /// Whether the value is a documentation or test value (a detector's `allowlist.test_values`:
+    /// `AKIAIOSFODNN7EXAMPLE`, the test card 4111 1111 1111 1111). Such a finding has `low`
+    /// confidence; filters redact it like any other, and `cordon scan` reports it tagged and
+    /// does not fail on it, because only its spelling says it is harmless.
+    public var isTestValue: Bool
 
     /// Creates a finding.
     public init(
         detectorID: String, category: Category, level: Level, confidence: Confidence = .medium, layer: String? = nil,
-        range: Range<Int>, line: Int, column: Int
+        range: Range<Int>, line: Int, column: Int, isTestValue: Bool = false
     ) {
+        self.isTestValue = isTestValue
         self.layer = layer
         self.detectorID = detectorID
         self.category = category
@@ -77,6 +83,10 @@ public struct ScanResult: Sendable, Hashable {
 
     /// The highest level of any finding, or `public` when there is none.
     public var level: Level { findings.map(\.level).max() ?? .public }
+
+    /// The highest level of any finding that is not a test value, or `public` when there is
+    /// none: what a CI scan fails on. Filters use ``level``, since a test value is redacted too.
+    public var levelWithoutTestValues: Level { findings.lazy.filter { !$0.isTestValue }.map(\.level).max() ?? .public }
 
     /// This result without the findings below `minimumConfidence`.
     public func filtered(minimumConfidence: Confidence) -> ScanResult {

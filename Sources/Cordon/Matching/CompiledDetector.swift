@@ -23,6 +23,9 @@ struct CompiledDetector: Sendable {
     let validators: [Validator]
     let allowedValues: Set<[UInt8]>
     let allowedPatterns: [CompiledPattern]
+    /// The allowlist's documentation values: reported, tagged as test values.
+    let testValues: Set<[UInt8]>
+    let testValuePatterns: [CompiledPattern]
     let confidence: Confidence
     let context: CompiledContext?
     let scansDecodedLayers: Bool
@@ -77,26 +80,40 @@ struct CompiledDetector: Sendable {
         minimumEntropy = detector.minimumEntropy
         validators = detector.validators
         allowedValues = Set(detector.allowlist.values.map { Array($0.utf8) })
-        var allowed: [CompiledPattern] = []
-        for (index, source) in detector.allowlist.patterns.enumerated() {
-            if let shared = allowlistPatterns[source] {
-                allowed.append(shared)
+        allowedPatterns = try Self.compile(
+            detector.allowlist.patterns, of: detector, what: "allowlist pattern", shared: &allowlistPatterns,
+            defersCompilation: defersCompilation)
+        testValues = Set(detector.allowlist.testValues.values.map { Array($0.utf8) })
+        testValuePatterns = try Self.compile(
+            detector.allowlist.testValues.patterns, of: detector, what: "test value pattern", shared: &allowlistPatterns,
+            defersCompilation: defersCompilation)
+        confidence = detector.confidence
+        context = detector.context.map(CompiledContext.init)
+        scansDecodedLayers = detector.scansDecodedLayers
+    }
+
+    /// Compiles allowlist or test-value `sources`, sharing those already in `shared`.
+    private static func compile(
+        _ sources: [String], of detector: Detector, what: String, shared: inout [String: CompiledPattern],
+        defersCompilation: Bool
+    ) throws(DetectorError) -> [CompiledPattern] {
+        var result: [CompiledPattern] = []
+        for (index, source) in sources.enumerated() {
+            if let known = shared[source] {
+                result.append(known)
                 continue
             }
             do {
                 let compiledPattern = try CompiledPattern(source, deferred: defersCompilation)
-                allowlistPatterns[source] = compiledPattern
-                allowed.append(compiledPattern)
+                shared[source] = compiledPattern
+                result.append(compiledPattern)
             } catch {
                 throw DetectorError(
                     file: detector.source, detectorID: detector.id,
-                    message: "allowlist pattern #\(index + 1) does not compile: \(error.message) at offset \(error.offset)")
+                    message: "\(what) #\(index + 1) does not compile: \(error.message) at offset \(error.offset)")
             }
         }
-        allowedPatterns = allowed
-        confidence = detector.confidence
-        context = detector.context.map(CompiledContext.init)
-        scansDecodedLayers = detector.scansDecodedLayers
+        return result
     }
 
     /// Appends every accepted match in `text` to `findings`; returns a failure reason if
@@ -150,10 +167,12 @@ struct CompiledDetector: Sendable {
             case .failure(let code):
                 return (offset, CompiledPattern.message(for: code))
             case .match(let whole, let value):
-                if !value.isEmpty, accepts(UnsafeBufferPointer(rebasing: text[value]), scratch: scratch),
+                if !value.isEmpty, let verdict = accepts(UnsafeBufferPointer(rebasing: text[value]), scratch: scratch),
                     let confidence = confidence(of: value, in: text)
                 {
-                    findings.append(RawFinding(range: value, detector: detectorIndex, fromContext: value != whole, confidence: confidence))
+                    findings.append(RawFinding(
+                        range: value, detector: detectorIndex, fromContext: value != whole, confidence: confidence,
+                        isTestValue: verdict == .testValue))
                 }
                 offset = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
             }
@@ -168,16 +187,30 @@ struct CompiledDetector: Sendable {
         return context.required ? nil : confidence
     }
 
-    /// Whether a matched value passes the allowlist, the entropy floor and the validators.
-    private func accepts(_ value: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> Bool {
-        if Placeholders.isRedacted(value) { return false }
-        if let minimumEntropy, Entropy.bitsPerByte(value) < minimumEntropy { return false }
-        for validator in validators where !validator.validate(value) { return false }
-        if !allowedValues.isEmpty, allowedValues.contains(Array(value)) { return false }
+    /// What the allowlist makes of an accepted value.
+    enum Verdict: Equatable {
+        /// A value to report.
+        case value
+        /// A documentation or test value: reported, tagged.
+        case testValue
+    }
+
+    /// Whether a matched value passes the entropy floor, the validators and the allowlist's
+    /// placeholders (`nil` when not), and whether it is a test value. A placeholder entry wins
+    /// over a test-value entry: `your_EXAMPLE_key` holds nothing.
+    private func accepts(_ value: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> Verdict? {
+        if Placeholders.isRedacted(value) { return nil }
+        if let minimumEntropy, Entropy.bitsPerByte(value) < minimumEntropy { return nil }
+        for validator in validators where !validator.validate(value) { return nil }
+        if !allowedValues.isEmpty, allowedValues.contains(Array(value)) { return nil }
         for allowed in allowedPatterns {
-            if case .match = scratch.match(allowed, in: value, from: 0) { return false }
+            if case .match = scratch.match(allowed, in: value, from: 0) { return nil }
         }
-        return true
+        if !testValues.isEmpty, testValues.contains(Array(value)) { return .testValue }
+        for pattern in testValuePatterns {
+            if case .match = scratch.match(pattern, in: value, from: 0) { return .testValue }
+        }
+        return .value
     }
 }
 

@@ -11,6 +11,7 @@ struct ValuePropagation {
         var bytes: [UInt8]
         var detector: Int
         var confidence: Confidence
+        var isTestValue: Bool
     }
 
     private var values: [Value] = []
@@ -34,7 +35,8 @@ struct ValuePropagation {
         Self.set(Int(value[0]) << 8 | Int(value[1]), in: &pairs)
         Self.set(Self.slot(key), in: &quads)
         byPrefix[key, default: []].append(values.count)
-        values.append(Value(bytes: Array(value), detector: finding.detector, confidence: finding.confidence))
+        values.append(Value(
+            bytes: Array(value), detector: finding.detector, confidence: finding.confidence, isTestValue: finding.isTestValue))
     }
 
     /// Every occurrence of a value in `buffer` that `existing` does not already hold (the same
@@ -78,7 +80,7 @@ struct ValuePropagation {
                     if let best {
                         found.append(RawFinding(
                             range: position..<(position + best.bytes.count), detector: best.detector, fromContext: false,
-                            confidence: best.confidence))
+                            confidence: best.confidence, isTestValue: best.isTestValue))
                         position += best.bytes.count
                     } else {
                         position += 1

@@ -74,7 +74,7 @@ struct ScanCommand: ParsableCommand {
                     if !result.isComplete {
                         errors.append("\(input.path): scan incomplete: " + result.failures.map { $0.description }.joined(separator: "; "))
                     }
-                    highest = max(highest, result.level)
+                    highest = max(highest, result.levelWithoutTestValues)
                     report.add(path: input.path, result: result)
                     progress.advance(bytes: size)
                 case .skipped:
@@ -193,7 +193,7 @@ struct ScanCommand: ParsableCommand {
             },
             handle: { findings in
                 let kept = findings.filter { $0.confidence >= minimumConfidence }
-                for finding in kept { level = max(level, finding.level) }
+                for finding in kept where !finding.isTestValue { level = max(level, finding.level) }
                 count += kept.count
                 report.add(path: input.path, findings: kept)
             })

@@ -7,7 +7,9 @@ import Foundation
 ///
 /// Text and JSON Lines are written as each file completes; JSON and SARIF are single documents
 /// written at the end. No format ever includes a matched value: only detector ids, categories,
-/// levels and positions.
+/// levels and positions. A documentation or test value (``Finding/isTestValue``) is shown in
+/// every format, tagged (`test-value` in text, `"test_value": true` in JSON, a SARIF `note`
+/// with the property), and left out of the levels, which are what a CI run fails on.
 final class ScanReport {
     private let format: ScanCommand.Format
     private let engine: Engine
@@ -17,6 +19,7 @@ final class ScanReport {
     private var ruleIndex: [String: Int] = [:]
     private var rules: [JSONValue] = []
     private var totalFindings = 0
+    private var testValueFindings = 0
     private var fileCount = 0
     private var highest = Level.public
     private var output = FileHandle.standardOutput
@@ -28,18 +31,19 @@ final class ScanReport {
 
     func add(path: String, result: ScanResult) {
         add(path: path, findings: result.findings)
-        endFile(path: path, level: result.level, findingCount: result.findings.count)
+        endFile(path: path, level: result.levelWithoutTestValues, findingCount: result.findings.count)
     }
 
     /// Writes (or keeps, for single-document formats) findings of the file at `path`; may be
     /// called several times per file, in order.
     func add(path: String, findings: [Finding]) {
         totalFindings += findings.count
+        testValueFindings += findings.count { $0.isTestValue }
         switch format {
         case .text:
             var text = ""
             for finding in findings {
-                text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) \(finding.confidence)\(finding.layer.map { " in " + $0 } ?? "") (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
+                text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) \(finding.confidence)\(finding.isTestValue ? " test-value" : "")\(finding.layer.map { " in " + $0 } ?? "") (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
             }
             write(text)
         case .jsonl:
@@ -52,7 +56,7 @@ final class ScanReport {
                     ("line", .int(finding.line)), ("column", .int(finding.column)),
                     ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
                     ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
-                ] + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? [])).write(to: &bytes)
+                ] + Self.tags(of: finding)).write(to: &bytes)
                 bytes.append(UInt8(ascii: "\n"))
             }
             if !bytes.isEmpty { output.write(Data(bytes)) }
@@ -63,7 +67,7 @@ final class ScanReport {
                     ("line", .int(finding.line)), ("column", .int(finding.column)),
                     ("detector", .string(finding.detectorID)), ("category", .string(finding.category.rawValue)),
                     ("level", .string(finding.level.name)), ("confidence", .string(finding.confidence.name)),
-                ] + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? []))
+                ] + Self.tags(of: finding))
             }
         case .sarif:
             for finding in findings { sarifResults.append(sarifResult(finding, path: path)) }
@@ -96,12 +100,14 @@ final class ScanReport {
     func finish() {
         switch format {
         case .text:
-            write("\(totalFindings) finding\(totalFindings == 1 ? "" : "s") in \(fileCount) file\(fileCount == 1 ? "" : "s"); level: \(highest)\n")
+            let testValues = testValueFindings == 0 ? "" : " (\(testValueFindings) test value\(testValueFindings == 1 ? "" : "s"))"
+            write("\(totalFindings) finding\(totalFindings == 1 ? "" : "s")\(testValues) in \(fileCount) file\(fileCount == 1 ? "" : "s"); level: \(highest)\n")
         case .jsonl:
             break
         case .json:
             write(JSONValue.members([
-                ("level", .string(highest.name)), ("findings", .int(totalFindings)), ("files", .array(files)),
+                ("level", .string(highest.name)), ("findings", .int(totalFindings)), ("test_values", .int(testValueFindings)),
+                ("files", .array(files)),
             ])
                 .text + "\n")
         case .sarif:
@@ -138,16 +144,18 @@ final class ScanReport {
                 ])),
             ]))
         }
+        // A test value is a note whatever its level, so that a code-scanning gate on errors and
+        // warnings does not fail on it.
         let sarifLevel = switch finding.level {
+        case _ where finding.isTestValue: "note"
         case .restricted: "error"
         case .confidential: "warning"
         case .internal, .public: "note"
         }
         return .members([
             ("ruleId", .string(finding.detectorID)), ("ruleIndex", .int(index)), ("level", .string(sarifLevel)),
-            ("properties", .members([("confidence", .string(finding.confidence.name))]
-                + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? []))),
-            ("message", .members([("text", .string("\(rules[index]["name"]?.stringValue ?? finding.detectorID) (\(finding.category), \(finding.level))"))])),
+            ("properties", .members([("confidence", .string(finding.confidence.name))] + Self.tags(of: finding))),
+            ("message", .members([("text", .string("\(rules[index]["name"]?.stringValue ?? finding.detectorID) (\(finding.category), \(finding.level)\(finding.isTestValue ? ", test value" : ""))"))])),
             ("locations", .array([.members([("physicalLocation", .members([
                 ("artifactLocation", .members([("uri", .string(path))])),
                 ("region", .members([
@@ -156,6 +164,12 @@ final class ScanReport {
                 ])),
             ]))])])),
         ])
+    }
+
+    /// The optional members of a finding's JSON: `test_value` and `layer`, when they apply.
+    private static func tags(of finding: Finding) -> [(String, JSONValue)] {
+        (finding.isTestValue ? [("test_value", JSONValue.bool(true))] : [])
+            + (finding.layer.map { [("layer", JSONValue.string($0))] } ?? [])
     }
 
     private func write(_ text: String) {
