@@ -22,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -62,11 +67,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The OpenAI- and Anthropic-compatible HTTP gateway (`cordon gateway`).
+        .target(
+            name: "CordonGateway",
+            dependencies: [
+                "Cordon",
+                "CordonGuard",
+                "CordonJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "CordonCLI",
             dependencies: [
                 "Cordon",
                 "CordonGuard",
+                "CordonGateway",
                 "CordonJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,6 +103,14 @@ let package = Package(
         .testTarget(name: "CordonTests", dependencies: ["Cordon", "CordonTestSupport"]),
         .testTarget(name: "CordonGuardTests", dependencies: ["CordonGuard", "CordonTestSupport"]),
         .testTarget(name: "CordonCatalogueTests", dependencies: ["Cordon", "CordonTestSupport"]),
+        .testTarget(
+            name: "CordonGatewayTests",
+            dependencies: [
+                "CordonGateway",
+                "CordonGuard",
+                "CordonTestSupport",
+            ]
+        ),
         .testTarget(
             name: "CordonEndToEndTests",
             dependencies: ["CordonGuard", "CordonTestSupport", "CordonCLI"]

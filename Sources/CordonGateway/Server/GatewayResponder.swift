@@ -1,0 +1,330 @@
+import AsyncHTTPClient
+import Cordon
+import CordonGuard
+import CordonJSON
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Answers every HTTP request of the gateway: health and metrics, the model endpoints (scan,
+/// forward, restore), and errors in the endpoint family's envelope.
+///
+/// Nothing is forwarded that was not scanned: bodies are read whole (up to the configured
+/// limit), parsed with the strict order-keeping parser, scanned string by string, and only then
+/// sent; a request that cannot be read, parsed or scanned gets a non-retryable 4xx.
+public struct GatewayResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let configuration: GatewayConfiguration
+    let pipeline: Guard
+    let client: HTTPClient
+    let logger: Logger
+    let metricsText: (@Sendable () -> [UInt8])?
+    let metrics = GatewayMetrics()
+
+    /// Creates the responder; `metricsText` renders `/metrics` (absent: 404).
+    public init(
+        configuration: GatewayConfiguration, pipeline: Guard, client: HTTPClient, logger: Logger,
+        metricsText: (@Sendable () -> [UInt8])? = nil
+    ) {
+        self.configuration = configuration
+        self.pipeline = pipeline
+        self.client = client
+        self.logger = logger
+        self.metricsText = metricsText
+    }
+
+    var enforcer: PolicyEnforcer { pipeline.enforcer }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        let method = request.method.rawValue
+        if path == "/healthz", method == "GET" || method == "HEAD" {
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        if path == "/metrics", method == "GET", let metricsText {
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metricsText())))
+        }
+        guard path.hasPrefix("/v1/") else {
+            return failureResponse(GatewayFailure(status: .notFound, code: "cordon_unknown_path", message: "The gateway serves /v1/ paths only."), family: .openAI)
+        }
+        let subpath = String(path.dropFirst(4))
+        let endpoint = Endpoint(method: method, subpath: subpath)
+        if endpoint == .other, configuration.unknownPaths == .reject {
+            metrics.failure(endpoint: endpoint, code: "cordon_unknown_path")
+            return failureResponse(
+                GatewayFailure(status: .notFound, code: "cordon_unknown_path", message: "This path is not one the gateway scans, and unknown paths are rejected."),
+                family: .openAI)
+        }
+        let exchange = Exchange(request: request, endpoint: endpoint, subpath: subpath, configuration: configuration, pipeline: pipeline)
+        do {
+            return try await forward(exchange, request: request)
+        } catch let failure as GatewayFailure {
+            metrics.failure(endpoint: endpoint, code: failure.code)
+            if !exchange.sessionIsNamed { enforcer.placeholders.removeSession(exchange.session) }
+            return failureResponse(failure, family: endpoint.family, level: exchange.levelHeader, action: exchange.actionHeader)
+        }
+    }
+
+    // MARK: - Forwarding
+
+    private func forward(_ exchange: Exchange, request: Request) async throws -> Response {
+        let endpoint = exchange.endpoint
+        var body: [UInt8]? = nil
+        var forwardedBody: [UInt8]? = nil
+        var scan: RequestScan? = nil
+        var destination = exchange.destination
+        if request.method == .post || request.method == .put || request.method == .patch {
+            if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
+                try audit(exchange, error: "cordon_unsupported_encoding")
+                throw GatewayFailure(
+                    status: .unsupportedMediaType, code: "cordon_unsupported_encoding",
+                    message: "Request bodies with a Content-Encoding are not accepted: send them uncompressed so they can be scanned.")
+            }
+            let bytes = try await readBody(request, exchange: exchange)
+            body = bytes
+            let started = ContinuousClock.now
+            let result = try scanBody(bytes, exchange: exchange)
+            scan = result.0
+            destination = result.1
+            let isText = result.isText
+            metrics.scanDuration(endpoint: endpoint, ContinuousClock.now - started)
+            exchange.levelHeader = scan!.level.name
+            exchange.actionHeader = scan!.action.rawValue
+            guard let scanned = scan!.body else {
+                metrics.request(endpoint: endpoint, action: "block")
+                try audit(exchange, destination: destination, scan: scan, input: bytes, output: nil, error: nil)
+                throw GatewayFailure.blocked(scan!.explanation ?? "content above the destination's level")
+            }
+            // Allowed content is forwarded byte for byte; a body scanned as text goes as text.
+            if scan!.action == .allow {
+                forwardedBody = bytes
+            } else if isText, case .string(let text) = scanned {
+                forwardedBody = text
+            } else {
+                forwardedBody = scanned.serialized()
+            }
+        } else {
+            exchange.levelHeader = Level.public.name
+            exchange.actionHeader = PolicyAction.allow.rawValue
+        }
+        if let query = request.uri.query, !query.isEmpty {
+            try checkQuery(query, exchange: exchange, destination: destination)
+        }
+        metrics.request(endpoint: endpoint, action: exchange.actionHeader ?? "allow")
+        try audit(exchange, destination: destination, scan: scan, input: body ?? [], output: forwardedBody ?? [], error: nil)
+        guard let upstream = route(for: destination) else {
+            throw GatewayFailure(status: .badRequest, code: "cordon_no_route", message: "No upstream serves destination '\(destination)'.")
+        }
+        let upstreamRequest = makeUpstreamRequest(exchange, request: request, upstream: upstream, body: forwardedBody)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(upstreamRequest, timeout: .seconds(Int64(configuration.upstreamTimeout)))
+        } catch {
+            try? audit(exchange, destination: destination, response: true, error: "cordon_upstream_unavailable")
+            throw GatewayFailure(
+                status: .badGateway, code: "cordon_upstream_unavailable", message: "The upstream could not be reached.", retryable: true)
+        }
+        let filter = ResponseTextFilter(
+            enforcer: enforcer, context: MessageContext(destination: destination, session: exchange.session),
+            holdBackLimit: configuration.streamHoldBack)
+        var headers = responseHeaders(exchange, upstream: response.headers)
+        let status = HTTPResponse.Status(code: Int(response.status.code))
+        let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        if contentType.hasPrefix("text/event-stream") {
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            let rewriter: any StreamRewriter =
+                switch endpoint {
+                case .messages: AnthropicStreamRewriter(filter: filter)
+                case .responses: ResponsesStreamRewriter(filter: filter)
+                default: ChatCompletionStreamRewriter(filter: filter)
+                }
+            return Response(status: status, headers: headers, body: streamBody(response, rewriter: rewriter, filter: filter, exchange: exchange, destination: destination))
+        }
+        return try await bufferedResponse(response, status: status, headers: headers, filter: filter, exchange: exchange, destination: destination)
+    }
+
+    /// Reads the whole request body, or fails with 413 past the limit.
+    private func readBody(_ request: Request, exchange: Exchange) async throws -> [UInt8] {
+        let limit = configuration.maximumRequestBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            try audit(exchange, error: "cordon_request_too_large")
+            throw GatewayFailure(status: .contentTooLarge, code: "cordon_request_too_large", message: "The request body is larger than \(limit) bytes.")
+        }
+        var bytes: [UInt8] = []
+        do {
+            for try await buffer in request.body {
+                guard bytes.count + buffer.readableBytes <= limit else {
+                    try audit(exchange, error: "cordon_request_too_large")
+                    throw GatewayFailure(status: .contentTooLarge, code: "cordon_request_too_large", message: "The request body is larger than \(limit) bytes.")
+                }
+                bytes += buffer.readableBytesView
+            }
+        } catch let failure as GatewayFailure {
+            throw failure
+        } catch {
+            try? audit(exchange, error: "cordon_request_unreadable")
+            throw GatewayFailure(status: .badRequest, code: "cordon_request_unreadable", message: "The request body could not be read.")
+        }
+        return bytes
+    }
+
+    /// Parses and scans a JSON body, routing it to the overflow destination when its content is
+    /// above the requested destination's level and the route has one that may receive it.
+    private func scanBody(_ bytes: [UInt8], exchange: Exchange) throws -> (RequestScan, String, isText: Bool) {
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: bytes)
+        } catch where exchange.endpoint == .other {
+            // An unknown path in scan mode: a body that is not JSON is scanned as one text.
+            let (scan, destination) = try scanBody(.string(bytes), exchange: exchange)
+            return (scan, destination, true)
+        } catch {
+            try audit(exchange, error: "cordon_invalid_json")
+            throw GatewayFailure(status: .badRequest, code: "cordon_invalid_json", message: "The request body is not valid JSON: \(error.description).")
+        }
+        let (scan, destination) = try scanBody(json, exchange: exchange)
+        return (scan, destination, false)
+    }
+
+    /// Scans a parsed body (or a non-JSON body held as one string).
+    private func scanBody(_ json: JSONValue, exchange: Exchange) throws -> (RequestScan, String) {
+        if exchange.endpoint != .other, !json.isObject {
+            try audit(exchange, error: "cordon_invalid_request")
+            throw GatewayFailure(status: .badRequest, code: "cordon_invalid_request", message: "The request body must be a JSON object.")
+        }
+        if exchange.endpoint == .embeddings, !configuration.allowTokenArrays, Self.hasTokenArrays(json["input"]) {
+            try audit(exchange, error: "cordon_unscannable_input")
+            throw GatewayFailure(
+                status: .badRequest, code: "cordon_blocked",
+                message: "Blocked by Cordon: token-array embedding inputs cannot be scanned, and the gateway does not forward them.")
+        }
+        let scanner = RequestScanner(enforcer: enforcer)
+        var destination = exchange.destination
+        do {
+            if let route = configuration.routes.first(where: { $0.destination == destination }), let overflow = route.overflowDestination,
+                let primary = enforcer.policy.destination(named: destination), let target = enforcer.policy.destination(named: overflow)
+            {
+                let level = try scanner.level(of: json, context: exchange.context(destination: destination))
+                if level > primary.maximumLevel, level <= target.maximumLevel { destination = overflow }
+            }
+            var scan = try scanner.scan(json, context: exchange.context(destination: destination))
+            if !scan.isComplete, enforcer.policy.failureMode == .closed, scan.action != .block {
+                scan.action = .block
+                scan.body = nil
+                scan.explanation = "the scan could not finish, and the policy fails closed"
+            }
+            return (scan, destination)
+        } catch EnforcementError.unknownDestination {
+            try audit(exchange, error: "cordon_unknown_destination")
+            throw GatewayFailure(status: .badRequest, code: "cordon_unknown_destination", message: "The policy has no destination '\(destination)'.")
+        } catch {
+            try audit(exchange, error: "cordon_scan_failed")
+            throw GatewayFailure(status: .badRequest, code: "cordon_scan_failed", message: "The request could not be scanned.")
+        }
+    }
+
+    /// Whether an embeddings `input` holds token arrays (numbers), which cannot be scanned.
+    static func hasTokenArrays(_ input: JSONValue?) -> Bool {
+        guard case .array(let elements)? = input else { return false }
+        return elements.contains { element in
+            if case .number = element { return true }
+            if case .array = element { return true }
+            return false
+        }
+    }
+
+    /// A query string must hold nothing above the destination's level: it is forwarded as is.
+    private func checkQuery(_ query: String, exchange: Exchange, destination: String) throws {
+        let enforcement = try? enforcer.enforce(query, context: exchange.context(destination: destination))
+        guard let enforcement, enforcement.action == .allow else {
+            exchange.actionHeader = PolicyAction.block.rawValue
+            try audit(exchange, error: "cordon_query_blocked")
+            throw GatewayFailure.blocked("the query string holds content above the destination's level")
+        }
+    }
+
+    /// The upstream serving `destination`: its route's, else the first.
+    private func route(for destination: String) -> Upstream? {
+        if let route = configuration.routes.first(where: { $0.destination == destination }) {
+            return configuration.upstream(named: route.upstream)
+        }
+        return configuration.upstreams.first
+    }
+
+    // MARK: - Headers
+
+    /// Request headers forwarded upstream: credentials and the providers' own protocol headers.
+    /// Nothing else is forwarded, so a value in an arbitrary header cannot reach the upstream.
+    static let forwardedRequestHeaders: [String] = [
+        "authorization", "x-api-key", "anthropic-version", "anthropic-beta", "openai-organization", "openai-project",
+        "openai-beta", "accept", "content-type", "idempotency-key",
+    ]
+
+    /// Upstream response headers passed back to the client.
+    static let passedResponseHeaders: Set<String> = [
+        "x-request-id", "request-id", "openai-processing-ms", "openai-version", "openai-organization", "retry-after",
+        "retry-after-ms", "x-should-retry",
+    ]
+
+    private func makeUpstreamRequest(_ exchange: Exchange, request: Request, upstream: Upstream, body: [UInt8]?) -> HTTPClientRequest {
+        var outgoing = HTTPClientRequest(url: upstream.url(forSubpath: exchange.subpath, query: request.uri.query))
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for name in Self.forwardedRequestHeaders {
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            for value in request.headers[values: fieldName] { outgoing.headers.add(name: name, value: value) }
+        }
+        if !outgoing.headers.contains(name: "authorization"), !outgoing.headers.contains(name: "x-api-key"), let key = upstream.apiKey {
+            if exchange.endpoint.family == .anthropic {
+                outgoing.headers.add(name: "x-api-key", value: key)
+            } else {
+                outgoing.headers.add(name: "authorization", value: "Bearer \(key)")
+            }
+        }
+        // Ask for an uncompressed response, so that it can be restored and scanned.
+        outgoing.headers.replaceOrAdd(name: "accept-encoding", value: "identity")
+        if let body {
+            outgoing.headers.replaceOrAdd(name: "content-type", value: "application/json")
+            outgoing.body = .bytes(body)
+        }
+        return outgoing
+    }
+
+    private func responseHeaders(_ exchange: Exchange, upstream: HTTPHeaders) -> HTTPFields {
+        var headers = HTTPFields()
+        for (name, value) in upstream where Self.passedResponseHeaders.contains(name.lowercased())
+            || name.lowercased().hasPrefix("x-ratelimit-") || name.lowercased().hasPrefix("anthropic-ratelimit-")
+        {
+            if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
+        }
+        if let type = upstream.first(name: "content-type") { headers[.contentType] = type }
+        Self.addDecisionHeaders(&headers, level: exchange.levelHeader, action: exchange.actionHeader)
+        return headers
+    }
+
+    static let levelHeader = HTTPField.Name("x-cordon-level")!
+    static let actionHeader = HTTPField.Name("x-cordon-action")!
+    static let shouldRetryHeader = HTTPField.Name("x-should-retry")!
+
+    static func addDecisionHeaders(_ headers: inout HTTPFields, level: String?, action: String?) {
+        headers[levelHeader] = level ?? "unknown"
+        headers[actionHeader] = action ?? "none"
+    }
+
+    func failureResponse(_ failure: GatewayFailure, family: Endpoint.Family, level: String? = nil, action: String? = nil) -> Response {
+        let envelope =
+            family == .anthropic
+            ? ErrorEnvelope.anthropic(message: failure.message, code: failure.code)
+            : ErrorEnvelope.openAI(message: failure.message, code: failure.code)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[Self.shouldRetryHeader] = failure.retryable ? "true" : "false"
+        Self.addDecisionHeaders(&headers, level: level, action: action ?? (failure.code == "cordon_blocked" ? "block" : nil))
+        return Response(status: failure.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: envelope.serialized())))
+    }
+}

@@ -1,0 +1,180 @@
+"""A fake OpenAI- and Anthropic-compatible upstream for the gateway tests (fault injection).
+
+It records every request it receives (method, path, headers, body) so the tests can check that
+no raw value reached it, and answers by echoing the last user message back — as a whole body,
+one character per stream event, or as streamed tool-call argument fragments. The model name
+selects the behaviour:
+
+- ``echo`` (default): echo the last user text.
+- ``tool``: answer with a tool call whose arguments are ``{"text": <last user text>}``.
+- ``inject``: echo, then add a new e-mail address the client never sent.
+- ``close-early``: stream a few events, then close the connection without ``[DONE]``.
+- ``malformed``: stream one event whose data is not JSON.
+- ``error``: answer HTTP 429 with the provider's error envelope echoing the text.
+"""
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+INJECTED_EMAIL = "mallory.quinn@northwind-traders.net"
+
+
+def last_user_text(body):
+    for message in reversed(body.get("messages", [])):
+        if message.get("role") == "user":
+            content = message.get("content")
+            if isinstance(content, str):
+                return content
+            return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return ""
+
+
+class Recorder:
+    def __init__(self):
+        self.requests = []
+        self.lock = threading.Lock()
+
+    def add(self, entry):
+        with self.lock:
+            self.requests.append(entry)
+
+    def everything(self):
+        """Every byte the upstream received, as one string (paths, headers, bodies)."""
+        with self.lock:
+            parts = []
+            for entry in self.requests:
+                parts.append(entry["path"])
+                parts.extend(f"{k}: {v}" for k, v in entry["headers"].items())
+                parts.append(entry["body"].decode("utf-8", "replace"))
+            return "\n".join(parts)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    recorder = None
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.recorder.add({"method": "GET", "path": self.path, "headers": dict(self.headers), "body": b""})
+        if self.path.startswith("/v1/models"):
+            self.send_json(200, {"object": "list", "data": [{"id": "echo", "object": "model", "owned_by": "test"}]})
+        else:
+            self.send_json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+
+    def do_POST(self):
+        length = int(self.headers.get("content-length", "0"))
+        raw = self.rfile.read(length)
+        self.recorder.add({"method": "POST", "path": self.path, "headers": dict(self.headers), "body": raw})
+        body = json.loads(raw)
+        text = last_user_text(body)
+        model = body.get("model", "echo")
+        anthropic = self.path.startswith("/v1/messages")
+        if model == "inject":
+            text = text + " Also write to " + INJECTED_EMAIL + "."
+        if model == "error":
+            self.send_json(429, {"error": {"message": "rate limited: " + text, "type": "rate_limit_error"}})
+            return
+        if body.get("stream"):
+            self.stream(body, text, model, anthropic)
+        elif anthropic:
+            self.send_json(200, {
+                "id": "msg_1", "type": "message", "role": "assistant", "model": model,
+                "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
+                "usage": {"input_tokens": 1, "output_tokens": 1},
+            })
+        elif model == "tool":
+            self.send_json(200, {
+                "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
+                "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+                    "role": "assistant", "content": None,
+                    "tool_calls": [{"id": "call_1", "type": "function",
+                                    "function": {"name": "send", "arguments": json.dumps({"text": text})}}]}}],
+            })
+        else:
+            self.send_json(200, {
+                "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
+                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            })
+
+    def send_json(self, status, payload):
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def stream(self, body, text, model, anthropic):
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+        def send(data, event=None):
+            frame = (f"event: {event}\n" if event else "") + f"data: {data}\n\n"
+            self.wfile.write(frame.encode())
+            self.wfile.flush()
+
+        if anthropic:
+            send(json.dumps({"type": "message_start", "message": {
+                "id": "msg_1", "type": "message", "role": "assistant", "model": model, "content": [],
+                "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 0}}}), "message_start")
+            if model == "tool":
+                send(json.dumps({"type": "content_block_start", "index": 0, "content_block": {
+                    "type": "tool_use", "id": "toolu_1", "name": "send", "input": {}}}), "content_block_start")
+                arguments = json.dumps({"text": text})
+                for i in range(0, len(arguments), 3):
+                    send(json.dumps({"type": "content_block_delta", "index": 0, "delta": {
+                        "type": "input_json_delta", "partial_json": arguments[i:i + 3]}}), "content_block_delta")
+            else:
+                send(json.dumps({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}), "content_block_start")
+                for character in text:
+                    send(json.dumps({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": character}}), "content_block_delta")
+            send(json.dumps({"type": "content_block_stop", "index": 0}), "content_block_stop")
+            send(json.dumps({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                             "usage": {"output_tokens": 1}}), "message_delta")
+            send(json.dumps({"type": "message_stop"}), "message_stop")
+            return
+
+        def chunk(delta, finish=None):
+            return json.dumps({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": model,
+                               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+
+        send(chunk({"role": "assistant", "content": ""}))
+        if model == "malformed":
+            send("{this is not json")
+            send("[DONE]")
+            return
+        if model == "tool":
+            send(chunk({"tool_calls": [{"index": 0, "id": "call_1", "type": "function",
+                                        "function": {"name": "send", "arguments": ""}}]}))
+            arguments = json.dumps({"text": text})
+            for i in range(0, len(arguments), 2):
+                send(chunk({"tool_calls": [{"index": 0, "function": {"arguments": arguments[i:i + 2]}}]}))
+            send(chunk({}, "tool_calls"))
+            send("[DONE]")
+            return
+        for index, character in enumerate(text):
+            if model == "close-early" and index == 5:
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            send(chunk({"content": character}))
+        send(chunk({}, "stop"))
+        send("[DONE]")
+
+
+def start():
+    """Starts the fake upstream on a free loopback port; returns (server, recorder, base_url)."""
+    recorder = Recorder()
+    handler = type("BoundHandler", (Handler,), {"recorder": recorder})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, recorder, f"http://127.0.0.1:{server.server_address[1]}/v1"

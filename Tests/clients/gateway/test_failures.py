@@ -1,0 +1,153 @@
+"""Blocks and bad input: the right envelope, the right status, nothing upstream, and the
+gateway keeps serving."""
+
+import json
+import socket
+import urllib.request
+
+import anthropic
+import openai
+import pytest
+
+from conftest import Gateway
+
+EMAIL = "jane.doe@acme-corp.io"
+PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEA" + "q" * 60 + "\n" + "Zm9vYmFy" * 8 + "\n-----END RSA PRIVATE KEY-----"
+
+BLOCKING_POLICY = """\
+default_destination: public-api
+destinations:
+  public-api:
+    max_level: internal
+    action: block
+"""
+
+
+@pytest.fixture
+def blocking_gateway(upstream, tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(BLOCKING_POLICY)
+    _, url = upstream
+    instance = Gateway(url, extra=["--policy", str(policy)], tmp_path=tmp_path)
+    yield instance
+    instance.stop()
+
+
+def post(gateway, path, body, headers=None):
+    request = urllib.request.Request(gateway.base_url + path, data=body, method="POST",
+                                     headers={"content-type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_blocked_openai_request_raises_bad_request_with_cordon_blocked(blocking_gateway, upstream):
+    recorder, _ = upstream
+    client = openai.OpenAI(base_url=blocking_gateway.base_url, api_key="sk-test", max_retries=2)
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.chat.completions.create(model="echo", messages=[{"role": "user", "content": f"mail {EMAIL}"}])
+    assert raised.value.code == "cordon_blocked"
+    assert raised.value.response.headers["x-should-retry"] == "false"
+    assert raised.value.response.headers["x-cordon-action"] == "block"
+    assert EMAIL not in raised.value.message
+    assert not recorder.requests  # nothing reached the upstream, and the SDK did not retry
+
+
+def test_blocked_anthropic_request_gets_the_anthropic_envelope(blocking_gateway, upstream):
+    recorder, _ = upstream
+    client = anthropic.Anthropic(base_url=blocking_gateway.base_url.removesuffix("/v1"), api_key="test", max_retries=2)
+    with pytest.raises(anthropic.BadRequestError) as raised:
+        client.messages.create(model="echo", max_tokens=10, messages=[{"role": "user", "content": f"mail {EMAIL}"}])
+    body = raised.value.body
+    assert body["type"] == "error" and body["error"]["type"] == "invalid_request_error"
+    assert body["error"]["message"].startswith("cordon_blocked")
+    assert not recorder.requests
+
+
+def test_malformed_json_is_400_and_not_forwarded(gateway, upstream):
+    recorder, _ = upstream
+    status, headers, body = post(gateway, "/chat/completions", b'{"model": "echo", "messages": [')
+    assert status == 400
+    assert json.loads(body)["error"]["code"] == "cordon_invalid_json"
+    assert headers["x-should-retry"] == "false"
+    status, _, body = post(gateway, "/chat/completions", b'{"a": 1, "a": 2}')
+    assert status == 400
+    status, _, body = post(gateway, "/messages", b'["not", "an", "object"]')
+    assert status == 400 and json.loads(body)["type"] == "error"
+    assert not recorder.requests
+
+
+def test_huge_body_is_413(upstream, tmp_path):
+    recorder, url = upstream
+    small = Gateway(url, extra=["--max-request-bytes", "100000"], tmp_path=tmp_path)
+    try:
+        status, _, body = post(small, "/chat/completions", json.dumps({"model": "echo", "messages": [{"role": "user", "content": "x" * 200000}]}).encode())
+        assert status == 413
+        assert json.loads(body)["error"]["code"] == "cordon_request_too_large"
+        assert not recorder.requests
+        # still serving
+        client = openai.OpenAI(base_url=small.base_url, api_key="sk-test", max_retries=0)
+        assert client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "hi"}]).choices[0].message.content == "hi"
+    finally:
+        small.stop()
+
+
+def test_compressed_request_body_is_rejected(gateway, upstream):
+    recorder, _ = upstream
+    status, _, _ = post(gateway, "/chat/completions", b"\x1f\x8b\x08\x00", headers={"content-encoding": "gzip"})
+    assert status == 415
+    assert not recorder.requests
+
+
+def test_unknown_paths_are_rejected_and_not_forwarded(gateway, upstream):
+    recorder, _ = upstream
+    status, _, body = post(gateway, "/files", json.dumps({"purpose": EMAIL}).encode())
+    assert status == 404
+    assert json.loads(body)["error"]["code"] == "cordon_unknown_path"
+    assert not recorder.requests
+
+
+def test_upstream_closing_early_ends_the_stream_with_an_error_frame(gateway):
+    client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+    stream = client.chat.completions.create(model="close-early", stream=True, messages=[{"role": "user", "content": "hello there world"}])
+    text = ""
+    with pytest.raises(openai.APIError) as raised:
+        for chunk in stream:
+            text += chunk.choices[0].delta.content or ""
+    assert "cordon_upstream_stream_incomplete" in str(raised.value.body)
+    assert text == "hello"
+    assert client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "ok"}]).choices[0].message.content == "ok"
+
+
+def test_malformed_upstream_stream_gets_an_error_frame(gateway):
+    client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+    with pytest.raises(openai.APIError):
+        list(client.chat.completions.create(model="malformed", stream=True, messages=[{"role": "user", "content": "hi"}]))
+    assert client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "ok"}]).choices[0].message.content == "ok"
+
+
+def test_client_disconnecting_mid_stream_leaves_the_gateway_serving(gateway):
+    body = json.dumps({"model": "echo", "stream": True, "messages": [{"role": "user", "content": "x " * 2000}]}).encode()
+    with socket.create_connection(("127.0.0.1", gateway.port)) as connection:
+        connection.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                           + f"content-length: {len(body)}\r\n\r\n".encode() + body)
+        assert connection.recv(100).startswith(b"HTTP/1.1 200")
+    client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+    assert client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "ok"}]).choices[0].message.content == "ok"
+
+
+def test_audit_records_every_request_and_response_without_values(gateway):
+    client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+    client.chat.completions.create(model="echo", messages=[{"role": "user", "content": f"mail {EMAIL}"}])
+    list(client.chat.completions.create(model="echo", stream=True, messages=[{"role": "user", "content": f"mail {EMAIL}"}]))
+    gateway.stop()
+    lines = open(gateway.audit).read().splitlines()
+    records = [json.loads(line) for line in lines]
+    operations = [record["op"] for record in records]
+    assert operations == ["gateway.chat_completions", "gateway.chat_completions.response"] * 2
+    assert records[0]["action"] == "redact" and records[0]["detectors"].get("email") == 1
+    assert all(record["error"] is None for record in records)
+    assert EMAIL not in "\n".join(lines)
+    assert EMAIL not in gateway.stderr
