@@ -1,5 +1,6 @@
 # Cordon: the two Quick start commands (`make example`, `make test`) and their prerequisites.
-# Both install what a fresh Debian machine lacks (libpcre2-dev, pkg-config) when run as root.
+# Both install what a fresh Debian machine lacks (libpcre2-dev, libvectorscan-dev, pkg-config) when
+# run as root.
 
 SWIFT ?= swift
 CORDON = .build/debug/cordon
@@ -7,9 +8,9 @@ CORDON = .build/debug/cordon
 .PHONY: deps build release example test
 
 deps:
-	@pkg-config --exists libpcre2-8 2>/dev/null || { \
-		echo "installing libpcre2-dev and pkg-config"; \
-		apt-get update -qq && apt-get install -y -qq libpcre2-dev pkg-config >/dev/null; }
+	@{ pkg-config --exists libpcre2-8 && pkg-config --exists libhs; } 2>/dev/null || { \
+		echo "installing libpcre2-dev, libvectorscan-dev and pkg-config"; \
+		apt-get update -qq && apt-get install -y -qq libpcre2-dev libvectorscan-dev pkg-config >/dev/null; }
 
 build: deps
 	$(SWIFT) build --product cordon

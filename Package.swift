@@ -34,13 +34,19 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        // Vectorscan (libhs): the first stage, every keyword of every detector in one SIMD pass.
+        .systemLibrary(
+            name: "CVectorscan",
+            pkgConfig: "libhs",
+            providers: [.apt(["libvectorscan-dev"]), .brew(["vectorscan"])]
+        ),
         .target(
             name: "CordonDetectorModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "CordonEmbed",
-            dependencies: ["CordonDetectorModel"]
+            dependencies: ["CordonDetectorModel", "CVectorscan"]
         ),
         .plugin(
             name: "EmbedDetectors",
@@ -52,6 +58,7 @@ let package = Package(
             name: "Cordon",
             dependencies: [
                 "CPCRE2",
+                "CVectorscan",
                 "CordonDetectorModel",
                 "CordonJSON",
                 .product(name: "Crypto", package: "swift-crypto"),

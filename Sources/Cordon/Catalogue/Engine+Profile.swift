@@ -19,17 +19,17 @@ extension Engine {
     /// reported as the first entry, `(keywords)`.
     public func profile(_ buffer: UnsafeBufferPointer<UInt8>) -> [DetectorTiming] {
         guard !buffer.isEmpty else { return [] }
-        var hits = KeywordHits()
-        let keywordStart = DispatchTime.now().uptimeNanoseconds
-        automaton.collectHits(in: buffer, into: &hits)
-        let runStarts = runGates.runStarts(in: buffer)
-        let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
-        var timings = [
-            DetectorTiming(
-                detectorID: "(keywords)", seconds: Double(DispatchTime.now().uptimeNanoseconds - keywordStart) / 1e9,
-                matches: starts.count + runStarts.map(\.count).reduce(0, +))
-        ]
+        var timings: [DetectorTiming] = []
         withScratch { scratch in
+            var hits = KeywordHits()
+            let keywordStart = DispatchTime.now().uptimeNanoseconds
+            _ = collectKeywordHits(in: buffer, scratch: scratch, into: &hits)
+            let runStarts = runGates.runStarts(in: buffer)
+            let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
+            timings.append(
+                DetectorTiming(
+                    detectorID: "(keywords)", seconds: Double(DispatchTime.now().uptimeNanoseconds - keywordStart) / 1e9,
+                    matches: starts.count + runStarts.map(\.count).reduce(0, +)))
             for (index, detector) in compiled.enumerated() {
                 var keywordStarts: ArraySlice<Int>?
                 if let key = runGates.keyOfDetector[index] {

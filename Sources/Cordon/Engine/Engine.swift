@@ -18,7 +18,10 @@ public final class Engine: Sendable {
     /// The detectors, in the order of the set the engine was made from.
     public let detectors: [Detector]
     let compiled: [CompiledDetector]
-    let automaton: KeywordAutomaton
+    /// The first stage: every gate word in one Vectorscan pass (`nil` where Vectorscan cannot run).
+    let prefilter: KeywordPrefilter?
+    /// The first stage where Vectorscan cannot run: a byte-at-a-time automaton with the same hits.
+    let automaton: KeywordAutomaton?
     let runGates: RunGates
     /// Whether each detector runs only near its gate words or runs (``CompiledDetector/isGated``).
     private let gated: [Bool]
@@ -52,7 +55,9 @@ public final class Engine: Sendable {
                 try CompiledDetector(detector, allowlistPatterns: &allowlistPatterns, defersCompilation: set.hasBuiltInPatterns))
         }
         self.compiled = compiled
-        automaton = KeywordAutomaton(keywords: compiled.map(\.gateWords))
+        let gateWords = compiled.map(\.gateWords)
+        prefilter = KeywordPrefilter(gateWords: gateWords)
+        automaton = prefilter == nil ? KeywordAutomaton(keywords: gateWords) : nil
         runGates = RunGates(compiled)
         gated = compiled.map(\.isGated)
         placeholderMask = PlaceholderMask(detectorIDs: compiled.map(\.id))
@@ -133,18 +138,22 @@ public final class Engine: Sendable {
         failures: inout [DetectorFailure]
     ) -> [RawFinding] {
         guard !buffer.isEmpty else { return [] }
-        var hits = KeywordHits()
-        var runStarts: [[Int]] = []
-        if usePrefilter {
-            automaton.collectHits(in: buffer, into: &hits)
-            runStarts = runGates.runStarts(in: buffer)
-        }
-        let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
         var raw: [RawFinding] = []
         let clock = ContinuousClock()
-        // Detectors are borrowed through a buffer pointer, never copied: a copy of each of the
-        // hundreds of detectors per message would retain and release every field.
         withScratch { scratch in
+            var hits = KeywordHits()
+            var runStarts: [[Int]] = []
+            if usePrefilter {
+                guard collectKeywordHits(in: buffer, scratch: scratch, into: &hits) else {
+                    // Without the first stage nothing can be said about the message: fail closed.
+                    failures.append(DetectorFailure(detectorID: "keyword-prefilter", reason: "the keyword prefilter failed"))
+                    return
+                }
+                runStarts = runGates.runStarts(in: buffer)
+            }
+            let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
+            // Detectors are borrowed through a buffer pointer, never copied: a copy of each of the
+            // hundreds of detectors per message would retain and release every field.
             compiled.withUnsafeBufferPointer { detectors in
                 for index in detectors.indices {
                     if let onlyDetector, onlyDetector != index { continue }
@@ -230,9 +239,20 @@ public final class Engine: Sendable {
         return result
     }
 
+    /// Appends every gate-word occurrence in `buffer` to `hits`, with the first stage; `false`
+    /// if it failed.
+    func collectKeywordHits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, into hits: inout KeywordHits) -> Bool {
+        if let prefilter {
+            guard let keywordScratch = scratch.keywordScratch else { return false }
+            return prefilter.collectHits(in: buffer, scratch: keywordScratch, into: &hits)
+        }
+        automaton?.collectHits(in: buffer, into: &hits)
+        return true
+    }
+
     /// Runs `body` with a scratch taken from the pool, and returns the scratch afterwards.
     func withScratch<T>(_ body: (MatchScratch) -> T) -> T {
-        let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(limits: limits)
+        let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(limits: limits, keywordScratch: prefilter?.makeScratch())
         defer { scratchPool.withLock { $0.append(scratch) } }
         return body(scratch)
     }

@@ -1,4 +1,5 @@
 import CPCRE2
+import CVectorscan
 import Synchronization
 
 /// A PCRE2 pattern compiled (and JIT-compiled) for byte-mode matching.
@@ -190,6 +191,8 @@ final class MatchScratch: @unchecked Sendable {
     let windowContext: OpaquePointer
     /// The start of the ovector owned by `matchData`.
     let ovector: UnsafeMutablePointer<Int>
+    /// Vectorscan's scratch space for the engine's ``KeywordPrefilter`` (freed with this).
+    let keywordScratch: OpaquePointer?
 
     /// The ovector's pairs: the whole match and group 1 (the value), all a scan reads.
     static let ovectorPairs: UInt32 = 2
@@ -197,7 +200,8 @@ final class MatchScratch: @unchecked Sendable {
     static let jitStackSize = (start: 32 * 1024, maximum: 1024 * 1024)
     /// Creates scratch space with the match and depth limits of `limits` set on every match; a
     /// pattern that reaches one fails cleanly.
-    init(limits: ScanLimits) {
+    init(limits: ScanLimits, keywordScratch: OpaquePointer? = nil) {
+        self.keywordScratch = keywordScratch
         matchData = pcre2_match_data_create_8(Self.ovectorPairs, nil)!
         jitStack = pcre2_jit_stack_create_8(Self.jitStackSize.start, Self.jitStackSize.maximum, nil)!
         context = pcre2_match_context_create_8(nil)!
@@ -211,6 +215,7 @@ final class MatchScratch: @unchecked Sendable {
     }
 
     deinit {
+        if let keywordScratch { hs_free_scratch(keywordScratch) }
         pcre2_match_context_free_8(context)
         pcre2_match_context_free_8(windowContext)
         pcre2_jit_stack_free_8(jitStack)
