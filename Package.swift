@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "CordonJSON", targets: ["CordonJSON"]),
         // The detector model and the strict detector-file parser.
         .library(name: "CordonDetectorModel", targets: ["CordonDetectorModel"]),
+        // The filtering MCP proxy behind `cordon mcp`.
+        .library(name: "CordonMCP", targets: ["CordonMCP"]),
         .executable(name: "cordon", targets: ["CordonCLI"]),
     ],
     dependencies: [
@@ -90,12 +92,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "CordonMCP",
+            dependencies: ["Cordon", "CordonGuard", "CordonJSON"]
+        ),
         .executableTarget(
             name: "CordonCLI",
             dependencies: [
                 "Cordon",
                 "CordonGuard",
                 "CordonGateway",
+                "CordonMCP",
                 "CordonJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,6 +117,7 @@ let package = Package(
         .testTarget(name: "CordonTests", dependencies: ["Cordon", "CordonTestSupport"]),
         .testTarget(name: "CordonGuardTests", dependencies: ["CordonGuard", "CordonTestSupport"]),
         .testTarget(name: "CordonCatalogueTests", dependencies: ["Cordon", "CordonTestSupport"]),
+        .testTarget(name: "CordonMCPTests", dependencies: ["CordonMCP", "CordonTestSupport"]),
         .testTarget(
             name: "CordonGatewayTests",
             dependencies: [

@@ -15,7 +15,10 @@ struct CordonCommand: ParsableCommand {
             was, 2 on an error (a bad option, a missing path, a detector that could not finish).
             """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, RedactCommand.self, DetectorsCommand.self, ServeCommand.self, HookCommand.self, PolicyCommand.self, AuditCommand.self, GatewayCommand.self]
+        subcommands: [
+            ScanCommand.self, RedactCommand.self, DetectorsCommand.self, ServeCommand.self, HookCommand.self, MCPCommand.self,
+            GatewayCommand.self, PolicyCommand.self, AuditCommand.self,
+        ]
     )
 
     /// Runs the command, mapping every error to exit status 2 (usage errors included) so that

@@ -126,30 +126,47 @@ struct SidecarHookTests {
         #expect(plainSpecific?["updatedToolOutput"] as? String == "contact [REDACTED:fx-mail]")
     }
 
-    @Test("PostToolUse of a file a path rule restricts is blocked and withheld")
+    @Test("PostToolUse of a file a path rule restricts is withheld in the Read shape, with the reason as context")
     func postToolUsePathBlocked() throws {
         let folder = try TemporaryFolder()
         var event = base("PostToolUse")
         event["tool_name"] = "Read"
         event["tool_input"] = ["file_path": "/repo/certs/server.pem"]
-        event["tool_response"] = ["type": "text", "file": ["content": "-----BEGIN CERT-----", "numLines": 1]]
+        event["tool_response"] = [
+            "type": "text",
+            "file": ["filePath": "/repo/certs/server.pem", "content": "-----BEGIN CERT-----", "numLines": 1, "startLine": 1, "totalLines": 1],
+        ] as [String: Any]
         let output = try hook(event, folder: folder)
         #expect(output.status == 0)
         let json = try #require(F.parse(output.stdoutText))
-        #expect(json["decision"] as? String == "block")
-        #expect((json["reason"] as? String)?.contains("**/*.pem") == true)
-        let updated = (json["hookSpecificOutput"] as? [String: Any])?["updatedToolOutput"] as? [String: Any]
-        // The shape is kept; strings, numbers and member names are all withheld (a member name
-        // can hold a value too), numbered so that names stay unique.
-        #expect(updated?.count == 2)
-        #expect(Set((updated ?? [:]).keys) == ["[WITHHELD by cordon] 1", "[WITHHELD by cordon] 2"])
-        #expect((updated ?? [:]).values.contains { $0 as? String == "[WITHHELD by cordon]" })
-        let file = (updated ?? [:]).values.compactMap { $0 as? [String: Any] }.first
-        #expect(file?.count == 2)
-        #expect(file?.values.contains { $0 as? Int == 0 } == true)
-        for name in ["BEGIN CERT", "numLines", "\"file\"", "\"type\""] {
-            #expect(!output.stdoutText.contains(name), "\(name)")
-        }
+        #expect(json["decision"] == nil)
+        let specific = try #require(json["hookSpecificOutput"] as? [String: Any])
+        #expect((specific["additionalContext"] as? String)?.contains("**/*.pem") == true)
+        // Same keys, same types: Claude Code would otherwise ignore the replacement.
+        let updated = try #require(specific["updatedToolOutput"] as? [String: Any])
+        #expect(Set(updated.keys) == ["type", "file"])
+        #expect(updated["type"] as? String == "text")
+        let file = try #require(updated["file"] as? [String: Any])
+        #expect(Set(file.keys) == ["filePath", "content", "numLines", "startLine", "totalLines"])
+        #expect(file["content"] as? String == "[WITHHELD by cordon]")
+        #expect(file["numLines"] as? Int == 1)
+        #expect(!output.stdoutText.contains("BEGIN CERT"))
+    }
+
+    @Test("PostToolBatch with a value left in a response stops the loop (continue: false)")
+    func postToolBatchStops() throws {
+        let folder = try TemporaryFolder()
+        var event = base("PostToolBatch")
+        event["tool_calls"] = [[
+            "tool_name": "Bash", "tool_use_id": "t1", "tool_input": ["command": "env"],
+            "tool_response": ["stdout": "TOKEN=tok_abcdef123456", "stderr": "", "interrupted": false, "isImage": false],
+        ] as [String: Any]]
+        let output = try hook(event, folder: folder)
+        #expect(output.status == 0)
+        let json = try #require(F.parse(output.stdoutText))
+        #expect(json["continue"] as? Bool == false)
+        #expect((json["stopReason"] as? String)?.contains("fx-token") == true)
+        #expect(!output.stdoutText.contains("tok_abcdef123456"))
     }
 
     @Test("malformed events fail closed with exit 2 and a clear reason", arguments: [

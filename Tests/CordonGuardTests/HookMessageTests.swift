@@ -35,13 +35,13 @@ struct SidecarHookMessageTests {
         #expect(outcome.auditRecord.detectorCounts.values.reduce(0, +) == 2)
     }
 
-    @Test("PostToolUse: a value found in one member is redacted in its siblings and in member names")
+    @Test("PostToolUse: a value found in one member is redacted in its siblings; one in a member name stops the agent")
     func postToolUseAcrossStrings() throws {
         let password = "Pz4mW8qT3nVb"
         let (outcome, text) = try handle([
             "hook_event_name": "PostToolUse", "tool_name": "mcp__vault__read",
             "tool_input": ["path": "db"],
-            "tool_response": ["content": "password=\(password)", "other": password, "items": [password], password: 1],
+            "tool_response": ["content": "password=\(password)", "other": password, "items": [password]],
         ])
         #expect(outcome.exitStatus == 0)
         #expect(text.contains("updatedToolOutput"))
@@ -51,8 +51,18 @@ struct SidecarHookMessageTests {
         let updated = try #require(object["updatedToolOutput"] as? [String: Any])
         #expect(updated["other"] as? String == "[REDACTED:password-assignment]")
         #expect(updated["items"] as? [String] == ["[REDACTED:password-assignment]"])
-        #expect(updated["[REDACTED:password-assignment]"] as? Int == 1)
         #expect(updated["content"] as? String == "password=[REDACTED:password-assignment]")
+
+        // A member name cannot be renamed (the shape would change and Claude Code would use the
+        // original output): with the value also a key, the agent is stopped.
+        let (keyed, keyedText) = try handle([
+            "hook_event_name": "PostToolUse", "tool_name": "mcp__vault__read",
+            "tool_input": ["path": "db"],
+            "tool_response": ["content": "password=\(password)", password: 1],
+        ])
+        #expect(!keyedText.contains(password))
+        #expect(keyedText.contains("\"continue\":false"))
+        #expect(keyed.auditRecord.error == ClaudeCodeHook.leakNotPrevented)
     }
 
     @Test("Texts that hold nothing are passed through unchanged, numbers stay numbers")

@@ -21,8 +21,11 @@ struct HookCommand: ParsableCommand {
             discussion: """
                 UserPromptSubmit above the destination's level: exit 2, the reason on standard error. \
                 PreToolUse: deny, or rewrite the tool input (updatedInput). PostToolUse: replace the \
-                tool output (updatedToolOutput). Clean events: exit 0, no output. A malformed event: \
-                exit 2 (fail closed). Reasons name detector ids and counts, never values.
+                tool output in the tool's own shape (updatedToolOutput: redacted, or withheld), or stop \
+                the agent where no such replacement exists. PostToolUseFailure: audit and add context. \
+                PostToolBatch: stop the loop when a response still holds a value. Clean events: exit 0, \
+                no output. A malformed event: exit 2 (fail closed). Reasons name detector ids and \
+                counts, never values. Needs Claude Code 2.1.121 or later.
                 """
         )
 

@@ -1,26 +1,33 @@
 import Cordon
 import CordonJSON
 
-/// Applies a policy to one Claude Code hook event (`UserPromptSubmit`, `PreToolUse`,
-/// `PostToolUse`), following Claude Code's hook protocol.
+/// Applies a policy to one Claude Code hook event, following Claude Code's hook protocol
+/// (minimum client version 2.1.121, the first whose `updatedToolOutput` works for every tool).
 ///
 /// - `UserPromptSubmit`: a prompt above the destination's level is blocked (exit status 2, the
 ///   reason on standard error naming detector ids and counts): a prompt hook cannot rewrite the
 ///   prompt, so blocking is the only safe answer.
-/// - `PreToolUse`: the strings, numbers and member names of `tool_input` are scanned as one
-///   message (a value found in one is redacted in all). A blocked input is
-///   denied (`permissionDecision: "deny"` with a reason); a redacted one is rewritten through
-///   `updatedInput`, the same object with its strings redacted, with the permission decision
-///   ``RewriteDecision`` chooses.
-/// - `PostToolUse`: `tool_response` is scanned the same way; a redacted response is replaced
-///   through `updatedToolOutput`, same shape, strings redacted; a blocked one is replaced by the
-///   same shape with every string withheld (and every number 0), and `decision: "block"` with a
-///   reason.
+/// - `PreToolUse`: `tool_input` is redacted by ``ShapePreservingRedactor`` (keys, numbers and
+///   discriminators kept; values replaced inside content strings; a value split across strings
+///   found whole). A rewritten input goes out as `updatedInput` with the permission decision
+///   ``RewriteDecision`` chooses; an input the policy blocks, or one whose value sits where it
+///   cannot be replaced (a key, a number), is denied with a reason.
+/// - `PostToolUse`: `tool_response` is redacted the same way and replaced through
+///   `updatedToolOutput`. A blocked (or unredactable) response is replaced by
+///   ``ToolOutputShapes/withheld(toolName:response:)``: the same keys and types with the marker
+///   in its content strings. Where no such replacement exists (an image, an unknown shape), the
+///   hook does not claim success: it stops the agent (`continue: false`) and audits the event
+///   as a leak that could not be prevented (`leak_not_prevented`).
+/// - `PostToolUseFailure`: the failing tool's output cannot be replaced (the protocol allows only
+///   `additionalContext`); a value above the level is audited as `leak_not_prevented` and the
+///   model is told not to use it.
+/// - `PostToolBatch`: every `tool_calls[].tool_response` — what the model will actually
+///   receive — is scanned; anything above the level (a rewrite the client dropped, a persisted
+///   copy) stops the loop before the next model call (`continue: false`).
 /// - Clean events, and events of other kinds: exit status 0 and no output.
 /// - An event that is not a JSON object, or lacks the fields its kind needs: exit status 2.
 ///
-/// For tool events, `tool_input.file_path` (or `notebook_path`) is the path for path rules,
-/// made relative to the event's `cwd` when it lies inside it.
+/// For tool events, ``ToolPaths`` gives the path for path rules.
 public struct ClaudeCodeHook: Sendable {
     /// The permission decision sent with a rewritten tool input.
     public enum RewriteDecision: String, Sendable, CaseIterable {
@@ -31,6 +38,15 @@ public struct ClaudeCodeHook: Sendable {
         case allow
     }
 
+    /// The event kinds the hook handles; other events are allowed without a scan.
+    public static let handledEvents: Set<String> = [
+        "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "PostToolBatch",
+    ]
+
+    /// The audit error of an event whose values reached, or will reach, the model because the
+    /// protocol gave no way to stop them.
+    public static let leakNotPrevented = "leak_not_prevented"
+
     /// The enforcer holding the engine and the policy.
     public let enforcer: PolicyEnforcer
     /// The destination, or `nil` for the policy's default.
@@ -40,8 +56,8 @@ public struct ClaudeCodeHook: Sendable {
     /// The permission decision sent with `updatedInput`.
     public let rewriteDecision: RewriteDecision
 
-    /// The text that replaces every string of a withheld tool response.
-    public static let withheld = "[WITHHELD by cordon]"
+    /// The text that replaces the content of a withheld tool output.
+    public static let withheld = ToolOutputShapes.withheld
 
     /// Creates a hook handler.
     public init(
@@ -52,6 +68,10 @@ public struct ClaudeCodeHook: Sendable {
         self.destination = destination
         self.redactionOperator = redactionOperator
         self.rewriteDecision = rewriteDecision
+    }
+
+    private var redactor: ShapePreservingRedactor {
+        ShapePreservingRedactor(enforcer: enforcer, replacement: .operator(redactionOperator))
     }
 
     /// Handles one event, given as the bytes of its JSON.
@@ -75,7 +95,7 @@ public struct ClaudeCodeHook: Sendable {
         guard let name = event["hook_event_name"]?.stringValue else {
             return malformed("missing string field 'hook_event_name'")
         }
-        let operation = ["UserPromptSubmit", "PreToolUse", "PostToolUse"].contains(name) ? name : "hook"
+        let operation = Self.handledEvents.contains(name) ? name : "hook"
         let session = event["session_id"]?.stringValue
         let workingDirectory = event["cwd"]?.stringValue
 
@@ -102,71 +122,39 @@ public struct ClaudeCodeHook: Sendable {
                 record.outputSHA256 = record.inputSHA256
                 return HookOutcome(exitStatus: 0, auditRecord: record)
 
-            case "PreToolUse", "PostToolUse":
-                guard event["tool_name"]?.stringValue != nil else {
+            case "PreToolUse", "PostToolUse", "PostToolUseFailure":
+                guard let toolName = event["tool_name"]?.stringValue else {
                     return malformed("missing string field 'tool_name'", operation: operation)
                 }
                 let toolInput = event["tool_input"]
-                let path = Self.filePath(toolInput, workingDirectory: workingDirectory)
-                let isPre = name == "PreToolUse"
-                guard let content = isPre ? toolInput : event["tool_response"] else {
-                    if isPre { return malformed("missing field 'tool_input'", operation: operation) }
-                    return HookOutcome(
-                        exitStatus: 0,
-                        auditRecord: AuditRecord(
-                            operation: operation, session: session, destination: destinationName, source: .toolOutput,
-                            path: path, level: .public, action: .allow, policyVersion: policyVersion))
+                let path = ToolPaths.strictest(
+                    ToolPaths.candidates(toolName: toolName, toolInput: toolInput, workingDirectory: workingDirectory),
+                    policy: enforcer.policy)
+                switch name {
+                case "PreToolUse":
+                    guard let toolInput else { return malformed("missing field 'tool_input'", operation: operation) }
+                    let context = MessageContext(destination: destination, source: .toolInput, path: path, session: session)
+                    return try preToolUse(toolInput, context: context)
+                case "PostToolUse":
+                    let context = MessageContext(destination: destination, source: .toolOutput, path: path, session: session)
+                    guard let response = event["tool_response"] else {
+                        return HookOutcome(
+                            exitStatus: 0,
+                            auditRecord: AuditRecord(
+                                operation: operation, session: session, destination: destinationName, source: .toolOutput,
+                                path: path, level: .public, action: .allow, policyVersion: policyVersion))
+                    }
+                    return try postToolUse(toolName: toolName, response: response, context: context)
+                default:
+                    let context = MessageContext(destination: destination, source: .toolOutput, path: path, session: session)
+                    return try postToolUseFailure(event, context: context)
                 }
-                let context = MessageContext(
-                    destination: destination, source: isPre ? .toolInput : .toolOutput, path: path, session: session)
-                var decisions: [PolicyDecision] = []
-                let rewritten = try redactStrings(in: content, context: context, decisions: &decisions)
-                let inputBytes = content.serialized()
-                var record = auditRecord(operation, context: context, decisions: decisions, input: inputBytes)
-                let action = decisions.map(\.action).max() ?? .allow
-                let reason = "cordon: " + Self.explanation(decisions)
-                var output: JSONValue?
-                switch (isPre, action) {
-                case (_, .allow):
-                    record.outputSHA256 = record.inputSHA256
-                case (true, .block):
-                    record.outputSHA256 = nil
-                    output = .object([
-                        "hookSpecificOutput": .object([
-                            "hookEventName": .string("PreToolUse"), "permissionDecision": .string("deny"),
-                            "permissionDecisionReason": .string(reason),
-                        ]),
-                    ])
-                case (true, .redact):
-                    record.outputSHA256 = AuditRecord.sha256(rewritten.serialized())
-                    output = .object([
-                        "hookSpecificOutput": .object([
-                            "hookEventName": .string("PreToolUse"),
-                            "permissionDecision": .string(rewriteDecision.rawValue),
-                            "permissionDecisionReason": .string(reason + " (values redacted in the tool input)"),
-                            "updatedInput": rewritten,
-                        ]),
-                    ])
-                case (false, .redact):
-                    record.outputSHA256 = AuditRecord.sha256(rewritten.serialized())
-                    output = .object([
-                        "hookSpecificOutput": .object([
-                            "hookEventName": .string("PostToolUse"), "updatedToolOutput": rewritten,
-                        ]),
-                    ])
-                case (false, .block):
-                    let withheld = Self.withholdStrings(in: content)
-                    record.outputSHA256 = AuditRecord.sha256(withheld.serialized())
-                    output = .object([
-                        "decision": .string("block"), "reason": .string(reason + " (tool output withheld)"),
-                        "hookSpecificOutput": .object([
-                            "hookEventName": .string("PostToolUse"), "updatedToolOutput": withheld,
-                        ]),
-                    ])
+
+            case "PostToolBatch":
+                guard case .array(let calls)? = event["tool_calls"] else {
+                    return malformed("missing array field 'tool_calls'", operation: operation)
                 }
-                var bytes = output?.serialized() ?? []
-                if !bytes.isEmpty { bytes.append(UInt8(ascii: "\n")) }
-                return HookOutcome(exitStatus: 0, standardOutput: bytes, auditRecord: record)
+                return try postToolBatch(calls, session: session, workingDirectory: workingDirectory)
 
             default:
                 return HookOutcome(
@@ -184,127 +172,180 @@ public struct ClaudeCodeHook: Sendable {
         }
     }
 
-    /// Returns `value` with every string, number and member name scanned and redacted,
-    /// appending the decision to `decisions`.
-    ///
-    /// The texts are scanned as one message, one per line in document order, so a value found
-    /// in one string (a password after `password=`) is found wherever else it stands, and a
-    /// key split over neighbouring strings is seen whole. Each text gets the part of every
-    /// redacted span that falls in it.
-    private func redactStrings(
-        in value: JSONValue, context: MessageContext, decisions: inout [PolicyDecision]
-    ) throws(EnforcementError) -> JSONValue {
-        var texts: [[UInt8]] = []
-        Self.collectTexts(in: value, into: &texts)
-        var combined: [UInt8] = []
-        var ranges: [Range<Int>] = []
-        for text in texts {
-            if !ranges.isEmpty { combined.append(UInt8(ascii: "\n")) }
-            ranges.append(combined.count..<(combined.count + text.count))
-            combined += text
+    // MARK: - Event kinds
+
+    private func preToolUse(_ toolInput: JSONValue, context: MessageContext) throws(EnforcementError) -> HookOutcome {
+        let result = try redactor.redact(toolInput, context: context)
+        var record = auditRecord("PreToolUse", context: context, decisions: result.decisions, input: toolInput.serialized())
+        let reason = "cordon: " + Self.explanation(result.decisions)
+        var output: JSONValue?
+        if result.action == .allow {
+            record.outputSHA256 = record.inputSHA256
+        } else if let rewritten = result.rewritten {
+            record.outputSHA256 = AuditRecord.sha256(rewritten.serialized())
+            output = .object([
+                "hookSpecificOutput": .object([
+                    "hookEventName": .string("PreToolUse"),
+                    "permissionDecision": .string(rewriteDecision.rawValue),
+                    "permissionDecisionReason": .string(reason + " (values redacted in the tool input)"),
+                    "updatedInput": rewritten,
+                ]),
+            ])
+        } else {
+            record.action = .block
+            record.outputSHA256 = nil
+            let why = result.action == .block ? "" : " (a value lies where it cannot be replaced: a key, a number or a type field)"
+            output = .object([
+                "hookSpecificOutput": .object([
+                    "hookEventName": .string("PreToolUse"), "permissionDecision": .string("deny"),
+                    "permissionDecisionReason": .string(reason + why),
+                ]),
+            ])
         }
-        let result = try combined.withUnsafeBufferPointer { (buffer) throws(EnforcementError) in
-            try enforcer.enforce(buffer, context: context, replacement: .operator(redactionOperator))
+        return outcome(output, record: record)
+    }
+
+    private func postToolUse(toolName: String, response: JSONValue, context: MessageContext) throws(EnforcementError) -> HookOutcome {
+        let result = try redactor.redact(response, context: context)
+        var record = auditRecord("PostToolUse", context: context, decisions: result.decisions, input: response.serialized())
+        let reason = "cordon: " + Self.explanation(result.decisions)
+        if result.action == .allow {
+            record.outputSHA256 = record.inputSHA256
+            return outcome(nil, record: record)
         }
-        decisions.append(result.decision)
-        guard result.action == .redact else { return value }
-        let spans = Engine.mergedSpans(result.decision.aboveLimit)
-        var next = 0
-        let rewritten = combined.withUnsafeBufferPointer { buffer in
-            Self.rewriteTexts(in: value) { text in
-                let range = ranges[next]
-                next += 1
-                var output: [UInt8] = []
-                var copied = range.lowerBound
-                for span in spans where span.range.overlaps(range) {
-                    let part = max(span.range.lowerBound, range.lowerBound)..<min(span.range.upperBound, range.upperBound)
-                    output.append(contentsOf: buffer[copied..<part.lowerBound])
-                    output += redactionOperator.replacement(for: UnsafeBufferPointer(rebasing: buffer[part]), detectorID: span.detectorID)
-                    copied = part.upperBound
-                }
-                guard copied != range.lowerBound else { return nil }
-                output.append(contentsOf: buffer[copied..<range.upperBound])
-                return output
+        if let rewritten = result.rewritten {
+            record.outputSHA256 = AuditRecord.sha256(rewritten.serialized())
+            return outcome(.object([
+                "hookSpecificOutput": .object([
+                    "hookEventName": .string("PostToolUse"), "updatedToolOutput": rewritten,
+                ]),
+            ]), record: record)
+        }
+        // Withhold the whole output, if an honest replacement of this shape exists and is clean.
+        if let withheld = ToolOutputShapes.withheld(toolName: toolName, response: response),
+            !ShapePreservingRedactor.holdsAny(of: result.foundValues, in: withheld),
+            try redactor.redact(withheld, context: Self.contentOnly(context)).action == .allow
+        {
+            record.action = .block
+            record.outputSHA256 = AuditRecord.sha256(withheld.serialized())
+            return outcome(.object([
+                "hookSpecificOutput": .object([
+                    "hookEventName": .string("PostToolUse"),
+                    "additionalContext": .string(reason + " (tool output withheld)"),
+                    "updatedToolOutput": withheld,
+                ]),
+            ]), record: record)
+        }
+        // No honest replacement: stop the agent, and record that the output reached the transcript.
+        record.action = .block
+        record.outputSHA256 = nil
+        record.error = Self.leakNotPrevented
+        let stop = reason + "; the \(toolName) output cannot be replaced with the same shape, so the agent is stopped"
+        return outcome(.object([
+            "continue": .bool(false), "stopReason": .string(stop), "systemMessage": .string(stop),
+            "hookSpecificOutput": .object(["hookEventName": .string("PostToolUse")]),
+        ]), record: record)
+    }
+
+    private func postToolUseFailure(_ event: JSONValue, context: MessageContext) throws(EnforcementError) -> HookOutcome {
+        // What the model receives of a failure: the error text (and a response, where sent).
+        var members: [JSONMember] = []
+        if let error = event["error"] { members.append(JSONMember(name: "error", value: error)) }
+        if let response = event["tool_response"] { members.append(JSONMember(name: "tool_response", value: response)) }
+        let content = JSONValue.object(members)
+        let result = try redactor.redact(content, context: context)
+        var record = auditRecord("PostToolUseFailure", context: context, decisions: result.decisions, input: content.serialized())
+        record.outputSHA256 = record.inputSHA256
+        guard result.action != .allow else { return outcome(nil, record: record) }
+        record.error = Self.leakNotPrevented
+        let reason = "cordon: " + Self.explanation(result.decisions)
+        return outcome(.object([
+            "systemMessage": .string(reason + "; a failed tool's output cannot be replaced by a hook and reached the model"),
+            "hookSpecificOutput": .object([
+                "hookEventName": .string("PostToolUseFailure"),
+                "additionalContext": .string(
+                    reason + ". The failed tool's output above holds values the policy does not allow; do not repeat, store or send them anywhere."),
+            ]),
+        ]), record: record)
+    }
+
+    private func postToolBatch(_ calls: [JSONValue], session: String?, workingDirectory: String?) throws(EnforcementError) -> HookOutcome {
+        var decisions: [PolicyDecision] = []
+        var flagged: [String] = []
+        var firstPath: String?
+        for call in calls {
+            guard let response = call["tool_response"] else { continue }
+            let toolName = call["tool_name"]?.stringValue
+            let path = ToolPaths.strictest(
+                ToolPaths.candidates(toolName: toolName, toolInput: call["tool_input"], workingDirectory: workingDirectory),
+                policy: enforcer.policy)
+            let context = MessageContext(destination: destination, source: .toolOutput, path: path, session: session)
+            let result = try redactor.redact(response, context: context)
+            decisions += result.decisions.prefix(2)
+            if result.action != .allow {
+                flagged.append(toolName ?? "tool")
+                if firstPath == nil { firstPath = path }
             }
         }
-        return rewritten
-    }
-
-    /// Appends the texts of `value` in document order: member names, strings, number literals.
-    static func collectTexts(in value: JSONValue, into texts: inout [[UInt8]]) {
-        switch value {
-        case .null, .bool: break
-        case .number(let text): texts.append(Array(text.utf8))
-        case .string(let bytes): texts.append(bytes)
-        case .array(let items): for item in items { collectTexts(in: item, into: &texts) }
-        case .object(let members):
-            for member in members {
-                texts.append(Array(member.name.utf8))
-                collectTexts(in: member.value, into: &texts)
-            }
+        let batch = JSONValue.array(calls.map { $0["tool_response"] ?? .null })
+        let context = MessageContext(destination: destination, source: .toolOutput, path: firstPath, session: session)
+        var record = auditRecord("PostToolBatch", context: context, decisions: decisions, input: batch.serialized())
+        guard !flagged.isEmpty else {
+            record.outputSHA256 = record.inputSHA256
+            return outcome(nil, record: record)
         }
+        record.action = .block
+        record.outputSHA256 = nil
+        let stop = "cordon: " + Self.explanation(decisions)
+            + "; the output of \(flagged.joined(separator: ", ")) still holds it, so the agent is stopped before the next model call"
+        return outcome(.object([
+            "continue": .bool(false), "stopReason": .string(stop), "systemMessage": .string(stop),
+        ]), record: record)
     }
 
-    /// `value` with each text (in ``collectTexts(in:into:)``'s order) replaced by `rewrite`'s
-    /// result; a number that changes becomes a string; `nil` keeps the text.
-    static func rewriteTexts(in value: JSONValue, _ rewrite: ([UInt8]) -> [UInt8]?) -> JSONValue {
-        switch value {
-        case .null, .bool: return value
-        case .number(let text): return rewrite(Array(text.utf8)).map(JSONValue.string) ?? value
-        case .string(let bytes): return rewrite(bytes).map(JSONValue.string) ?? value
-        case .array(let items): return .array(items.map { rewriteTexts(in: $0, rewrite) })
-        case .object(let members):
-            return .object(members.map { member in
-                let name = rewrite(Array(member.name.utf8)).map { String(decoding: $0, as: UTF8.self) } ?? member.name
-                return JSONMember(name: name, value: rewriteTexts(in: member.value, rewrite))
-            })
-        }
+    // MARK: - Helpers
+
+    /// `context` without its path: a replacement is checked for what its content holds, since
+    /// a path rule would hold against any content.
+    static func contentOnly(_ context: MessageContext) -> MessageContext {
+        var context = context
+        context.path = nil
+        return context
     }
 
-    /// `value` with every string replaced by ``withheld`` and every number by 0, keeping the
-    /// shape. Member names are withheld too (numbered, so they stay unique): a name can hold a
-    /// value as well as a string can (fuzzing found a key leaking this way).
-    static func withholdStrings(in value: JSONValue) -> JSONValue {
-        switch value {
-        case .null, .bool: value
-        case .number: .number("0")
-        case .string: .string(withheld)
-        case .array(let items): .array(items.map(withholdStrings))
-        case .object(let members):
-            .object(members.enumerated().map { index, member in
-                JSONMember(name: "\(withheld) \(index + 1)", value: withholdStrings(in: member.value))
-            })
-        }
+    private func outcome(_ output: JSONValue?, record: AuditRecord) -> HookOutcome {
+        var bytes = output?.serialized() ?? []
+        if !bytes.isEmpty { bytes.append(UInt8(ascii: "\n")) }
+        return HookOutcome(exitStatus: 0, standardOutput: bytes, auditRecord: record)
     }
 
-    /// The explanation of the most severe of `decisions`, with the counts of all findings above
-    /// their limits.
+    /// The explanation of the most severe of `decisions`, with the counts of the findings above
+    /// the limit of the first decision that has any (the scans of one value find the same values
+    /// again, so adding them up would double the counts).
     static func explanation(_ decisions: [PolicyDecision]) -> String {
         guard let worst = decisions.max(by: { ($0.action, $0.level) < ($1.action, $1.level) }) else { return "nothing found" }
         var combined = worst
         combined.level = decisions.map(\.level).max() ?? worst.level
-        combined.aboveLimit = decisions.flatMap(\.aboveLimit)
-        combined.findings = decisions.flatMap(\.findings)
+        combined.aboveLimit = decisions.first { !$0.aboveLimit.isEmpty }?.aboveLimit ?? []
+        combined.findings = decisions.first { !$0.findings.isEmpty }?.findings ?? []
         return combined.explanation
     }
 
     /// The file a tool event is about, relative to `workingDirectory` when inside it.
     static func filePath(_ toolInput: JSONValue?, workingDirectory: String?) -> String? {
-        guard let path = toolInput?["file_path"]?.stringValue ?? toolInput?["notebook_path"]?.stringValue, !path.isEmpty
-        else { return nil }
-        if let workingDirectory, !workingDirectory.isEmpty {
-            let prefix = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
-            if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
-        }
-        return path
+        ToolPaths.candidates(toolName: nil, toolInput: toolInput, workingDirectory: workingDirectory).first
     }
 
     private func auditRecord(
         _ operation: String, context: MessageContext, decisions: [PolicyDecision], input: [UInt8]
     ) -> AuditRecord {
+        // The first scan (one text per line) counts the findings; the others find the same again.
         var counts: [String: Int] = [:]
-        for decision in decisions {
-            for (id, count) in PolicyDecision.detectorCounts(decision.findings) { counts[id, default: 0] += count }
+        if let first = decisions.first {
+            counts = PolicyDecision.detectorCounts(first.findings)
+            for decision in decisions.dropFirst() {
+                for (id, count) in PolicyDecision.detectorCounts(decision.findings) where counts[id] == nil { counts[id] = count }
+            }
         }
         return AuditRecord(
             operation: operation, session: context.session,

@@ -13,10 +13,13 @@ private let operators: [RedactionOperator] = [.placeholder, .mask, .keyedHash(ke
 /// - `exit-status`: the status is 0 or 2; `blocked-output`: with status 2 there is no standard
 ///   output and there is a reason on standard error;
 /// - `output-json`: standard output, when not empty, is one JSON object and a line end, with
-///   `hookSpecificOutput.hookEventName` the event's `hook_event_name`;
+///   `hookSpecificOutput.hookEventName` (when present) the event's `hook_event_name`, and
+///   `continue: false` only with a `stopReason`;
 /// - `output-shape`: `updatedInput`/`updatedToolOutput` has the shape of `tool_input`/
-///   `tool_response` (same nesting and member names' count; strings stay strings, numbers may
-///   become strings);
+///   `tool_response`, since Claude Code ignores a rewrite of another shape: the same member
+///   names in the same order, the same type for every value, numbers, booleans and `type`
+///   strings unchanged; a withheld output (one holding the marker) may shorten arrays and drop
+///   Bash's persisted-output members;
 /// - `output-leak`: no value found above the destination's limit in the content that the hook
 ///   rewrites (`tool_input` for PreToolUse, `tool_response` for PostToolUse, each string scanned
 ///   on its own) appears, standing alone, in a decoded string of standard output's JSON
@@ -60,13 +63,19 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let specific = reply["hookSpecificOutput"]
     Fuzz.check(
-        specific?["hookEventName"]?.stringValue == name, "output-json", input: input,
+        specific == nil || specific?["hookEventName"]?.stringValue == name, "output-json", input: input,
         "hookEventName \(specific?["hookEventName"]?.stringValue ?? "nil") for event \(name ?? "nil")")
+    if reply["continue"] != nil {
+        Fuzz.check(
+            reply["continue"] == .bool(false) && reply["stopReason"]?.stringValue != nil, "output-json", input: input,
+            "continue without false and a stopReason")
+    }
     let isPre = name == "PreToolUse"
     if let content = isPre ? event["tool_input"] : event["tool_response"],
         let rewritten = isPre ? specific?["updatedInput"] : specific?["updatedToolOutput"]
     {
-        Fuzz.check(sameShape(content, rewritten), "output-shape", input: input, "the rewritten content has another shape: \(Fuzz.show(rewritten.serialized(), limit: 300))")
+        let withheld = rewritten.allStrings.contains { $0.elementsEqual(ClaudeCodeHook.withheld.utf8) }
+        Fuzz.check(sameShape(content, rewritten, withheld: withheld), "output-shape", input: input, "the rewritten content has another shape: \(Fuzz.show(rewritten.serialized(), limit: 300))")
         let limit = policy.destination(named: destination)?.maximumLevel ?? .restricted
         let strings = content.allStrings
         // Compared with the output's decoded strings (what Claude Code reads), not its serialized
@@ -93,13 +102,25 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// Whether `rewritten` has the shape of `original`: the same arrays and objects (members in the
-/// same order), strings and numbers where strings and numbers were (a number may become a string).
-func sameShape(_ original: JSONValue, _ rewritten: JSONValue) -> Bool {
+/// Whether `rewritten` has the shape of `original`: the same member names in the same order,
+/// the same type for every value, numbers, booleans and `type` strings unchanged. A `withheld`
+/// output may shorten an array (to items of the original items' shape) and drop Bash's
+/// persisted-output members.
+func sameShape(_ original: JSONValue, _ rewritten: JSONValue, withheld: Bool, protected: Bool = false) -> Bool {
     switch (original, rewritten) {
-    case (.null, .null), (.bool, .bool), (.string, .string), (.number, .number), (.number, .string): true
-    case (.array(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { sameShape($0, $1) }
-    case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { sameShape($0.value, $1.value) }
+    case (.null, .null): true
+    case (.bool(let a), .bool(let b)): a == b
+    case (.number(let a), .number(let b)): a == b
+    case (.string(let a), .string(let b)): !protected || a == b
+    case (.array(let a), .array(let b)):
+        if withheld, let first = a.first { b.allSatisfy { sameShape(first, $0, withheld: true) } }
+        else { a.count == b.count && zip(a, b).allSatisfy { sameShape($0, $1, withheld: withheld) } }
+    case (.object(let a), .object(let b)):
+        {
+            let kept = withheld ? a.filter { !ToolOutputShapes.persistedOutputMembers.contains($0.name) || b.contains { m in m.name == $0.name } } : a
+            return kept.map(\.name) == b.map(\.name)
+                && zip(kept, b).allSatisfy { sameShape($0.value, $1.value, withheld: withheld, protected: $0.name == "type") }
+        }()
     default: false
     }
 }

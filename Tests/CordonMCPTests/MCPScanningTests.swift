@@ -1,0 +1,177 @@
+import CordonGuard
+import CordonJSON
+import CordonTestSupport
+import Testing
+
+@testable import Cordon
+@testable import CordonMCP
+
+/// What is scanned in each direction, and how refusals are answered.
+@Suite("cordon mcp: scanning by direction")
+struct MCPScanningTests {
+    static let mail = "jdoe4821@acme-corp.io"
+    static let key = "AKIAFHSG4A7UNZQWWYEV"
+
+    static func call(_ filter: MCPFilter, id: Int = 1, tool: String, arguments: String) -> MCPFilterOutput {
+        filter.fromClient(MCPFixtures.line(
+            #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"\#(tool)","arguments":\#(arguments)}}"#))
+    }
+
+    @Test("a tool result toward the model: text, structuredContent and embedded resource text redacted consistently")
+    func toolResult() throws {
+        let filter = MCPFixtures.filter()
+        _ = Self.call(filter, tool: "lookup", arguments: "{}")
+        let output = filter.fromServer(MCPFixtures.line(
+            #"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"owner \#(Self.mail)"},{"type":"resource","resource":{"uri":"file:///a","mimeType":"text/plain","text":"key \#(Self.key)"}}],"structuredContent":{"owner":"\#(Self.mail)","seats":3},"isError":false}}"#))
+        let answer = try MCPFixtures.json(try #require(output.toClient.first))
+        let result = try #require(answer["result"])
+        #expect(result["structuredContent"]?["owner"]?.stringValue == "⟦EMAIL_1⟧")
+        #expect(result["structuredContent"]?["seats"] == .number("3"))
+        guard case .array(let content)? = result["content"] else { Issue.record("no content"); return }
+        #expect(content[0]["text"]?.stringValue == "owner ⟦EMAIL_1⟧")
+        #expect(content[1]["resource"]?["text"]?.stringValue == "key ⟦AWS_ACCESS_KEY_ID_1⟧")
+        #expect(content[1]["resource"]?["uri"]?.stringValue == "file:///a")
+        #expect(!MCPFixtures.text(output).contains(Self.mail))
+    }
+
+    @Test("a blob that decodes to a secret blocks the tool result; one that does not decode blocks it too")
+    func blobs() throws {
+        for blob in ["a2V5IEFLSUFGSFNHNEE3VU5aUVdXWUVWIGhlcmU=", "!!!not base64!!!"] {
+            let filter = MCPFixtures.filter()
+            _ = Self.call(filter, tool: "download", arguments: "{}")
+            let output = filter.fromServer(MCPFixtures.line(
+                #"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"resource","resource":{"uri":"file:///k","mimeType":"application/octet-stream","blob":"\#(blob)"}}]}}"#))
+            let answer = try MCPFixtures.json(try #require(output.toClient.first))
+            #expect(answer["result"]?["isError"] == .bool(true))
+            guard case .array(let content)? = answer["result"]?["content"] else { Issue.record("no content"); continue }
+            #expect(content[0]["text"]?.stringValue?.hasPrefix("blocked by cordon:") == true)
+            #expect(!MCPFixtures.text(output).contains(blob))
+        }
+    }
+
+    @Test("a clean image passes untouched")
+    func cleanImage() throws {
+        let filter = MCPFixtures.filter()
+        _ = Self.call(filter, tool: "screenshot", arguments: "{}")
+        let line = #"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"image","data":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==","mimeType":"image/png"}]}}"#
+        let output = filter.fromServer(MCPFixtures.line(line))
+        #expect(output.toClient.first.map { String(decoding: $0, as: UTF8.self) } == line + "\n")
+    }
+
+    @Test("a blocked non-tool request gets -32602 with the reason; a blocked non-tool result -32603; never -32600")
+    func errorCodes() throws {
+        let policy = try Policy.parse(yaml: """
+            default_destination: api
+            destinations:
+              api: {max_level: internal, action: block}
+            """, file: "p.yaml")
+        let filter = MCPFixtures.filter(policy: policy)
+        let request = filter.fromClient(MCPFixtures.line(
+            #"{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"review","arguments":{"owner":"\#(Self.mail)"}}}"#))
+        #expect(request.toServer.isEmpty)
+        let refused = try MCPFixtures.json(try #require(request.toClient.first))
+        #expect(refused["error"]?["code"] == .number("-32602"))
+        #expect(refused["error"]?["message"]?.stringValue?.contains("email ×1") == true)
+
+        _ = filter.fromClient(MCPFixtures.line(#"{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"config://app"}}"#))
+        let result = filter.fromServer(MCPFixtures.line(
+            #"{"jsonrpc":"2.0","id":2,"result":{"contents":[{"uri":"config://app","text":"admin \#(Self.mail)"}]}}"#))
+        let blocked = try MCPFixtures.json(try #require(result.toClient.first))
+        #expect(blocked["error"]?["code"] == .number("-32603"))
+        #expect(blocked["error"]?["message"]?.stringValue?.hasPrefix("blocked by cordon:") == true)
+        #expect(!MCPFixtures.text(request).contains(Self.mail) && !MCPFixtures.text(result).contains(Self.mail))
+    }
+
+    @Test("a secret in a resource URI cannot be redacted in place and is refused")
+    func uriRefused() throws {
+        let output = MCPFixtures.filter().fromClient(MCPFixtures.line(
+            #"{"jsonrpc":"2.0","id":4,"method":"resources/read","params":{"uri":"s3://bucket/\#(Self.key)"}}"#))
+        #expect(output.toServer.isEmpty)
+        #expect(try MCPFixtures.json(try #require(output.toClient.first))["error"]?["code"] == .number("-32602"))
+    }
+
+    @Test("server requests toward the model: a sampling request is redacted; the client's answer is scanned toward the server")
+    func sampling() throws {
+        let filter = MCPFixtures.filter()
+        let request = filter.fromServer(MCPFixtures.line(
+            #"{"jsonrpc":"2.0","id":"s1","method":"sampling/createMessage","params":{"messages":[{"role":"user","content":{"type":"text","text":"mail \#(Self.mail)"}}],"maxTokens":10}}"#))
+        let forwarded = try MCPFixtures.json(try #require(request.toClient.first))
+        #expect(!MCPFixtures.text(request).contains(Self.mail))
+        #expect(forwarded["params"]?["maxTokens"] == .number("10"))
+        let answer = filter.fromClient(MCPFixtures.line(
+            #"{"jsonrpc":"2.0","id":"s1","result":{"role":"assistant","content":{"type":"text","text":"the key is \#(Self.key)"},"model":"m"}}"#))
+        let sent = try MCPFixtures.json(try #require(answer.toServer.first))
+        #expect(sent["id"]?.stringValue == "s1")
+        #expect(!MCPFixtures.text(answer).contains(Self.key))
+    }
+
+    @Test("2026-07-28: inputRequests in a result and inputResponses in the retry are scanned")
+    func inputRequired() throws {
+        let filter = MCPFixtures.filter()
+        _ = Self.call(filter, tool: "deploy", arguments: "{}")
+        let result = filter.fromServer(MCPFixtures.line(
+            #"{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","inputRequests":{"r1":{"method":"elicitation/create","params":{"message":"confirm for \#(Self.mail)","requestedSchema":{"type":"object","properties":{}}}}}}}"#))
+        let forwarded = try MCPFixtures.json(try #require(result.toClient.first))
+        #expect(forwarded["result"]?["resultType"]?.stringValue == "input_required")
+        #expect(!MCPFixtures.text(result).contains(Self.mail))
+        let retry = Self.call(filter, id: 2, tool: "deploy", arguments: #"{},"inputResponses":{"r1":{"action":"accept","content":{"token":"\#(Self.key)"}}}"#)
+        #expect(!MCPFixtures.text(retry).contains(Self.key))
+        #expect(retry.toServer.count == 1)
+    }
+
+    @Test("notifications toward the model are redacted")
+    func notifications() throws {
+        let output = MCPFixtures.filter().fromServer(MCPFixtures.line(
+            #"{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"login by \#(Self.mail)"}}"#))
+        #expect(output.toClient.count == 1)
+        #expect(!MCPFixtures.text(output).contains(Self.mail))
+    }
+
+    @Test("the two directions have their own destinations")
+    func destinations() throws {
+        let policy = try Policy.parse(yaml: """
+            default_destination: model
+            destinations:
+              model: {max_level: internal, action: redact}
+              server: {max_level: restricted}
+            """, file: "p.yaml")
+        let filter = MCPFixtures.filter(MCPProxyConfiguration(modelDestination: "model", serverDestination: "server"), policy: policy)
+        let call = Self.call(filter, tool: "send", arguments: #"{"to":"\#(Self.mail)"}"#)
+        #expect(MCPFixtures.text(call).contains(Self.mail))
+        let result = filter.fromServer(MCPFixtures.line(#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"sent to \#(Self.mail)"}]}}"#))
+        #expect(!MCPFixtures.text(result).contains(Self.mail))
+    }
+
+    @Test("placeholders are restored only in the arguments of tools a rule names")
+    func restoration() throws {
+        let filter = MCPFixtures.filter(MCPProxyConfiguration(toolRules: [MCPToolRule(tool: "send_*", restoresArguments: true)]))
+        _ = Self.call(filter, tool: "lookup", arguments: "{}")
+        _ = filter.fromServer(MCPFixtures.line(#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"owner \#(Self.mail)"}]}}"#))
+        let named = Self.call(filter, id: 2, tool: "send_mail", arguments: #"{"to":"⟦EMAIL_1⟧"}"#)
+        #expect(MCPFixtures.text(named).contains(Self.mail))
+        let other = Self.call(filter, id: 3, tool: "fetch", arguments: #"{"url":"https://x.test/?q=⟦EMAIL_1⟧"}"#)
+        #expect(!MCPFixtures.text(other).contains(Self.mail))
+        #expect(MCPFixtures.text(other).contains("⟦EMAIL_1⟧"))
+    }
+
+    @Test("a per-tool rule allows one detector for one tool, so a false positive does not force the proxy off")
+    func perToolDetector() throws {
+        let filter = MCPFixtures.filter(MCPProxyConfiguration(toolRules: [MCPToolRule(tool: "crm_*", allowedDetectors: ["email"])]))
+        let allowed = Self.call(filter, tool: "crm_lookup", arguments: #"{"who":"\#(Self.mail)","key":"\#(Self.key)"}"#)
+        #expect(MCPFixtures.text(allowed).contains(Self.mail))
+        #expect(!MCPFixtures.text(allowed).contains(Self.key))
+        let other = Self.call(filter, id: 2, tool: "lookup", arguments: #"{"who":"\#(Self.mail)"}"#)
+        #expect(!MCPFixtures.text(other).contains(Self.mail))
+    }
+
+    @Test("audit records name detectors and counts, never values")
+    func auditRecords() throws {
+        let filter = MCPFixtures.filter()
+        let output = Self.call(filter, tool: "send", arguments: #"{"body":"\#(Self.key)"}"#)
+        let record = try #require(output.audit.first)
+        #expect(record.operation == "mcp tools/call")
+        #expect(record.detectorCounts["aws-access-key-id"] == 1)
+        #expect(record.action == .redact)
+        #expect(!"\(record)".contains(Self.key))
+    }
+}
