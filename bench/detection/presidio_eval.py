@@ -42,7 +42,7 @@ TYPES = {
     "IBAN_CODE": ["iban"],
     "US_SSN": ["us-ssn", "us-ssn-bare", "us-itin", "us-itin-bare"],
     "IP_ADDRESS": ["ipv4-", "ipv6-"],
-    "DATE_OF_BIRTH": ["date-of-birth"],
+    "DATE_OF_BIRTH": ["date-of-birth", "date-of-birth-"],
 }
 
 

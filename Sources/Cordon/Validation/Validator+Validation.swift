@@ -19,6 +19,7 @@ extension Validator {
         case .base58Check: Validator.hasValidBase58Check(value)
         case .bech32: Validator.hasValidBech32(value)
         case .eip55: Validator.hasValidEIP55Checksum(value)
+        case .phoneNumber: Validator.isPlausiblePhoneNumber(value)
         }
     }
 
