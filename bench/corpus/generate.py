@@ -100,6 +100,8 @@ DETECTORS = {
     "ipv6-private": ("internal", "internal"),
     "ipv4-public": ("pii", "confidential"),
     "internal-hostname": ("internal", "internal"),
+    "aws-arn": ("internal", "internal"),
+    "google-oauth-client-id": ("internal", "internal"),
     "marking-internal": ("internal", "internal"),
     "marking-confidential": ("internal", "confidential"),
 }
@@ -296,6 +298,8 @@ FORMATS = {
     "ipv6-private": r"(?i)f[cdeEf][0-9a-f]{0,2}:[0-9a-f:]+",
     "ipv4-public": r"(?:\d{1,3}\.){3}\d{1,3}",
     "internal-hostname": r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:%s)" % "|".join(HOST_TLDS),
+    "aws-arn": r"arn:aws(?:-cn|-us-gov)?:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:[A-Za-z0-9_/.:*+=,@-]+",
+    "google-oauth-client-id": r"\d{6,20}-[a-z0-9]{10,40}\.apps\.googleusercontent\.com",
     "marking-internal": r"(?i)internal use only|for internal use|internal only|company internal",
     "marking-confidential": r"(?i)confidential|strictly confidential|confidential and proprietary|do not distribute",
 }
