@@ -8,7 +8,7 @@ public enum Validator: String, Sendable, Hashable, CaseIterable {
     case luhn
     /// IBANs: the per-country length and the ISO 7064 mod-97 check.
     case ibanMod97 = "iban_mod97"
-    /// US social security numbers: no 000/666/9xx area, 00 group or 0000 serial.
+    /// US social security numbers: no 000/666 area, 00 group or 0000 serial, not an ITIN.
     case usSSN = "us_ssn"
     /// GitHub tokens: the last 6 characters are the base62 CRC32 of the 30 before them.
     case githubChecksum = "github_checksum"
@@ -32,4 +32,7 @@ public enum Validator: String, Sendable, Hashable, CaseIterable {
     case bech32
     /// Ethereum addresses: EIP-55 mixed-case Keccak-256 checksum (single-case addresses pass).
     case eip55
+    /// Phone numbers as written: 7–15 digits, not one repeated digit, and not a date, a time, an
+    /// IPv4 address or a dotted version.
+    case phoneNumber = "phone_number"
 }

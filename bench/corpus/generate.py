@@ -100,6 +100,15 @@ DETECTORS = {
     "ipv6-private": ("internal", "internal"),
     "ipv4-public": ("pii", "confidential"),
     "internal-hostname": ("internal", "internal"),
+    "aws-arn": ("internal", "internal"),
+    "aws-account-id": ("internal", "internal"),
+    "azure-tenant-id": ("internal", "internal"),
+    "phone-contextual": ("pii", "confidential"),
+    "payment-card-contextual": ("financial", "restricted"),
+    "date-of-birth-nearby": ("pii", "confidential"),
+    "ipv6-public": ("pii", "confidential"),
+    "secret-named-assignment": ("secret", "restricted"),
+    "google-oauth-client-id": ("internal", "internal"),
     "marking-internal": ("internal", "internal"),
     "marking-confidential": ("internal", "confidential"),
 }
@@ -296,13 +305,22 @@ FORMATS = {
     "ipv6-private": r"(?i)f[cdeEf][0-9a-f]{0,2}:[0-9a-f:]+",
     "ipv4-public": r"(?:\d{1,3}\.){3}\d{1,3}",
     "internal-hostname": r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:%s)" % "|".join(HOST_TLDS),
+    "aws-account-id": r"\d{12}",
+    "azure-tenant-id": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    "phone-contextual": r"(?:\+ ?|00 ?|\(\+?\d{1,4}\) ?)?\d[\d ().\-/]{5,24}\d(?: ?(?:x|ext\.?) ?\d{1,6})?",
+    "payment-card-contextual": r"\d{2,6}(?:[ .\t\u00a0-]\d{2,6}){0,5}",
+    "date-of-birth-nearby": r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}",
+    "ipv6-public": r"[0-9a-fA-F:]{6,39}",
+    "secret-named-assignment": r"[A-Za-z0-9+/=_.~!&*^#@-]{16,200}",
+    "aws-arn": r"arn:aws(?:-cn|-us-gov)?:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:[A-Za-z0-9_/.:*+=,@-]+",
+    "google-oauth-client-id": r"\d{6,20}-[a-z0-9]{10,40}\.apps\.googleusercontent\.com",
     "marking-internal": r"(?i)internal use only|for internal use|internal only|company internal",
     "marking-confidential": r"(?i)confidential|strictly confidential|confidential and proprietary|do not distribute",
 }
 
 TOKEN_DETECTORS = [d for d in FORMATS if DETECTORS[d][0] == "secret" and d not in (
     "database-url-password", "url-credentials", "password-assignment", "secret-assignment",
-    "aws-secret-access-key")]
+    "aws-secret-access-key", "secret-named-assignment")]
 
 
 def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
@@ -332,6 +350,19 @@ def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
             fail("IBAN mod-97 / length check failed")
         if any(card_like_runs(value)):
             fail("contains a Luhn-valid card-like digit run")
+    elif detector == "payment-card-contextual":
+        if not luhn_ok(value):
+            fail("Luhn check failed")
+    elif detector == "ipv6-public":
+        try:
+            ip = ipaddress.IPv6Address(value)
+        except ValueError:
+            fail("not an IPv6 address")
+        if not ip.is_global:
+            fail("not a global address")
+    elif detector == "secret-named-assignment":
+        if entropy(value) < 3.5:
+            fail(f"entropy {entropy(value):.2f} < 3.5")
     elif detector == "us-ssn":
         if not ssn_ok(value):
             fail("invalid SSN area/group/serial")

@@ -241,9 +241,18 @@ struct CompiledContext: Sendable {
             || occurs(in: value.upperBound..<min(text.count, value.upperBound + window), of: text)
     }
 
+    /// Whether a word may start at `start`: not directly after a letter, unless that letter ends
+    /// an escaped line break or tab of a string literal (`"Name: Ann\nPhone: …"`).
+    private static func startsWord(at start: Int, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard start > 0, ByteClass.isLetter(text[start - 1]) else { return true }
+        let letter = text[start - 1]
+        return start >= 2 && text[start - 2] == UInt8(ascii: "\\")
+            && (letter == UInt8(ascii: "n") || letter == UInt8(ascii: "r") || letter == UInt8(ascii: "t"))
+    }
+
     private func occurs(in region: Range<Int>, of text: UnsafeBufferPointer<UInt8>) -> Bool {
         // One pass over the region for all words: only a byte that starts some word is tried.
-        for start in region where isFirstByte[Int(text[start])] && (start == 0 || !ByteClass.isLetter(text[start - 1])) {
+        for start in region where isFirstByte[Int(text[start])] && Self.startsWord(at: start, in: text) {
             let first = ByteClass.lowercased(text[start])
             for word in words
             where !word.isEmpty && word[0] == first && start + word.count <= region.upperBound

@@ -19,6 +19,7 @@ extension Validator {
         case .base58Check: Validator.hasValidBase58Check(value)
         case .bech32: Validator.hasValidBech32(value)
         case .eip55: Validator.hasValidEIP55Checksum(value)
+        case .phoneNumber: Validator.isPlausiblePhoneNumber(value)
         }
     }
 
@@ -34,11 +35,22 @@ extension Validator {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-")
     }
 
+    /// What may stand between the digit groups of a card number as people write it: space,
+    /// dash, dot, tab, a line break, or a no-break space (the two UTF-8 bytes C2 A0).
+    static func isCardSeparator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "\t"), UInt8(ascii: "\r"),
+            UInt8(ascii: "\n"), 0xC2, 0xA0:
+            true
+        default: false
+        }
+    }
+
 
     static func isLuhnValid(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         var digits = 0
         for byte in value {
-            if ByteClass.isDigit(byte) { digits += 1 } else if !isSeparator(byte) { return false }
+            if ByteClass.isDigit(byte) { digits += 1 } else if !isCardSeparator(byte) { return false }
         }
         guard (12...19).contains(digits) else { return false }
         var sum = 0
