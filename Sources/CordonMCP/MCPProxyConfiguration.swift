@@ -13,7 +13,7 @@ public struct MCPProxyConfiguration: Sendable {
     /// value back (restored only for tools whose rule says so).
     public var replacement: ValueReplacement
     /// Per-tool rules; the last match wins.
-    public var toolRules: [MCPToolRule]
+    public var toolRules: [ToolRule]
     /// The largest message (one line, without its line end) in bytes; a longer one is not
     /// forwarded and, when its id can be read, answered with an error.
     public var maximumLineBytes: Int
@@ -23,7 +23,7 @@ public struct MCPProxyConfiguration: Sendable {
     /// Creates a configuration.
     public init(
         modelDestination: String? = nil, serverDestination: String? = nil, replacement: ValueReplacement = .reversiblePlaceholder,
-        toolRules: [MCPToolRule] = [], maximumLineBytes: Int = 16 * 1024 * 1024, session: String = "mcp"
+        toolRules: [ToolRule] = [], maximumLineBytes: Int = 16 * 1024 * 1024, session: String = "mcp"
     ) {
         self.modelDestination = modelDestination
         self.serverDestination = serverDestination

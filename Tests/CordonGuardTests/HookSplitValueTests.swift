@@ -46,6 +46,19 @@ struct HookSplitValueTests {
         #expect(updated["content"]?.serialized() == Array(#"[{"type":"text","text":"[REDACTED:github-pat]"},{"type":"text","text":""}]"#.utf8))
     }
 
+    @Test("a value split at the seam of two long strings is found (the pair scans read the seam's neighbourhood)")
+    func longStrings() throws {
+        let (head, tail) = (Self.token.prefix(15), Self.token.dropFirst(15))
+        let filler = String(repeating: "lorem ipsum dolor sit amet ", count: 200)
+        let (outcome, reply) = try Self.run(
+            "PostToolUse", tool: "mcp__notes__read", input: #"{"id":1}"#,
+            output: #"{"content":[{"type":"text","text":"\#(filler)\#(head)"},{"type":"text","text":"\#(tail) \#(filler)"}]}"#)
+        #expect(reply?["hookSpecificOutput"]?["updatedToolOutput"] != nil)
+        let text = String(decoding: outcome.standardOutput, as: UTF8.self)
+        #expect(!text.contains(head) && !text.contains(tail))
+        #expect(text.contains(filler))
+    }
+
     @Test("a key split between a member name and its value cannot be redacted in place and is denied")
     func keyAndValue() throws {
         let (head, tail) = (Self.key.prefix(10), Self.key.dropFirst(10))

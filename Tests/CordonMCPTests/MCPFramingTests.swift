@@ -91,7 +91,7 @@ struct MCPFramingTests {
 
     @Test("a batch is forwarded as a batch, with refused members answered by the proxy")
     func batch() throws {
-        let filter = MCPFixtures.filter(MCPProxyConfiguration(toolRules: [MCPToolRule(tool: "shell", action: .block)]))
+        let filter = MCPFixtures.filter(MCPProxyConfiguration(toolRules: [ToolRule(tool: "shell", action: .block)]))
         let output = filter.fromClient(MCPFixtures.line(
             #"[{"jsonrpc":"2.0","id":1,"method":"tools/list"},{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"shell","arguments":{}}},{"jsonrpc":"2.0","method":"notifications/initialized"}]"#))
         let forwarded = try MCPFixtures.json(try #require(output.toServer.first))

@@ -144,7 +144,7 @@ struct MCPScanningTests {
 
     @Test("placeholders are restored only in the arguments of tools a rule names")
     func restoration() throws {
-        let filter = MCPFixtures.filter(MCPProxyConfiguration(toolRules: [MCPToolRule(tool: "send_*", restoresArguments: true)]))
+        let filter = MCPFixtures.filter(MCPProxyConfiguration(toolRules: [ToolRule(tool: "send_*", restoresArguments: true)]))
         _ = Self.call(filter, tool: "lookup", arguments: "{}")
         _ = filter.fromServer(MCPFixtures.line(#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"owner \#(Self.mail)"}]}}"#))
         let named = Self.call(filter, id: 2, tool: "send_mail", arguments: #"{"to":"⟦EMAIL_1⟧"}"#)
@@ -156,7 +156,7 @@ struct MCPScanningTests {
 
     @Test("a per-tool rule allows one detector for one tool, so a false positive does not force the proxy off")
     func perToolDetector() throws {
-        let filter = MCPFixtures.filter(MCPProxyConfiguration(toolRules: [MCPToolRule(tool: "crm_*", allowedDetectors: ["email"])]))
+        let filter = MCPFixtures.filter(MCPProxyConfiguration(toolRules: [ToolRule(tool: "crm_*", allowedDetectors: ["email"])]))
         let allowed = Self.call(filter, tool: "crm_lookup", arguments: #"{"who":"\#(Self.mail)","key":"\#(Self.key)"}"#)
         #expect(MCPFixtures.text(allowed).contains(Self.mail))
         #expect(!MCPFixtures.text(allowed).contains(Self.key))
@@ -173,5 +173,51 @@ struct MCPScanningTests {
         #expect(record.detectorCounts["aws-access-key-id"] == 1)
         #expect(record.action == .redact)
         #expect(!"\(record)".contains(Self.key))
+    }
+}
+
+/// The policy file's `mcp_tools` entries.
+@Suite("cordon mcp: per-tool policy entries")
+struct MCPToolPolicyTests {
+    static let yaml = """
+        default_destination: api
+        destinations:
+          api: {max_level: internal, action: redact}
+        mcp_tools:
+          - tool: 'send_*'
+            restore_arguments: true
+          - tool: crm_lookup
+            allow_detectors: [email]
+          - tool: shell
+            action: block
+        """
+
+    @Test("mcp_tools entries are read with their action, restoration and allowed detectors")
+    func parsed() throws {
+        _ = try Policy.parse(yaml: Self.yaml, file: "p.yaml")
+        let rules = try Policy.toolRules(yaml: Self.yaml, file: "p.yaml")
+        #expect(rules == [
+            ToolRule(tool: "send_*", restoresArguments: true),
+            ToolRule(tool: "crm_lookup", allowedDetectors: ["email"]),
+            ToolRule(tool: "shell", action: .block),
+        ])
+        #expect(rules.rule(for: "send_mail")?.restoresArguments == true)
+        #expect(rules.rule(for: "fetch") == nil)
+    }
+
+    @Test("a bad mcp_tools entry is an error naming the line", arguments: [
+        ("mcp_tools:\n  - tool: x\n    action: maybe\n", 6),
+        ("mcp_tools:\n  - tool: x\n    restore_arguments: yes\n", 6),
+        ("mcp_tools:\n  - tool: x\n    colour: red\n", 6),
+        ("mcp_tools:\n  - action: block\n", 5),
+    ])
+    func badEntries(tail: String, line: Int) {
+        let yaml = "default_destination: api\ndestinations:\n  api: {max_level: internal}\n" + tail
+        #expect(throws: PolicyError.self) { try Policy.parse(yaml: yaml, file: "p.yaml") }
+        do {
+            _ = try Policy.parse(yaml: yaml, file: "p.yaml")
+        } catch {
+            #expect(error.line == line)
+        }
     }
 }

@@ -74,11 +74,19 @@ struct MCPCommand: ParsableCommand {
         } else {
             replacement = .operator(try OperatorOptions.redactionOperator(named: operatorName, hashKeyFile: hashKeyFile))
         }
-        var rules = allowTools.map { MCPToolRule(tool: $0, action: .allow) } + blockTools.map { MCPToolRule(tool: $0, action: .block) }
-        for tool in restoreTools { rules.append(MCPToolRule(tool: tool, restoresArguments: true)) }
+        // The policy's mcp_tools entries first; options given on the command line override them.
+        var rules: [ToolRule] = try Policy.toolRules(at: options.policyPath)
+        rules += allowTools.map { ToolRule(tool: $0, action: .allow) } + blockTools.map { ToolRule(tool: $0, action: .block) }
+        for tool in restoreTools { rules.append(ToolRule(tool: tool, restoresArguments: true)) }
         for entry in allowDetectors {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            rules.append(MCPToolRule(tool: parts[0], allowedDetectors: [parts[1]]))
+            rules.append(ToolRule(tool: parts[0], allowedDetectors: [parts[1]]))
+        }
+        let known = Set(pipeline.engine.detectors.map(\.id))
+        for rule in rules {
+            for id in rule.allowedDetectors.sorted() where !known.contains(id) {
+                throw CommandFailure("the tool rule '\(rule.tool)' allows an unknown detector '\(id)'")
+            }
         }
         let filter = MCPFilter(
             enforcer: pipeline.enforcer,
@@ -97,8 +105,8 @@ struct MCPCommand: ParsableCommand {
 
     /// One rule per tool glob, merging the options that name it (the last match wins in the
     /// filter, so each glob's options must be in one rule).
-    static func merged(_ rules: [MCPToolRule]) -> [MCPToolRule] {
-        var merged: [MCPToolRule] = []
+    static func merged(_ rules: [ToolRule]) -> [ToolRule] {
+        var merged: [ToolRule] = []
         for rule in rules {
             if let index = merged.firstIndex(where: { $0.tool == rule.tool }) {
                 if rule.action != .redact { merged[index].action = rule.action }

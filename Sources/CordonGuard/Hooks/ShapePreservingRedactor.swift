@@ -184,6 +184,8 @@ public struct ShapePreservingRedactor: Sendable {
         var ranges: [Range<Int>]
         /// The index of the text each range holds.
         var textIndices: [Int]
+        /// Where in its text each range starts (a pair holds only the seam's neighbourhood).
+        var textOffsets: [Int]
         var decision: PolicyDecision
 
         /// The parts of `range` that fall in each text, in local coordinates.
@@ -201,7 +203,8 @@ public struct ShapePreservingRedactor: Sendable {
                 let text = ranges[index]
                 let lower = max(text.lowerBound, range.lowerBound)
                 let upper = min(text.upperBound, range.upperBound)
-                if lower < upper { result.append((textIndices[index], (lower - text.lowerBound)..<(upper - text.lowerBound))) }
+                let offset = textOffsets[index] - text.lowerBound
+                if lower < upper { result.append((textIndices[index], (lower + offset)..<(upper + offset))) }
                 index += 1
             }
             return result
@@ -213,25 +216,39 @@ public struct ShapePreservingRedactor: Sendable {
         indices.count < 2 ? indices.map { [$0] } : zip(indices, indices.dropFirst()).map { [$0, $1] }
     }
 
+    /// How much of each side of a seam a pair scan reads: a split value must cross the seam,
+    /// and its keyword context lies at most ``Engine/keywordWindow`` (256 bytes) before it, so
+    /// 1 KiB on each side holds any value up to 768 bytes with its context. Reading only the seam's
+    /// neighbourhood keeps the pair scans small for long content strings.
+    public static let seamWindow = 1024
+
     /// Scans `segments` of `texts` as one message: the texts of a segment joined with nothing
-    /// between them, segments one per line.
+    /// between them, segments one per line. In a pair, only the end of the first text and the
+    /// start of the second (``seamWindow`` bytes each) are read.
     private func scan(_ texts: [Text], segments: [[Int]], context: MessageContext) throws(EnforcementError) -> JoinedScan {
         var bytes: [UInt8] = []
         var ranges: [Range<Int>] = []
         var textIndices: [Int] = []
+        var textOffsets: [Int] = []
         for segment in segments {
             if !bytes.isEmpty || !ranges.isEmpty { bytes.append(UInt8(ascii: "\n")) }
-            for index in segment {
-                ranges.append(bytes.count..<(bytes.count + texts[index].bytes.count))
+            for (position, index) in segment.enumerated() {
+                let text = texts[index].bytes
+                var part = 0..<text.count
+                if segment.count == 2 {
+                    part = position == 0 ? max(0, text.count - Self.seamWindow)..<text.count : 0..<min(text.count, Self.seamWindow)
+                }
+                ranges.append(bytes.count..<(bytes.count + part.count))
                 textIndices.append(index)
-                bytes += texts[index].bytes
+                textOffsets.append(part.lowerBound)
+                bytes += text[part]
             }
         }
         // Decided without a replacement: the replacement is built here, per string.
         let enforcement = try bytes.withUnsafeBufferPointer { (buffer) throws(EnforcementError) in
             try enforcer.enforce(buffer, context: context)
         }
-        return JoinedScan(bytes: bytes, ranges: ranges, textIndices: textIndices, decision: enforcement.decision)
+        return JoinedScan(bytes: bytes, ranges: ranges, textIndices: textIndices, textOffsets: textOffsets, decision: enforcement.decision)
     }
 
     private func replacementBytes(for value: ArraySlice<UInt8>, detectorID: String, session: String?) -> [UInt8] {

@@ -9,7 +9,7 @@ import Yams
 /// type coercion), and messages never quote values from the file beyond field names.
 struct PolicyParser {
     private static let topLevelFields: Set<String> = [
-        "default_destination", "failure_mode", "destinations", "detectors", "categories", "paths", "exceptions",
+        "default_destination", "failure_mode", "destinations", "detectors", "categories", "paths", "exceptions", "mcp_tools",
     ]
     private static let destinationFields: Set<String> = ["max_level", "action"]
     private static let overrideFields: Set<String> = ["level", "action"]
@@ -91,6 +91,7 @@ struct PolicyParser {
                 exceptions.append(try exception(item, destinations: destinations))
             }
         }
+        if let node = top["mcp_tools"] { _ = try ToolRulesParser(file: file).parse(node) }
         return Policy(
             destinations: destinations, defaultDestination: defaultName, failureMode: failureMode,
             detectorOverrides: detectorOverrides, categoryOverrides: categoryOverrides, pathRules: pathRules,

@@ -116,11 +116,14 @@ def test_a_blocked_tool_call_is_a_tool_error_the_model_can_read(cordon, python, 
         "  api: {max_level: internal, action: redact}\n"
         "detectors:\n"
         "  aws-access-key-id: {action: block}\n"
+        "mcp_tools:\n"
+        "  - tool: shell\n"
+        "    action: block\n"
     )
 
     async def scenario():
         async with Client(
-            params(cordon, python, server_script, record_file, "--policy", str(policy), "--block-tool", "shell"), mode=mode
+            params(cordon, python, server_script, record_file, "--policy", str(policy)), mode=mode
         ) as client:
             by_rule = await client.call_tool("shell", {"command": "ls"})
             by_value = await client.call_tool("send_mail", {"to": "ops", "body": f"key {FAKE_AWS}"})

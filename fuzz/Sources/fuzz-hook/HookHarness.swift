@@ -116,11 +116,16 @@ func sameShape(_ original: JSONValue, _ rewritten: JSONValue, withheld: Bool, pr
         if withheld, let first = a.first { b.allSatisfy { sameShape(first, $0, withheld: true) } }
         else { a.count == b.count && zip(a, b).allSatisfy { sameShape($0, $1, withheld: withheld) } }
     case (.object(let a), .object(let b)):
-        {
-            let kept = withheld ? a.filter { !ToolOutputShapes.persistedOutputMembers.contains($0.name) || b.contains { m in m.name == $0.name } } : a
-            return kept.map(\.name) == b.map(\.name)
-                && zip(kept, b).allSatisfy { sameShape($0.value, $1.value, withheld: withheld, protected: $0.name == "type") }
-        }()
+        sameMembers(a, b, withheld: withheld)
     default: false
     }
+}
+
+/// Whether the members `b` have the names of `a` in order (a withheld output may lack Bash's
+/// persisted-output members) and each value the shape of its original.
+func sameMembers(_ a: [JSONMember], _ b: [JSONMember], withheld: Bool) -> Bool {
+    let names = Set(b.map(\.name))
+    let kept = withheld ? a.filter { member in !ToolOutputShapes.persistedOutputMembers.contains(member.name) || names.contains(member.name) } : a
+    return kept.map(\.name) == b.map(\.name)
+        && zip(kept, b).allSatisfy { pair in sameShape(pair.0.value, pair.1.value, withheld: withheld, protected: pair.0.name == "type") }
 }

@@ -1,10 +1,9 @@
-import CordonGuard
-
-/// What the proxy does with one tool's calls and results, beyond the policy's destinations.
+/// What a tool proxy (`cordon mcp`) does with one tool's calls and results, beyond the
+/// policy's destinations: a policy's `mcp_tools` entries.
 ///
 /// Per-tool rules let a false positive be fixed for one tool without turning the proxy off,
 /// and name the tools that may receive restored values.
-public struct MCPToolRule: Sendable, Hashable {
+public struct ToolRule: Sendable, Hashable {
     /// What happens to a tool's traffic.
     public enum Action: String, Sendable, Hashable, CaseIterable {
         /// Neither the arguments nor the results are scanned.
@@ -57,9 +56,9 @@ public struct MCPToolRule: Sendable, Hashable {
     }
 }
 
-extension Array where Element == MCPToolRule {
+extension Array where Element == ToolRule {
     /// The last rule that matches `tool` (later rules override earlier ones), or `nil`.
-    public func rule(for tool: String) -> MCPToolRule? {
+    public func rule(for tool: String) -> ToolRule? {
         last { $0.matches(tool) }
     }
 }
