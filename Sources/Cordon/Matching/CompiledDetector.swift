@@ -39,7 +39,9 @@ struct CompiledDetector: Sendable {
         level = detector.level
         if !detector.keywords.isEmpty {
             gateWords = detector.keywords
-            lookbehind = detector.keywordDistance ?? Engine.keywordWindow
+            // A pattern whose every match begins with a keyword is tried at the keyword only.
+            lookbehind = PatternPrefix.startsWithKeyword(detector.pattern, keywords: detector.keywords)
+                ? 0 : detector.keywordDistance ?? Engine.keywordWindow
             lookahead = 0
             runGate = nil
         } else if let gate = detector.runGate {
