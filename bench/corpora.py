@@ -308,8 +308,12 @@ def run(cmd, cwd=None, stdout=None):
     return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "rc": os.waitstatus_to_exitcode(status)}
 
 
+def folder_files(folder):
+    return [os.path.join(d, n) for d, _dirs, names in os.walk(folder) for n in names]
+
+
 def folder_bytes(folder):
-    return sum(os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder))
+    return sum(os.path.getsize(p) for p in folder_files(folder))
 
 
 def measure(label, cmd, cwd, nbytes, reps, ok, stdout=None):
@@ -348,8 +352,7 @@ def planted_recall(findings_path, planted_path):
 
 
 def write_prompts(folder, target, size=4096, count=64):
-    names = sorted(os.listdir(folder))
-    blob = b"".join(open(os.path.join(folder, n), "rb").read() for n in names).replace(b"\0", b"")
+    blob = b"".join(open(p, "rb").read() for p in sorted(folder_files(folder))).replace(b"\0", b"")
     os.makedirs(target, exist_ok=True)
     prompts = []
     span = len(blob) - size - 1
@@ -399,7 +402,7 @@ def main():
         root = corpora[name]
         samples = os.path.join(root, "samples")
         nbytes = folder_bytes(samples)
-        entry = {"files": len(os.listdir(samples)), "mb": round(nbytes / 1e6, 2)}
+        entry = {"files": len(folder_files(samples)), "mb": round(nbytes / 1e6, 2)}
         findings = os.path.join(OUT, f"corpora-{name}-cordon{args.tag}.jsonl")
         log(f"{name}: cordon")
         entry["cordon"] = measure("cordon", [args.cordon, "scan", "--format", "jsonl", "--threads", str(args.threads), "samples"],
@@ -416,8 +419,9 @@ def main():
                 entry["betterleaks"] = measure("betterleaks", [exe, "fs", "samples", "-j", "1", "-o", report, "-s", "--no-banner",
                                                                "-l", "error"], root, nbytes, args.reps, (0, 1))
                 try:
-                    entry["betterleaks"]["findings"] = len(json.load(open(report)))
-                except (OSError, ValueError):
+                    data = json.load(open(report))
+                    entry["betterleaks"]["findings"] = len(data["findings"] if isinstance(data, dict) else data)
+                except (OSError, ValueError, KeyError):
                     pass
             else:
                 entry["betterleaks"] = {"error": "not installed"}

@@ -11,7 +11,10 @@
 #    one concatenated file, committed / large corpus), detector-count scaling, precision and
 #    recall against the truth, library latency, sidecar round trip, cold starts, and the peer
 #    tools from bench/.venv when installed (bench/peers/install.sh; --install-peers runs it);
-# 5. writes bench/RESULTS.md and bench/throughput.svg (bench/report.py).
+# 5. writes bench/RESULTS.md and bench/throughput.svg (bench/report.py);
+# 6. appends the corpora that reflect real use (bench/corpora.py): ~50 MB of the machine's own
+#    real text, ~50 MB of agent traffic with a planted value every 10-50 KB, and the dense
+#    corpus, Cordon and the peers with one thread each, plus 4 KB in-process latency.
 # Raw outputs and bench/out/results.json stay in bench/out/ (gitignored).
 #
 #   --no-peers       skip the peer tools
@@ -27,6 +30,7 @@ ROOT="$(dirname "$BENCH")"
 cd "$ROOT"
 
 harness_args=()
+corpora_reps=3
 install_peers=0
 huge=0
 command_line="bash bench/run.sh${*:+ $*}"
@@ -35,9 +39,9 @@ while [ $# -gt 0 ]; do
     --no-peers) harness_args+=(--no-peers) ;;
     --install-peers) install_peers=1 ;;
     --huge) huge=1 ;;
-    --reps) harness_args+=(--reps "$2"); shift ;;
-    --quick) harness_args+=(--reps 1 --cold-runs 10 --latency-scale 0.1) ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --reps) harness_args+=(--reps "$2"); corpora_reps="$2"; shift ;;
+    --quick) harness_args+=(--reps 1 --cold-runs 10 --latency-scale 0.1); corpora_reps=1 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -106,6 +110,15 @@ if [ -d ../shared/peer-examples ]; then
   } >> bench/RESULTS.md
 else
   echo "run.sh: ../shared/peer-examples not found; conformance skipped" >&2
+fi
+step "corpora that reflect real use (bench/corpora.py): real text, agent traffic, dense; peers in the same run"
+corpora_args=()
+for arg in ${harness_args[@]+"${harness_args[@]}"}; do [ "$arg" = --no-peers ] && corpora_args+=(--no-peers); done
+if python3 bench/corpora.py ${corpora_args[@]+"${corpora_args[@]}"} --reps "$corpora_reps" --markdown bench/out/corpora.md > bench/out/corpora.log 2>&1; then
+  { echo; cat bench/out/corpora.md; } >> bench/RESULTS.md
+else
+  tail -n 20 bench/out/corpora.log >&2
+  echo "run.sh: bench/corpora.py failed (bench/out/corpora.log)" >&2
 fi
 echo "wrote bench/RESULTS.md and bench/throughput.svg (raw results: bench/out/results.json)" >&2
 

@@ -91,6 +91,21 @@ func compileKeywordDatabase(_ words: [[UInt8]]) -> [UInt8] {
     return UnsafeRawBufferPointer(start: bytes, count: length).map { $0 }
 }
 let database = compileKeywordDatabase(words)
+
+/// Each byte as the UTF-8 encoding of the Unicode scalar with its number (bytes below 0x80 stay
+/// themselves), so any bytes fit a Swift string literal and decode in one pass.
+func latinEncoded(_ bytes: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count * 3 / 2)
+    for byte in bytes {
+        if byte < 0x80 {
+            out.append(byte)
+        } else {
+            out += [0xC0 | byte >> 6, 0x80 | byte & 0x3F]
+        }
+    }
+    return out
+}
 let hexWords = words.map { $0.map { String(format: "%02x", $0) }.joined() }.joined(separator: ",")
 
 let source = """
@@ -108,8 +123,9 @@ let source = """
         /// The \(words.count) words, ASCII-lowercased, each as hex digits, comma-separated; a
         /// word's position is its pattern id in the database.
         static let words: StaticString = "\(hexWords)"
-        /// The Vectorscan \(HS_MAJOR).\(HS_MINOR) database (\(database.count) bytes), serialized and base64-encoded.
-        static let database: StaticString = "\(Data(database).base64EncodedString())"
+        /// The Vectorscan \(HS_MAJOR).\(HS_MINOR) database (\(database.count) bytes), serialized, each byte as the
+        /// character U+0000–U+00FF of that number (`LatinBytes`): decoding is one cheap pass at start-up.
+        static let database: StaticString = "\(literal(latinEncoded(database)))"
     }
 
     """

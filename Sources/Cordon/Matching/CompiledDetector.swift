@@ -18,6 +18,11 @@ struct CompiledDetector: Sendable {
     let lookbehind: Int
     /// How far after a gate word's start a match may start.
     let lookahead: Int
+    /// Gate words closer than this to the previous window share one search. It is the look-behind,
+    /// except for a search anchored at its keywords (look-behind 0), whose nearby occurrences
+    /// share one search as before: PCRE2 skips to a literal-led pattern's next candidate itself,
+    /// faster than a call per occurrence.
+    let mergeDistance: Int
     let pattern: CompiledPattern
     let minimumEntropy: Double?
     let validators: [Validator]
@@ -42,7 +47,10 @@ struct CompiledDetector: Sendable {
         level = detector.level
         if !detector.keywords.isEmpty {
             gateWords = detector.keywords
-            lookbehind = detector.keywordDistance ?? Engine.keywordWindow
+            // A pattern whose every match begins with a keyword is tried at the keyword only.
+            let window = detector.keywordDistance ?? Engine.keywordWindow
+            lookbehind = PatternPrefix.startsWithKeyword(detector.pattern, keywords: detector.keywords) ? 0 : window
+            mergeDistance = window
             lookahead = 0
             runGate = nil
         } else if let gate = detector.runGate {
@@ -52,6 +60,7 @@ struct CompiledDetector: Sendable {
             // still required for a value to be reported.
             gateWords = []
             lookbehind = gate.within
+            mergeDistance = gate.within
             lookahead = 1
             runGate = gate
         } else if let context = detector.context, context.required {
@@ -59,11 +68,13 @@ struct CompiledDetector: Sendable {
             // before the word may be up to `keywordWindow` bytes long.
             gateWords = context.words
             lookbehind = context.window + Engine.keywordWindow
+            mergeDistance = lookbehind
             lookahead = context.window
             runGate = nil
         } else {
             gateWords = []
             lookbehind = 0
+            mergeDistance = 0
             lookahead = 0
             runGate = nil
         }
@@ -140,7 +151,7 @@ struct CompiledDetector: Sendable {
             let windowStart = max(0, keywordStarts[index] - lookbehind)
             var limit = min(text.count, keywordStarts[index] + lookahead)
             index += 1
-            while index < keywordStarts.endIndex, keywordStarts[index] - lookbehind <= limit + 1 {
+            while index < keywordStarts.endIndex, keywordStarts[index] - mergeDistance <= limit + 1 {
                 limit = min(text.count, keywordStarts[index] + lookahead)
                 index += 1
             }

@@ -40,7 +40,7 @@ final class KeywordPrefilter: @unchecked Sendable {
         let perDetector = gateWords.map { words in Set(words.filter { !$0.isEmpty }.map(Self.lowercased)) }
         var ids: [[UInt8]: Int]
         var words: [[UInt8]]
-        if let embedded = Self.embedded, perDetector.allSatisfy({ $0.isSubset(of: embedded.index.keys) }) {
+        if let embedded = Self.embedded, perDetector.allSatisfy({ $0.allSatisfy { embedded.index[$0] != nil } }) {
             database = embedded.database
             ownsDatabase = false
             isEmbedded = true
@@ -178,7 +178,7 @@ final class KeywordPrefilter: @unchecked Sendable {
                 stride(from: hex.startIndex, to: hex.endIndex, by: 2).map { UInt8(Hex.value(of: hex[$0])! << 4 | Hex.value(of: hex[$0 + 1])!) }
             }
         }
-        guard let bytes = EmbeddedKeywordDatabase.database.withUTF8Buffer({ Base64Block.decode($0) }) else { return nil }
+        guard let bytes = EmbeddedKeywordDatabase.database.withUTF8Buffer({ LatinBytes.decode($0) }) else { return nil }
         var database: OpaquePointer?
         let status = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { hs_deserialize_database($0.baseAddress, $0.count, &database) }

@@ -42,6 +42,10 @@ struct Input: Sendable {
 extension Input {
     /// The whole file at `path`, read with one `read` call per chunk into one buffer (no URL, no
     /// memory map: most scanned files are small, and a map costs more than it saves for them).
+    ///
+    /// The buffer is allocated one byte larger than the file, uninitialised, so a file read
+    /// whole needs no second buffer to see the end: zero-filling a `Data` and growing it by 64 KiB
+    /// to read the end cost about a tenth of a folder scan of ordinary text (callgrind).
     static func readFile(_ path: String) throws -> Data {
         func failure(_ code: Int32) -> CommandFailure {
             let reason = code == EACCES ? "permission denied" : code == ENOENT ? "no such file" : String(cString: strerror(code))
@@ -52,22 +56,28 @@ extension Input {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
-        var data = Data(count: max(Int(status.st_size), 0))
+        var capacity = max(Int(status.st_size), 0) + 1
+        guard var buffer = malloc(capacity) else { throw failure(ENOMEM) }
         var filled = 0
         while true {
-            if filled == data.count { data.count += max(64 * 1024, data.count) }  // grew, or size unknown
-            let count = data.withUnsafeMutableBytes { buffer in
-                Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+            if filled == capacity {  // the file grew, or its size is unknown (a pipe, /proc)
+                capacity += max(64 * 1024, capacity)
+                guard let grown = realloc(buffer, capacity) else {
+                    free(buffer)
+                    throw failure(ENOMEM)
+                }
+                buffer = grown
             }
+            let count = Glibc.read(descriptor, buffer + filled, capacity - filled)
             if count < 0 {
                 if errno == EINTR { continue }
+                free(buffer)
                 throw failure(errno)
             }
             if count == 0 { break }
             filled += count
         }
-        data.count = filled
-        return data
+        return Data(bytesNoCopy: buffer, count: filled, deallocator: .free)
     }
 }
 

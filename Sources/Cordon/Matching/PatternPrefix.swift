@@ -1,0 +1,256 @@
+/// What a pattern's source says about where its matches start.
+///
+/// A keyword-gated pattern is searched from ``Engine/keywordWindow`` bytes (or the detector's
+/// `keyword_distance`) before each keyword occurrence, and PCRE2 tries every start in that
+/// window: 1,400–5,600 cycles per occurrence. When every match of the pattern *begins with* one
+/// of its keywords, that window is wasted work — a match can only start where a keyword starts —
+/// so the search is anchored at the occurrence: one attempt, at one offset.
+///
+/// The analysis is syntactic and conservative: it reads the pattern's leading option settings,
+/// zero-width assertions (lookbehinds, lookaheads, `\b`, `^`, a group of alternative
+/// lookarounds), then the literal text that every match starts with (through non-capturing and
+/// capturing groups that have no alternatives and no quantifier). Anything it does not
+/// understand — a top-level alternative, a class, a quantified first character — answers "not
+/// anchored", which keeps the window.
+enum PatternPrefix {
+    /// Whether every match of `pattern` starts with one of `keywords` (ASCII case ignored).
+    static func startsWithKeyword(_ pattern: String, keywords: [String]) -> Bool {
+        let source = Array(pattern.utf8)
+        guard let literal = leadingLiteral(source), !literal.isEmpty else { return false }
+        let lowered = literal.map(ByteClass.lowercased)
+        return keywords.contains { keyword in
+            let word = keyword.utf8.map(ByteClass.lowercased)
+            return !word.isEmpty && word.count <= lowered.count && Array(lowered.prefix(word.count)) == word
+        }
+    }
+
+    /// The literal bytes every match of `source` starts with, or `nil` when the pattern has a
+    /// top-level alternative or a construct this reader does not follow.
+    static func leadingLiteral(_ source: [UInt8]) -> [UInt8]? {
+        var reader = Reader(source: source)
+        return reader.leadingLiteral()
+    }
+
+    private struct Reader {
+        let source: [UInt8]
+        var position = 0
+        /// Whether `(?x)` is on: whitespace and `#` comments are not part of the pattern.
+        var extended = false
+
+        init(source: [UInt8]) { self.source = source }
+
+        func byte(_ offset: Int) -> UInt8? { offset < source.count ? source[offset] : nil }
+
+        mutating func skipIgnorable() {
+            guard extended else { return }
+            while let byte = byte(position) {
+                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                    position += 1
+                } else if byte == UInt8(ascii: "#") {
+                    while let next = self.byte(position), next != UInt8(ascii: "\n") { position += 1 }
+                } else {
+                    return
+                }
+            }
+        }
+
+        /// The offset just after the group that opens at `open` (an `(`), or `nil`.
+        func groupEnd(from open: Int) -> Int? {
+            var depth = 0
+            var index = open
+            while index < source.count {
+                let byte = source[index]
+                switch byte {
+                case UInt8(ascii: "\\"):
+                    index += 2
+                    continue
+                case UInt8(ascii: "["):
+                    guard let end = classEnd(from: index) else { return nil }
+                    index = end
+                    continue
+                case UInt8(ascii: "#") where extended:
+                    while index < source.count, source[index] != UInt8(ascii: "\n") { index += 1 }
+                    continue
+                case UInt8(ascii: "("):
+                    depth += 1
+                case UInt8(ascii: ")"):
+                    depth -= 1
+                    if depth == 0 { return index + 1 }
+                default:
+                    break
+                }
+                index += 1
+            }
+            return nil
+        }
+
+        /// The offset just after the character class that opens at `open` (a `[`), or `nil`.
+        func classEnd(from open: Int) -> Int? {
+            var index = open + 1
+            if byte(index) == UInt8(ascii: "^") { index += 1 }
+            if byte(index) == UInt8(ascii: "]") { index += 1 }
+            while index < source.count {
+                switch source[index] {
+                case UInt8(ascii: "\\"): index += 2
+                case UInt8(ascii: "["):
+                    // A POSIX class such as [:alpha:] inside a class.
+                    if byte(index + 1) == UInt8(ascii: ":"), let close = (index + 2..<source.count).first(where: {
+                        source[$0] == UInt8(ascii: "]") && source[$0 - 1] == UInt8(ascii: ":")
+                    }) {
+                        index = close + 1
+                    } else {
+                        index += 1
+                    }
+                case UInt8(ascii: "]"): return index + 1
+                default: index += 1
+                }
+            }
+            return nil
+        }
+
+        /// Whether the top level of `range` (one group's inside, or the whole pattern) holds a `|`.
+        func hasAlternative(in range: Range<Int>) -> Bool? {
+            var index = range.lowerBound
+            while index < range.upperBound {
+                switch source[index] {
+                case UInt8(ascii: "\\"): index += 2
+                case UInt8(ascii: "["):
+                    guard let end = classEnd(from: index) else { return nil }
+                    index = end
+                case UInt8(ascii: "("):
+                    guard let end = groupEnd(from: index) else { return nil }
+                    index = end
+                case UInt8(ascii: "#") where extended:
+                    while index < range.upperBound, source[index] != UInt8(ascii: "\n") { index += 1 }
+                case UInt8(ascii: "|"): return true
+                default: index += 1
+                }
+            }
+            return false
+        }
+
+        /// Whether a quantifier follows at `offset` (after ignorable text in extended mode).
+        func isQuantified(at offset: Int) -> Bool {
+            var index = offset
+            if extended {
+                while let byte = byte(index), byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") { index += 1 }
+            }
+            guard let byte = byte(index) else { return false }
+            return byte == UInt8(ascii: "?") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "{")
+        }
+
+        /// Whether the group at `open`..<`end` is a lookaround.
+        func isLookaround(_ open: Int) -> Bool {
+            guard byte(open + 1) == UInt8(ascii: "?") else { return false }
+            switch byte(open + 2) {
+            case UInt8(ascii: "="), UInt8(ascii: "!"): return true
+            case UInt8(ascii: "<"): return byte(open + 3) == UInt8(ascii: "=") || byte(open + 3) == UInt8(ascii: "!")
+            default: return false
+            }
+        }
+
+        /// Whether the inside of a group is only lookarounds, in any number of alternatives.
+        func isOnlyLookarounds(_ inside: Range<Int>) -> Bool {
+            var index = inside.lowerBound
+            while index < inside.upperBound {
+                let byte = source[index]
+                if extended, byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") {
+                    index += 1
+                } else if byte == UInt8(ascii: "|") {
+                    index += 1
+                } else if byte == UInt8(ascii: "("), isLookaround(index), let end = groupEnd(from: index), end <= inside.upperBound {
+                    index = end
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+
+        mutating func leadingLiteral() -> [UInt8]? {
+            // Leading option settings: (?x), (?i), (?xi), ...
+            while byte(position) == UInt8(ascii: "("), byte(position + 1) == UInt8(ascii: "?") {
+                var index = position + 2
+                var turnsOn = true
+                var letters: [(UInt8, Bool)] = []
+                while let byte = byte(index), ByteClass.isLetter(byte) || byte == UInt8(ascii: "-") {
+                    if byte == UInt8(ascii: "-") { turnsOn = false } else { letters.append((byte, turnsOn)) }
+                    index += 1
+                }
+                guard byte(index) == UInt8(ascii: ")"), !letters.isEmpty else { break }
+                for (letter, on) in letters where letter == UInt8(ascii: "x") { extended = on }
+                position = index + 1
+            }
+            // No top-level alternative: every match goes through the start read below.
+            guard hasAlternative(in: position..<source.count) == false else { return nil }
+            var literal: [UInt8] = []
+            // Groups entered (their end offsets), which the literal may run through.
+            var entered: [Int] = []
+            var readingAssertions = true
+            while true {
+                skipIgnorable()
+                guard let byte = byte(position) else { return literal }
+                if let end = entered.last, position == end - 1, byte == UInt8(ascii: ")") {
+                    entered.removeLast()
+                    position += 1
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "("):
+                    guard let end = groupEnd(from: position) else { return nil }
+                    if readingAssertions, literal.isEmpty, isLookaround(position) {
+                        position = end
+                        continue
+                    }
+                    let isNonCapturing = self.byte(position + 1) == UInt8(ascii: "?")
+                    var insideStart = position + 1
+                    if isNonCapturing {
+                        // (?: or (?i: / (?-i: / (?i-x: — options scoped to the group.
+                        var index = position + 2
+                        while let letter = self.byte(index), ByteClass.isLetter(letter) || letter == UInt8(ascii: "-") { index += 1 }
+                        guard self.byte(index) == UInt8(ascii: ":") else { return literal }
+                        insideStart = index + 1
+                    }
+                    if readingAssertions, literal.isEmpty, isOnlyLookarounds(insideStart..<(end - 1)), !isQuantified(at: end) {
+                        position = end
+                        continue
+                    }
+                    guard hasAlternative(in: insideStart..<(end - 1)) == false, !isQuantified(at: end) else { return literal }
+                    entered.append(end)
+                    position = insideStart
+                    readingAssertions = false
+                case UInt8(ascii: "\\"):
+                    guard let next = self.byte(position + 1) else { return literal }
+                    if readingAssertions, literal.isEmpty, next == UInt8(ascii: "b") || next == UInt8(ascii: "A") || next == UInt8(ascii: "G") {
+                        position += 2
+                        continue
+                    }
+                    // An escaped punctuation character is itself; any other escape ends the literal.
+                    guard !ByteClass.isAlphanumeric(next), next < 0x80 else { return literal }
+                    if isQuantified(at: position + 2) { return literal }
+                    literal.append(next)
+                    position += 2
+                    readingAssertions = false
+                case UInt8(ascii: "^") where readingAssertions && literal.isEmpty:
+                    position += 1
+                case UInt8(ascii: "["):
+                    // A one-byte class such as [ ] or [.] is that byte.
+                    guard let end = classEnd(from: position), end == position + 3, self.byte(position + 1) != UInt8(ascii: "^"),
+                        self.byte(position + 1) != UInt8(ascii: "\\"), !isQuantified(at: end)
+                    else { return literal }
+                    literal.append(self.byte(position + 1)!)
+                    position = end
+                    readingAssertions = false
+                case UInt8(ascii: "."), UInt8(ascii: "$"), UInt8(ascii: "|"), UInt8(ascii: ")"), UInt8(ascii: "?"),
+                    UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{"), UInt8(ascii: "^"):
+                    return literal
+                default:
+                    if isQuantified(at: position + 1) { return literal }
+                    literal.append(byte)
+                    position += 1
+                    readingAssertions = false
+                }
+            }
+        }
+    }
+}
