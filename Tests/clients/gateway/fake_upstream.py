@@ -70,6 +70,11 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length)
         self.recorder.add({"method": "POST", "path": self.path, "headers": dict(self.headers), "body": raw})
         body = json.loads(raw)
+        if self.path.startswith("/v1/embeddings"):
+            inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+            self.send_json(200, {"object": "list", "model": body.get("model", "e"), "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                                 "data": [{"object": "embedding", "index": i, "embedding": [0.5, 0.25]} for i in range(len(inputs))]})
+            return
         text = last_user_text(body)
         model = body.get("model", "echo")
         anthropic = self.path.startswith("/v1/messages")
