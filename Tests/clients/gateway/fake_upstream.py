@@ -11,11 +11,13 @@ selects the behaviour:
 - ``close-early``: stream a few events, then close the connection without ``[DONE]``.
 - ``malformed``: stream one event whose data is not JSON.
 - ``error``: answer HTTP 429 with the provider's error envelope echoing the text.
+- ``slow``: echo, one character every 20 ms (for shutdown tests).
 """
 
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 INJECTED_EMAIL = "mallory.quinn@northwind-traders.net"
@@ -171,6 +173,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             send(chunk({"content": character}))
+            if model == "slow":
+                time.sleep(0.02)
         send(chunk({}, "stop"))
         send("[DONE]")
 
