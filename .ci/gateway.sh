@@ -10,6 +10,11 @@ CORDON="${CORDON_EXECUTABLE:-$PWD/.build/debug/cordon}"
 export CORDON_EXECUTABLE="$CORDON"
 test -x "$CORDON" || swift build --product cordon
 
+# nginx (Debian) for the scale-out test; curl for health checks.
+if ! command -v nginx >/dev/null || ! command -v curl >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq nginx-light curl >/dev/null
+fi
+
 VENV=.venv-ci
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
