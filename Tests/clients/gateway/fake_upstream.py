@@ -183,7 +183,10 @@ def start():
     """Starts the fake upstream on a free loopback port; returns (server, recorder, base_url)."""
     recorder = Recorder()
     handler = type("BoundHandler", (Handler,), {"recorder": recorder})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler, bind_and_activate=False)
+    server.request_queue_size = 256  # the default 5 refuses concurrent test clients
+    server.server_bind()
+    server.server_activate()
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, recorder, f"http://127.0.0.1:{server.server_address[1]}/v1"
