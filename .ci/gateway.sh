@@ -10,6 +10,11 @@ CORDON="${CORDON_EXECUTABLE:-$PWD/.build/debug/cordon}"
 export CORDON_EXECUTABLE="$CORDON"
 test -x "$CORDON" || swift build --product cordon
 
+# nginx (Debian) for the scale-out test; curl for health checks.
+if ! command -v nginx >/dev/null || ! command -v curl >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq nginx-light curl >/dev/null
+fi
+
 VENV=.venv-ci
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
@@ -42,6 +47,15 @@ done
 "$VENV/bin/pii-leak-benchmark-v2" --out "$OUT/v2" \
     --gateway-url "http://127.0.0.1:$PORT/v1/chat/completions" --upstream-port "$UPSTREAM_PORT" --partial-emission \
     | tee "$OUT/v2.txt"
-grep -q 'outcome=pass' "$OUT/v2.txt"
+# Every row must pass (fidelity 1.0, zero leaks, no partial emission), and there must be rows.
+grep -q 'outcome=' "$OUT/v2.txt"
+if grep 'outcome=' "$OUT/v2.txt" | grep -vq 'outcome=pass'; then
+    echo "pii-leak-benchmark v2: a row did not pass" >&2
+    exit 1
+fi
+if grep 'partial-emission=' "$OUT/v2.txt" | grep -vq 'partial-emission=0.0 '; then
+    echo "pii-leak-benchmark v2: partial emission observed" >&2
+    exit 1
+fi
 kill "$GATEWAY_PID"
 wait "$GATEWAY_PID" || true

@@ -29,6 +29,10 @@ public struct GatewayConfiguration: Sendable {
     public var streamHoldBack: Int
     /// How long to wait for the upstream's response head, in seconds.
     public var upstreamTimeout: Int
+    /// The most HTTP/1 connections to one upstream host at once.
+    public var upstreamConnections: Int
+    /// The most messages whose decisions are cached (``DecisionCache``); 0 turns the cache off.
+    public var decisionCacheEntries: Int
 
     /// Creates a configuration.
     public init(
@@ -36,7 +40,7 @@ public struct GatewayConfiguration: Sendable {
         sessionHeader: String = "x-session-id", destinationHeader: String = "x-cordon-destination",
         maximumRequestBytes: Int = 32 * 1024 * 1024, maximumResponseBytes: Int = 64 * 1024 * 1024,
         unknownPaths: UnknownPathMode = .reject, allowTokenArrays: Bool = false, streamHoldBack: Int = StreamHoldBack.defaultLimit,
-        upstreamTimeout: Int = 600
+        upstreamTimeout: Int = 600, decisionCacheEntries: Int = 10_000, upstreamConnections: Int = 1_024
     ) {
         self.host = host
         self.port = port
@@ -50,6 +54,8 @@ public struct GatewayConfiguration: Sendable {
         self.allowTokenArrays = allowTokenArrays
         self.streamHoldBack = streamHoldBack
         self.upstreamTimeout = upstreamTimeout
+        self.decisionCacheEntries = decisionCacheEntries
+        self.upstreamConnections = upstreamConnections
     }
 
     /// The upstream called `name`.

@@ -7,7 +7,7 @@ import Yams
 public enum GatewayConfigurationParser {
     static let topLevelFields: Set<String> = [
         "listen", "upstreams", "routes", "session_header", "destination_header", "max_request_bytes", "max_response_bytes",
-        "unknown_paths", "embeddings_token_arrays", "stream_hold_back", "upstream_timeout",
+        "unknown_paths", "embeddings_token_arrays", "stream_hold_back", "upstream_timeout", "decision_cache_entries", "upstream_connections",
     ]
     static let upstreamFields: Set<String> = ["base_url", "api_key_env"]
     static let routeFields: Set<String> = ["upstream", "overflow"]
@@ -77,6 +77,14 @@ public enum GatewayConfigurationParser {
         if let node = top["max_request_bytes"] { configuration.maximumRequestBytes = try positive(node, "max_request_bytes", file: file) }
         if let node = top["max_response_bytes"] { configuration.maximumResponseBytes = try positive(node, "max_response_bytes", file: file) }
         if let node = top["stream_hold_back"] { configuration.streamHoldBack = try positive(node, "stream_hold_back", file: file) }
+        if let node = top["decision_cache_entries"] {
+            let text = try StrictYAML.string(node, "decision_cache_entries")
+            guard let value = Int(text), value >= 0 else {
+                throw GatewayConfigurationError(file: file, line: StrictYAML.line(of: node), message: "'decision_cache_entries' must be a whole number")
+            }
+            configuration.decisionCacheEntries = value
+        }
+        if let node = top["upstream_connections"] { configuration.upstreamConnections = try positive(node, "upstream_connections", file: file) }
         if let node = top["upstream_timeout"] { configuration.upstreamTimeout = try positive(node, "upstream_timeout", file: file) }
         if let node = top["unknown_paths"] {
             guard let mode = UnknownPathMode(rawValue: try StrictYAML.string(node, "unknown_paths")) else {

@@ -13,20 +13,91 @@ import CordonJSON
 public struct RequestScanner: Sendable {
     /// The pipeline's enforcer.
     public let enforcer: PolicyEnforcer
+    /// The per-message decision cache, if any.
+    public let cache: DecisionCache?
 
-    /// Creates a scanner.
-    public init(enforcer: PolicyEnforcer) {
+    /// Creates a scanner; with a `cache`, the elements of the body's top-level arrays (messages,
+    /// tools) are looked up there before they are scanned.
+    public init(enforcer: PolicyEnforcer, cache: DecisionCache? = nil) {
         self.enforcer = enforcer
+        self.cache = cache
     }
 
-    /// Scans `body` for `context` (whose session receives the placeholders).
-    public func scan(_ body: JSONValue, context: MessageContext) throws(EnforcementError) -> RequestScan {
+    /// Scans `body` for `context` (whose session receives the placeholders). `useCache`: look
+    /// messages up in the cache (only for sessions that last beyond one request).
+    public func scan(_ body: JSONValue, context: MessageContext, useCache: Bool = true) throws(EnforcementError) -> RequestScan {
         var walk = Walk(enforcer: enforcer, context: context)
-        let output = try walk.value(body, depth: 0)
+        let output: JSONValue
+        if let cache, useCache, context.session != nil, case .object(let members) = body {
+            output = try cachedObject(members, walk: &walk, cache: cache)
+        } else {
+            output = try walk.value(body, depth: 0)
+        }
         let blocked = walk.action == .block
         return RequestScan(
             body: blocked ? nil : output, level: walk.level, action: walk.action, detectorCounts: walk.counts,
             isComplete: walk.isComplete, explanation: walk.explanation, irreversibleReplacements: walk.irreversible)
+    }
+
+    /// The top-level object: each element of an array member through the cache, the rest
+    /// scanned.
+    private func cachedObject(_ members: [JSONMember], walk: inout Walk, cache: DecisionCache) throws(EnforcementError) -> JSONValue {
+        var output: [JSONMember] = []
+        output.reserveCapacity(members.count)
+        for member in members {
+            let name = try walk.text(Array(member.name.utf8))
+            let value: JSONValue
+            if case .array(let elements) = member.value {
+                var scanned: [JSONValue] = []
+                scanned.reserveCapacity(elements.count)
+                for element in elements { scanned.append(try cachedElement(element, walk: &walk, cache: cache)) }
+                value = .array(scanned)
+            } else {
+                value = try walk.value(member.value, depth: 0)
+            }
+            output.append(JSONMember(name: String(decoding: name, as: UTF8.self), value: value))
+        }
+        return .object(output)
+    }
+
+    /// One message: the cached decision when there is one whose placeholders the session still
+    /// knows, else a scan (stored when complete and fully reversible).
+    private func cachedElement(_ element: JSONValue, walk: inout Walk, cache: DecisionCache) throws(EnforcementError) -> JSONValue {
+        let bytes = element.serialized()
+        let key = DecisionCache.key(for: bytes, context: walk.context, policy: enforcer.policy)
+        let session = walk.context.session ?? ""
+        let usable = { (entry: DecisionCache.Entry) in
+            entry.placeholders.allSatisfy { placeholder in
+                placeholder.withUnsafeBufferPointer { enforcer.restore($0, session: session).count == 1 }
+            }
+        }
+        if let entry = cache.entry(for: key, isUsable: usable) {
+            walk.level = max(walk.level, entry.level)
+            if entry.action > walk.action { walk.action = entry.action }
+            for (id, count) in entry.counts { walk.counts[id, default: 0] += count }
+            if entry.action == .block, walk.explanation == nil { walk.explanation = entry.explanation }
+            return entry.output
+        }
+        var part = Walk(enforcer: enforcer, context: walk.context)
+        let output = try part.value(element, depth: 0)
+        walk.level = max(walk.level, part.level)
+        if part.action > walk.action { walk.action = part.action }
+        for (id, count) in part.counts { walk.counts[id, default: 0] += count }
+        if !part.isComplete { walk.isComplete = false }
+        if walk.explanation == nil { walk.explanation = part.explanation }
+        walk.irreversible += part.irreversible
+        if part.isComplete, part.irreversible == 0 {
+            let serialized = output.serialized()
+            let placeholders = serialized.withUnsafeBufferPointer { buffer in
+                PlaceholderSyntax.reversibleRanges(in: buffer).map { Array(buffer[$0]) }
+            }
+            cache.store(
+                DecisionCache.Entry(
+                    output: output, level: part.level, action: part.action, counts: part.counts, explanation: part.explanation,
+                    placeholders: placeholders, cost: serialized.count + bytes.count / 8 + 256),
+                for: key)
+        }
+        return output
     }
 
     /// The highest level of any string of `body` for `context`, without replacing anything; for

@@ -34,6 +34,10 @@ public struct Gateway: Sendable {
             timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: .seconds(Int64(configuration.upstreamTimeout))),
             decompression: .disabled)
         clientConfiguration.httpVersion = .automatic
+        // AsyncHTTPClient queues requests beyond 8 connections per host by default, and a queued
+        // request fails after the connect timeout: a gateway must not throttle its clients' streams.
+        clientConfiguration.connectionPool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.upstreamConnections)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let responder = GatewayResponder(
             configuration: configuration, pipeline: pipeline, client: client, logger: logger, metricsText: metricsText)

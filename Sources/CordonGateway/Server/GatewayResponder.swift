@@ -24,12 +24,15 @@ public struct GatewayResponder: HTTPResponder {
     let logger: Logger
     let metricsText: (@Sendable () -> [UInt8])?
     let metrics = GatewayMetrics()
+    /// The per-message decision cache (`nil` when turned off).
+    let cache: DecisionCache?
 
     /// Creates the responder; `metricsText` renders `/metrics` (absent: 404).
     public init(
         configuration: GatewayConfiguration, pipeline: Guard, client: HTTPClient, logger: Logger,
         metricsText: (@Sendable () -> [UInt8])? = nil
     ) {
+        self.cache = configuration.decisionCacheEntries > 0 ? DecisionCache(maximumEntries: configuration.decisionCacheEntries) : nil
         self.configuration = configuration
         self.pipeline = pipeline
         self.client = client
@@ -205,7 +208,7 @@ public struct GatewayResponder: HTTPResponder {
                 status: .badRequest, code: "cordon_blocked",
                 message: "Blocked by Cordon: token-array embedding inputs cannot be scanned, and the gateway does not forward them.")
         }
-        let scanner = RequestScanner(enforcer: enforcer)
+        let scanner = RequestScanner(enforcer: enforcer, cache: cache)
         var destination = exchange.destination
         do {
             if let route = configuration.routes.first(where: { $0.destination == destination }), let overflow = route.overflowDestination,
@@ -214,7 +217,7 @@ public struct GatewayResponder: HTTPResponder {
                 let level = try scanner.level(of: json, context: exchange.context(destination: destination))
                 if level > primary.maximumLevel, level <= target.maximumLevel { destination = overflow }
             }
-            var scan = try scanner.scan(json, context: exchange.context(destination: destination))
+            var scan = try scanner.scan(json, context: exchange.context(destination: destination), useCache: exchange.sessionIsNamed)
             if !scan.isComplete, enforcer.policy.failureMode == .closed, scan.action != .block {
                 scan.action = .block
                 scan.body = nil

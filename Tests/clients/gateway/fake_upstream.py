@@ -11,11 +11,13 @@ selects the behaviour:
 - ``close-early``: stream a few events, then close the connection without ``[DONE]``.
 - ``malformed``: stream one event whose data is not JSON.
 - ``error``: answer HTTP 429 with the provider's error envelope echoing the text.
+- ``slow``: echo, one character every 20 ms (for shutdown tests).
 """
 
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 INJECTED_EMAIL = "mallory.quinn@northwind-traders.net"
@@ -70,6 +72,11 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length)
         self.recorder.add({"method": "POST", "path": self.path, "headers": dict(self.headers), "body": raw})
         body = json.loads(raw)
+        if self.path.startswith("/v1/embeddings"):
+            inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+            self.send_json(200, {"object": "list", "model": body.get("model", "e"), "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                                 "data": [{"object": "embedding", "index": i, "embedding": [0.5, 0.25]} for i in range(len(inputs))]})
+            return
         text = last_user_text(body)
         model = body.get("model", "echo")
         anthropic = self.path.startswith("/v1/messages")
@@ -166,6 +173,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
                 return
             send(chunk({"content": character}))
+            if model == "slow":
+                time.sleep(0.02)
         send(chunk({}, "stop"))
         send("[DONE]")
 
@@ -174,7 +183,10 @@ def start():
     """Starts the fake upstream on a free loopback port; returns (server, recorder, base_url)."""
     recorder = Recorder()
     handler = type("BoundHandler", (Handler,), {"recorder": recorder})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler, bind_and_activate=False)
+    server.request_queue_size = 256  # the default 5 refuses concurrent test clients
+    server.server_bind()
+    server.server_activate()
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, recorder, f"http://127.0.0.1:{server.server_address[1]}/v1"

@@ -1,0 +1,101 @@
+"""Classification-based routing, upstream credentials from the environment, graceful shutdown."""
+
+import json
+import os
+import signal
+import threading
+import time
+import urllib.request
+
+import openai
+
+import fake_upstream
+from conftest import Gateway
+
+EMAIL = "jane.doe@acme-corp.io"
+
+POLICY = """\
+default_destination: public-api
+destinations:
+  public-api:
+    max_level: internal
+    action: redact
+  on-prem:
+    max_level: restricted
+"""
+
+
+def test_content_above_the_level_is_routed_unredacted_to_the_overflow_destination(tmp_path):
+    public_server, public, public_url = fake_upstream.start()
+    onprem_server, onprem, onprem_url = fake_upstream.start()
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    config = tmp_path / "gateway.yaml"
+    config.write_text(f"""\
+upstreams:
+  public:
+    base_url: {public_url}
+  local-model:
+    base_url: {onprem_url}
+routes:
+  public-api:
+    upstream: public
+    overflow: on-prem
+  on-prem:
+    upstream: local-model
+""")
+    gateway = Gateway(public_url, extra=["--config", str(config), "--policy", str(policy)])
+    try:
+        # --upstream replaces the first upstream's URL with the same URL: the config's routes stay.
+        client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+        plain = client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "hello"}])
+        assert plain.choices[0].message.content == "hello"
+        assert len(public.requests) == 1 and not onprem.requests
+        sensitive = client.chat.completions.create(model="echo", messages=[{"role": "user", "content": f"mail {EMAIL}"}])
+        assert sensitive.choices[0].message.content == f"mail {EMAIL}"
+        assert len(public.requests) == 1
+        assert len(onprem.requests) == 1
+        assert EMAIL in onprem.requests[0]["body"].decode()  # on-prem may receive it: sent as is
+        assert EMAIL not in public.everything()
+    finally:
+        gateway.stop()
+        public_server.shutdown()
+        onprem_server.shutdown()
+
+
+def test_upstream_key_from_the_environment_when_the_client_sends_none(upstream, tmp_path):
+    recorder, url = upstream
+    os.environ["CORDON_TEST_UPSTREAM_KEY"] = "sk-from-environment-0000"
+    try:
+        gateway = Gateway(url, extra=["--upstream-api-key-env", "CORDON_TEST_UPSTREAM_KEY"], tmp_path=tmp_path)
+    finally:
+        del os.environ["CORDON_TEST_UPSTREAM_KEY"]
+    try:
+        body = json.dumps({"model": "echo", "messages": [{"role": "user", "content": "hi"}]}).encode()
+        request = urllib.request.Request(gateway.base_url + "/chat/completions", data=body, headers={"content-type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+        assert recorder.requests[-1]["headers"].get("authorization") == "Bearer sk-from-environment-0000"
+        # The client's own key wins.
+        client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-client", max_retries=0)
+        client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "hi"}])
+        assert recorder.requests[-1]["headers"].get("authorization") == "Bearer sk-client"
+    finally:
+        gateway.stop()
+    assert "sk-from-environment-0000" not in gateway.stderr
+    assert "sk-client" not in gateway.stderr
+
+
+def test_sigterm_finishes_the_stream_in_flight_then_exits_0(gateway):
+    client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+    text = "a slow answer that is still streaming when the gateway is told to stop"
+    stream = client.chat.completions.create(model="slow", stream=True, messages=[{"role": "user", "content": text}])
+    received = []
+    iterator = iter(stream)
+    received.append(next(iterator).choices[0].delta.content or "")
+    received.append(next(iterator).choices[0].delta.content or "")
+    gateway.process.send_signal(signal.SIGTERM)
+    for chunk in iterator:
+        received.append(chunk.choices[0].delta.content or "")
+    assert "".join(received) == text
+    assert gateway.process.wait(timeout=20) == 0

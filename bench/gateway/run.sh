@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Gateway benchmark: added latency and throughput of `cordon gateway` over a direct request to the
+# same upstream, in one run. Upstream: nginx (Debian) answering a fixed chat completion on loopback;
+# load: wrk (Debian). Needs a release build (make release). Prints a Markdown table; the figures
+# with machine, command, commit and date go in bench/gateway/RESULTS.md.
+#
+#   bench/gateway/run.sh [seconds per run, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_PER_RUN="${1:-10}"
+CORDON="${CORDON_EXECUTABLE:-$PWD/.build/release/cordon}"
+command -v nginx >/dev/null || apt-get install -y -qq nginx-light >/dev/null
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+WORK="$(mktemp -d)"
+cleanup() { [ -n "${GATEWAY_PID:-}" ] && kill "$GATEWAY_PID" 2>/dev/null; [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+python3 bench/gateway/bodies.py "$WORK" >&2
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+UP="$(free_port)"; GW="$(free_port)"
+cat > "$WORK/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/body;
+    client_max_body_size 64m;
+    server {
+        listen 127.0.0.1:$UP;
+        location /v1/chat/completions {
+            default_type application/json;
+            return 200 '{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Noted. I will write to the address you gave."}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}';
+        }
+    }
+}
+NGINX
+nginx -c "$WORK/nginx.conf" -p "$WORK" & NGINX_PID=$!
+"$CORDON" gateway --listen "127.0.0.1:$GW" --upstream "http://127.0.0.1:$UP/v1" --log-level warning & GATEWAY_PID=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$GW/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+
+# wrk --latency prints "50%  1.23ms" lines; print p50 and p99 in milliseconds and the rate.
+run() { # name url script threads connections env...
+    local name="$1" url="$2" script="$3" threads="$4" connections="$5"; shift 5
+    env "$@" wrk -t"$threads" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s "$script" "$url" > "$WORK/$name.txt"
+    python3 - "$WORK/$name.txt" "$name" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(f"| {sys.argv[2]} | {ms('50%'):.3f} | {ms('99%'):.3f} | {rate:.0f} | {errors.group(1) if errors else 0} |")
+PY
+}
+echo "| run | p50 ms | p99 ms | requests/s | non-2xx |"
+echo "|---|---|---|---|---|"
+run direct-4k-c1 "http://127.0.0.1:$UP/v1/chat/completions" bench/gateway/post.lua 1 1 BODY="$WORK/chat-4k.json"
+run gateway-4k-c1 "http://127.0.0.1:$GW/v1/chat/completions" bench/gateway/post.lua 1 1 BODY="$WORK/chat-4k.json"
+run direct-4k-c32 "http://127.0.0.1:$UP/v1/chat/completions" bench/gateway/post.lua 2 32 BODY="$WORK/chat-4k.json"
+run gateway-4k-c32 "http://127.0.0.1:$GW/v1/chat/completions" bench/gateway/post.lua 2 32 BODY="$WORK/chat-4k.json"
+run direct-400k-conversation-c1 "http://127.0.0.1:$UP/v1/chat/completions" bench/gateway/conversation.lua 1 1 PREFIX="$WORK/conversation-400k.prefix" SUFFIX="$WORK/conversation-400k.suffix"
+run gateway-400k-conversation-c1 "http://127.0.0.1:$GW/v1/chat/completions" bench/gateway/conversation.lua 1 1 PREFIX="$WORK/conversation-400k.prefix" SUFFIX="$WORK/conversation-400k.suffix"
+echo
+echo "gateway peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$GATEWAY_PID/status)"
