@@ -36,7 +36,10 @@ final class SidecarServer: @unchecked Sendable {
         limiter = InFlightLimiter(maximumCount: maximumInFlight, maximumBytes: max(maximumBytes, 32 * 1024 * 1024))
         let logger = logger
         sequencer = ResponseSequencer(
-            audit: audit, output: .standardOutput, limiter: limiter, logger: logger,
+            audit: audit, output: .standardOutput, limiter: limiter,
+            onAuditFailure: { error in
+                logger.error("audit record not written; request answered with an error", metadata: ["reason": "\(error.message)"])
+            },
             onBrokenOutput: {
                 logger.error("standard output is closed; stopping")
                 Foundation.exit(1)

@@ -1,18 +1,16 @@
 import Cordon
-import CordonGuard
 import CordonJSON
 import Foundation
-import Logging
 
 /// Writes responses in request order, each after its audit record.
 ///
 /// Workers finish in any order and hand their results here with the request's sequence number.
 /// Whichever worker completes the next result in order becomes the writer: it takes the run of
 /// consecutive ready results, appends their audit records (each written before its response),
-/// then writes the responses to standard output with one `write(2)`, while other workers only
+/// then writes the responses to the output with one `write(2)`, while other workers only
 /// park their results. A request whose audit record cannot be written is answered with an
 /// `audit_failed` error instead of its result (fail closed).
-final class ResponseSequencer: @unchecked Sendable {
+public final class ResponseSequencer: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: [Int: ProcessedRequest] = [:]
     private var nextToWrite = 0
@@ -20,31 +18,35 @@ final class ResponseSequencer: @unchecked Sendable {
     private let audit: AuditLog?
     private let output: DescriptorOutput
     private let limiter: InFlightLimiter
-    private let logger: Logger
+    /// Told when an audit record could not be written (the request is answered with an error).
+    private let onAuditFailure: @Sendable (AuditError) -> Void
     /// Called when standard output is closed: nothing more can be answered.
     private let onBrokenOutput: @Sendable () -> Void
-    private(set) var errorCount = 0
+    /// The number of error responses written.
+    public private(set) var errorCount = 0
 
-    init(
-        audit: AuditLog?, output: DescriptorOutput, limiter: InFlightLimiter, logger: Logger,
-        onBrokenOutput: @escaping @Sendable () -> Void
+    /// A sequencer writing to `output`, appending to `audit`, releasing `limiter` once a response
+    /// is out.
+    public init(
+        audit: AuditLog?, output: DescriptorOutput, limiter: InFlightLimiter,
+        onAuditFailure: @escaping @Sendable (AuditError) -> Void, onBrokenOutput: @escaping @Sendable () -> Void
     ) {
         self.audit = audit
         self.output = output
         self.limiter = limiter
-        self.logger = logger
+        self.onAuditFailure = onAuditFailure
         self.onBrokenOutput = onBrokenOutput
     }
 
     /// The number of responses written (or being written).
-    var writtenCount: Int {
+    public var writtenCount: Int {
         condition.lock()
         defer { condition.unlock() }
         return nextToWrite
     }
 
     /// Hands over the result of request `sequence`; writes it and any that follow if it is next.
-    func complete(_ sequence: Int, _ result: ProcessedRequest) {
+    public func complete(_ sequence: Int, _ result: ProcessedRequest) {
         condition.lock()
         pending[sequence] = result
         guard !isWriting else {
@@ -71,7 +73,7 @@ final class ResponseSequencer: @unchecked Sendable {
     }
 
     /// Waits until `count` responses have been written.
-    func waitUntilWritten(_ count: Int) {
+    public func waitUntilWritten(_ count: Int) {
         condition.lock()
         while nextToWrite < count || isWriting { condition.wait() }
         condition.unlock()
@@ -86,7 +88,7 @@ final class ResponseSequencer: @unchecked Sendable {
                 do {
                     try audit.append(item.record)
                 } catch {
-                    logger.error("audit record not written; request answered with an error", metadata: ["reason": "\(error.message)"])
+                    onAuditFailure(error)
                     response = SidecarRequestProcessor.errorResponse(
                         id: item.id, code: .auditFailed, message: "the audit record could not be written, so the result is withheld",
                         policy: item.record.policyVersion)

@@ -5,20 +5,21 @@ import Foundation
 /// The reader acquires before dispatching a request and the writer releases once its response
 /// is out, so a fast client cannot make the sidecar hold more than the bounds (one request is
 /// always let through, however large, so an oversized-but-allowed request cannot stall).
-final class InFlightLimiter: @unchecked Sendable {
+public final class InFlightLimiter: @unchecked Sendable {
     private let condition = NSCondition()
     private let maximumCount: Int
     private let maximumBytes: Int
     private var count = 0
     private var bytes = 0
 
-    init(maximumCount: Int, maximumBytes: Int) {
+    /// A limiter of `maximumCount` requests and `maximumBytes` request bytes at once.
+    public init(maximumCount: Int, maximumBytes: Int) {
         self.maximumCount = maximumCount
         self.maximumBytes = maximumBytes
     }
 
     /// Waits for room for one request of `size` bytes, then takes it.
-    func acquire(size: Int) {
+    public func acquire(size: Int) {
         condition.lock()
         while count > 0 && (count >= maximumCount || bytes + size > maximumBytes) { condition.wait() }
         count += 1
@@ -27,7 +28,7 @@ final class InFlightLimiter: @unchecked Sendable {
     }
 
     /// Gives back the room of one request of `size` bytes.
-    func release(size: Int) {
+    public func release(size: Int) {
         condition.lock()
         count -= 1
         bytes -= size
