@@ -446,13 +446,7 @@ public final class MCPFilter: Sendable {
     ) -> AuditRecord {
         let destination = (toServer ? (configuration.serverDestination ?? configuration.modelDestination) : configuration.modelDestination)
             ?? enforcer.policy.defaultDestination
-        var counts: [String: Int] = [:]
-        if let first = decisions.first {
-            counts = PolicyDecision.detectorCounts(first.findings)
-            for decision in decisions.dropFirst() {
-                for (id, count) in PolicyDecision.detectorCounts(decision.findings) where counts[id] == nil { counts[id] = count }
-            }
-        }
+        let counts = PolicyDecision.detectorCounts(across: decisions)
         return AuditRecord(
             operation: "mcp " + method, session: configuration.session, destination: destination,
             source: toServer ? .toolInput : .toolOutput, level: decisions.map(\.level).max() ?? .public, action: action,

@@ -339,14 +339,7 @@ public struct ClaudeCodeHook: Sendable {
     private func auditRecord(
         _ operation: String, context: MessageContext, decisions: [PolicyDecision], input: [UInt8]
     ) -> AuditRecord {
-        // The first scan (one text per line) counts the findings; the others find the same again.
-        var counts: [String: Int] = [:]
-        if let first = decisions.first {
-            counts = PolicyDecision.detectorCounts(first.findings)
-            for decision in decisions.dropFirst() {
-                for (id, count) in PolicyDecision.detectorCounts(decision.findings) where counts[id] == nil { counts[id] = count }
-            }
-        }
+        let counts = PolicyDecision.detectorCounts(across: decisions)
         return AuditRecord(
             operation: operation, session: context.session,
             destination: context.destination ?? enforcer.policy.defaultDestination, source: context.source,

@@ -78,4 +78,16 @@ public struct PolicyDecision: Sendable, Hashable {
         for finding in findings { counts[finding.detectorID, default: 0] += 1 }
         return counts
     }
+
+    /// The findings per detector id of several scans of one message (its strings one by one,
+    /// then joined): the first decision counts, and the others add only detectors it did not
+    /// find, since they find the same values again.
+    public static func detectorCounts(across decisions: [PolicyDecision]) -> [String: Int] {
+        guard let first = decisions.first else { return [:] }
+        var counts = detectorCounts(first.findings)
+        for decision in decisions.dropFirst() {
+            for (id, count) in detectorCounts(decision.findings) where counts[id] == nil { counts[id] = count }
+        }
+        return counts
+    }
 }
