@@ -314,7 +314,7 @@ public final class MCPFilter: Sendable {
             record.error = "configuration"
             return Decided(rewritten: nil, reason: "\(error)", record: record)
         }
-        let reason = Self.reason(result.decisions)
+        let reason = PolicyDecision.combinedExplanation(of: result.decisions)
         switch result.action {
         case .allow:
             return Decided(rewritten: message, reason: "", record: record(method: method, toServer: toServer, decisions: result.decisions, input: message, action: .allow, output: message))
@@ -428,17 +428,6 @@ public final class MCPFilter: Sendable {
     static func replacing(_ object: JSONValue, _ name: String, with value: JSONValue) -> JSONValue {
         guard let members = object.members else { return object }
         return .object(members.map { $0.name == name ? JSONMember(name: name, value: value) : $0 })
-    }
-
-    /// The detectors and counts of the first decision with findings above the limit, and the
-    /// level and destination of the strictest.
-    static func reason(_ decisions: [PolicyDecision]) -> String {
-        guard let worst = decisions.max(by: { ($0.action, $0.level) < ($1.action, $1.level) }) else { return "nothing found" }
-        var combined = worst
-        combined.level = decisions.map(\.level).max() ?? worst.level
-        combined.aboveLimit = decisions.first { !$0.aboveLimit.isEmpty }?.aboveLimit ?? []
-        combined.findings = decisions.first { !$0.findings.isEmpty }?.findings ?? []
-        return combined.explanation
     }
 
     private func record(

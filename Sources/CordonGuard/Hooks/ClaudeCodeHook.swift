@@ -177,7 +177,7 @@ public struct ClaudeCodeHook: Sendable {
     private func preToolUse(_ toolInput: JSONValue, context: MessageContext) throws(EnforcementError) -> HookOutcome {
         let result = try redactor.redact(toolInput, context: context)
         var record = auditRecord("PreToolUse", context: context, decisions: result.decisions, input: toolInput.serialized())
-        let reason = "cordon: " + Self.explanation(result.decisions)
+        let reason = "cordon: " + PolicyDecision.combinedExplanation(of: result.decisions)
         var output: JSONValue?
         if result.action == .allow {
             record.outputSHA256 = record.inputSHA256
@@ -208,7 +208,7 @@ public struct ClaudeCodeHook: Sendable {
     private func postToolUse(toolName: String, response: JSONValue, context: MessageContext) throws(EnforcementError) -> HookOutcome {
         let result = try redactor.redact(response, context: context)
         var record = auditRecord("PostToolUse", context: context, decisions: result.decisions, input: response.serialized())
-        let reason = "cordon: " + Self.explanation(result.decisions)
+        let reason = "cordon: " + PolicyDecision.combinedExplanation(of: result.decisions)
         if result.action == .allow {
             record.outputSHA256 = record.inputSHA256
             return outcome(nil, record: record)
@@ -258,7 +258,7 @@ public struct ClaudeCodeHook: Sendable {
         record.outputSHA256 = record.inputSHA256
         guard result.action != .allow else { return outcome(nil, record: record) }
         record.error = Self.leakNotPrevented
-        let reason = "cordon: " + Self.explanation(result.decisions)
+        let reason = "cordon: " + PolicyDecision.combinedExplanation(of: result.decisions)
         return outcome(.object([
             "systemMessage": .string(reason + "; a failed tool's output cannot be replaced by a hook and reached the model"),
             "hookSpecificOutput": .object([
@@ -296,7 +296,7 @@ public struct ClaudeCodeHook: Sendable {
         }
         record.action = .block
         record.outputSHA256 = nil
-        let stop = "cordon: " + Self.explanation(decisions)
+        let stop = "cordon: " + PolicyDecision.combinedExplanation(of: decisions)
             + "; the output of \(flagged.joined(separator: ", ")) still holds it, so the agent is stopped before the next model call"
         return outcome(.object([
             "continue": .bool(false), "stopReason": .string(stop), "systemMessage": .string(stop),
@@ -317,18 +317,6 @@ public struct ClaudeCodeHook: Sendable {
         var bytes = output?.serialized() ?? []
         if !bytes.isEmpty { bytes.append(UInt8(ascii: "\n")) }
         return HookOutcome(exitStatus: 0, standardOutput: bytes, auditRecord: record)
-    }
-
-    /// The explanation of the most severe of `decisions`, with the counts of the findings above
-    /// the limit of the first decision that has any (the scans of one value find the same values
-    /// again, so adding them up would double the counts).
-    static func explanation(_ decisions: [PolicyDecision]) -> String {
-        guard let worst = decisions.max(by: { ($0.action, $0.level) < ($1.action, $1.level) }) else { return "nothing found" }
-        var combined = worst
-        combined.level = decisions.map(\.level).max() ?? worst.level
-        combined.aboveLimit = decisions.first { !$0.aboveLimit.isEmpty }?.aboveLimit ?? []
-        combined.findings = decisions.first { !$0.findings.isEmpty }?.findings ?? []
-        return combined.explanation
     }
 
     /// The file a tool event is about, relative to `workingDirectory` when inside it.

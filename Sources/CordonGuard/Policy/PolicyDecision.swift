@@ -90,4 +90,16 @@ public struct PolicyDecision: Sendable, Hashable {
         }
         return counts
     }
+
+    /// The explanation of the most severe of several decisions on one message, with the counts of
+    /// the first decision that has findings above the limit (the scans of one message find the
+    /// same values again, so adding them up would double the counts).
+    public static func combinedExplanation(of decisions: [PolicyDecision]) -> String {
+        guard let worst = decisions.max(by: { ($0.action, $0.level) < ($1.action, $1.level) }) else { return "nothing found" }
+        var combined = worst
+        combined.level = decisions.map(\.level).max() ?? worst.level
+        combined.aboveLimit = decisions.first { !$0.aboveLimit.isEmpty }?.aboveLimit ?? []
+        combined.findings = decisions.first { !$0.findings.isEmpty }?.findings ?? []
+        return combined.explanation
+    }
 }
