@@ -40,7 +40,9 @@ extension Engine {
                 var raw: [RawFinding] = []
                 let start = DispatchTime.now().uptimeNanoseconds
                 if keywordStarts?.isEmpty != true {
-                    _ = detector.collect(in: buffer, keywordStarts: keywordStarts, detectorIndex: index, scratch: scratch, into: &raw)
+                    _ = detector.collect(
+                        in: buffer, keywordStarts: keywordStarts, detectorIndex: index, scratch: scratch,
+                        deadline: ScanDeadline(.now + limits.budget(forByteCount: buffer.count)), into: &raw)
                 }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 timings.append(DetectorTiming(detectorID: detector.id, seconds: seconds, matches: raw.count))

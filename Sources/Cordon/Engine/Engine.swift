@@ -31,7 +31,8 @@ public final class Engine: Sendable {
     /// Finds Cordon's own placeholders, which scans read as blanks.
     let placeholderMask: PlaceholderMask
 
-    /// The most distinct context-found values looked for again in one message.
+    /// The most distinct found values looked for again in one pass over a message (all are
+    /// looked for, in batches of this many).
     static let propagationLimit = 256
     /// The shortest context-found value looked for again elsewhere in the message.
     static let propagationMinimumLength = 4
@@ -107,19 +108,35 @@ public final class Engine: Sendable {
     /// output never finds a value made of placeholder text or given context by one.
     func scan(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool = true) -> ScanResult {
         guard !buffer.isEmpty else { return ScanResult(findings: []) }
-        if let masked = placeholderMask.masked(buffer) {
-            return masked.withUnsafeBufferPointer { scanUnmasked($0, onlyDetector: onlyDetector, usePrefilter: usePrefilter) }
-        }
-        return scanUnmasked(buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter)
+        // A large message is scanned in windows, so that memory is bounded by the window.
+        if buffer.count > limits.window { return scanInWindows(buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter) }
+        return scan(buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: nil)
     }
 
-    /// ``scan(_:onlyDetector:usePrefilter:)`` without the placeholder mask.
-    private func scanUnmasked(_ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool) -> ScanResult {
+    /// Scans one message or window, by `deadline` (by default the budget of its size).
+    func scan(
+        _ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool, deadline: ContinuousClock.Instant?
+    ) -> ScanResult {
+        let deadline = deadline ?? ContinuousClock.now + limits.budget(forByteCount: buffer.count)
+        if let masked = placeholderMask.masked(buffer) {
+            return masked.withUnsafeBufferPointer {
+                scanUnmasked($0, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline)
+            }
+        }
+        return scanUnmasked(buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline)
+    }
+
+    /// ``scan(_:onlyDetector:usePrefilter:deadline:)`` without the placeholder mask.
+    private func scanUnmasked(
+        _ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool, deadline: ContinuousClock.Instant
+    ) -> ScanResult {
         var failures: [DetectorFailure] = []
-        let clock = ContinuousClock()
-        let deadline = clock.now + limits.budget(forByteCount: buffer.count)
         var raw = findings(in: buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
-        if limits.decodingDepth > 0, buffer.count <= limits.maximumDecodedInput {
+        if limits.decodingDepth > 0, buffer.count > limits.maximumDecodedInput {
+            // Only a window configured above the decoding limit gets here: not decoding would
+            // skip what a smaller window finds, so the scan is incomplete instead.
+            failures.append(DetectorFailure(detectorID: "decoding", reason: "the message is larger than the decoding limit"))
+        } else if limits.decodingDepth > 0 {
             let decoded = findingsInDecodedLayers(
                 of: buffer, onlyDetector: onlyDetector, usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
             if !decoded.isEmpty {
@@ -128,7 +145,10 @@ public final class Engine: Sendable {
                 raw = raw.oneFindingPerSpan { self.compiled[$0] }
             }
         }
-        propagate(in: buffer, findings: &raw)
+        propagate(in: buffer, findings: &raw, deadline: deadline, failures: &failures)
+        // Past the deadline every decoded island records the same failure: report each once.
+        var seen = Set<DetectorFailure>()
+        failures = failures.filter { seen.insert($0).inserted }
         return ScanResult(findings: locate(raw, in: buffer), failures: failures)
     }
 
@@ -166,15 +186,15 @@ public final class Engine: Sendable {
                         }
                         if keywordStarts!.isEmpty { continue }
                     }
-                    // The budget is checked before each detector that runs; within one, PCRE2's
-                    // limits bound each match attempt.
+                    // The budget is checked before each detector that runs, and within one between
+                    // bounded searches (``ScanDeadline``); PCRE2's limits bound each match attempt.
                     if clock.now > deadline {
-                        failures.append(DetectorFailure(detectorID: detectors[index].id, reason: "time budget exceeded"))
+                        failures.append(DetectorFailure(detectorID: detectors[index].id, reason: ScanDeadline.reason))
                         break
                     }
                     if let failure = detectors[index].collect(
                         in: buffer, keywordStarts: keywordStarts, detectorIndex: index,
-                        scratch: scratch, into: &raw)
+                        scratch: scratch, deadline: ScanDeadline(deadline), into: &raw)
                     {
                         failures.append(DetectorFailure(detectorID: detectors[index].id, reason: failure))
                     }
@@ -220,6 +240,13 @@ public final class Engine: Sendable {
             let inputs: [Range<Int>] = source.map { $0.map.decodedIslands(margin: Self.decodedContext) } ?? [0..<buffer.count]
             for decoder in Decoder.allCases where depth == 1 || decoder != .utf16 {
                 for input in inputs {
+                    // Decoding a window costs as much as scanning it: the deadline is read first.
+                    if ContinuousClock.now > deadline {
+                        if !failures.contains(where: { $0.reason == ScanDeadline.reason }) {
+                            failures.append(DetectorFailure(detectorID: "decoding", reason: ScanDeadline.reason))
+                        }
+                        return
+                    }
                     let decoded: (bytes: [UInt8], map: LayerMap)?
                     if let source {
                         decoded = source.bytes.withUnsafeBufferPointer { decoder.decode(UnsafeBufferPointer(rebasing: $0[input])) }
@@ -255,31 +282,6 @@ public final class Engine: Sendable {
         let scratch = scratchPool.withLock { $0.popLast() } ?? MatchScratch(limits: limits, keywordScratch: prefilter?.makeScratch())
         defer { scratchPool.withLock { $0.append(scratch) } }
         return body(scratch)
-    }
-
-    /// Adds every further occurrence of a found value that stands alone and is not yet reported
-    /// there by its detector: the password of `password=…` where it appears again without its key,
-    /// an address where a neighbouring `@` kept the pattern from matching, a value found in a
-    /// decoded layer where the same encoded text appears again. At most ``propagationLimit``
-    /// distinct values of at least ``propagationMinimumLength`` bytes, in order of position.
-    private func propagate(in buffer: UnsafeBufferPointer<UInt8>, findings: inout [RawFinding]) {
-        var propagation = ValuePropagation()
-        // Most severe first: when several detectors found the same bytes (a bearer token that
-        // also looks like a host name), the value travels under the highest level, and the
-        // values kept within the limit are the ones that matter most.
-        let candidates = findings.filter { $0.range.count >= Self.propagationMinimumLength }.sorted {
-            (compiled[$0.detector].level, $0.confidence, $1.range.lowerBound) > (compiled[$1.detector].level, $1.confidence, $0.range.lowerBound)
-        }
-        for finding in candidates {
-            guard propagation.count < Self.propagationLimit else { break }
-            propagation.add(finding, in: buffer)
-        }
-        guard propagation.count > 0 else { return }
-        let added = propagation.occurrences(in: buffer, excluding: findings) { Self.isStandalone($0, in: buffer) }
-        guard !added.isEmpty else { return }
-        findings.append(contentsOf: added)
-        findings.sort()
-        findings = findings.oneFindingPerSpan { self.compiled[$0] }
     }
 
     /// Whether `range` is not part of a longer run of letters and digits.

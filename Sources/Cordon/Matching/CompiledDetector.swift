@@ -34,6 +34,9 @@ struct CompiledDetector: Sendable {
     let confidence: Confidence
     let context: CompiledContext?
     let scansDecodedLayers: Bool
+    /// The literal every match of a block pattern ends with, and how far it can lie from the
+    /// match's start (``BlockTerminator``); `nil` for other patterns.
+    let terminator: BlockTerminator?
 
     /// Compiles `detector`. Allowlist patterns already in `allowlistPatterns` (keyed by their
     /// source) are shared instead of compiled again, and the ones compiled here are added: a
@@ -101,6 +104,7 @@ struct CompiledDetector: Sendable {
         confidence = detector.confidence
         context = detector.context.map(CompiledContext.init)
         scansDecodedLayers = detector.scansDecodedLayers
+        terminator = !gateWords.isEmpty || runGate != nil ? BlockTerminator(pattern: detector.pattern) : nil
     }
 
     /// Compiles allowlist or test-value `sources`, sharing those already in `shared`.
@@ -140,13 +144,16 @@ struct CompiledDetector: Sendable {
     /// This is the scan's hot loop: one JIT match call per match, no allocation but the append.
     func collect(
         in text: UnsafeBufferPointer<UInt8>, keywordStarts: ArraySlice<Int>?, detectorIndex: Int,
-        scratch: MatchScratch, into findings: inout [RawFinding]
+        scratch: MatchScratch, deadline: ScanDeadline, into findings: inout [RawFinding]
     ) -> String? {
         guard let keywordStarts else {
-            return search(text, from: 0, startLimit: nil, detectorIndex: detectorIndex, scratch: scratch, into: &findings).failure
+            return search(
+                text, from: 0, startLimit: nil, detectorIndex: detectorIndex, scratch: scratch, deadline: deadline, into: &findings
+            ).failure
         }
         var resume = 0
         var index = keywordStarts.startIndex
+        var terminators = terminator.map { TerminatorCursor($0) }
         while index < keywordStarts.endIndex {
             let windowStart = max(0, keywordStarts[index] - lookbehind)
             var limit = min(text.count, keywordStarts[index] + lookahead)
@@ -155,23 +162,49 @@ struct CompiledDetector: Sendable {
                 limit = min(text.count, keywordStarts[index] + lookahead)
                 index += 1
             }
-            let from = max(windowStart, resume)
-            guard from <= limit else { continue }
-            let outcome = search(text, from: from, startLimit: limit, detectorIndex: detectorIndex, scratch: scratch, into: &findings)
-            if let failure = outcome.failure { return failure }
-            resume = max(resume, outcome.resume)
+            // A long merged window (a flood of keywords) is searched in spans of bounded start
+            // positions, with the deadline read between them.
+            var from = max(windowStart, resume)
+            while from <= limit {
+                if deadline.hasPassed { return ScanDeadline.reason }
+                let spanLimit = min(limit, from + Self.searchSpan - 1)
+                if terminators != nil {
+                    // No match starts more than `reach` bytes before its terminator, and none
+                    // without one after it: skip the starts that cannot match.
+                    guard let earliest = terminators!.earliestStart(from: from, in: text) else { break }
+                    if earliest > from {
+                        from = earliest
+                        continue
+                    }
+                }
+                    let outcome = search(
+                    text, from: from, startLimit: spanLimit, detectorIndex: detectorIndex, scratch: scratch, deadline: deadline,
+                    into: &findings)
+                if let failure = outcome.failure { return failure }
+                resume = max(resume, outcome.resume)
+                from = max(spanLimit + 1, resume)
+            }
         }
         return nil
     }
+
+    /// The most start positions one PCRE2 call tries: a bounded piece of work between two reads
+    /// of the deadline (4 KiB of starts of a 16 KiB block pattern is a few milliseconds).
+    static let searchSpan = 4096
 
     /// Collects matches from `from` on (starting no later than `startLimit`, when given);
     /// returns where a following search must resume and any failure.
     private func search(
         _ text: UnsafeBufferPointer<UInt8>, from: Int, startLimit: Int?, detectorIndex: Int, scratch: MatchScratch,
-        into findings: inout [RawFinding]
+        deadline: ScanDeadline, into findings: inout [RawFinding]
     ) -> (resume: Int, failure: String?) {
         var offset = from
+        var matches = 0
         while offset <= text.count {
+            // Many matches in one search (a detector over a dense message) read the deadline
+            // every 64 matches.
+            matches &+= 1
+            if matches & 63 == 0, deadline.hasPassed { return (offset, ScanDeadline.reason) }
             switch scratch.match(pattern, in: text, from: offset, startLimit: startLimit) {
             case .noMatch:
                 return (offset, nil)

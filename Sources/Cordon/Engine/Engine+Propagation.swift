@@ -1,0 +1,46 @@
+extension Engine {
+    /// Adds every further occurrence of a found value that stands alone and is not yet reported
+    /// there by its detector: the password of `password=…` where it appears again without its key,
+    /// an address where a neighbouring `@` kept the pattern from matching, a value found in a
+    /// decoded layer where the same encoded text appears again. Values of at least
+    /// ``propagationMinimumLength`` bytes, most severe first.
+    ///
+    /// All values are looked for, ``propagationLimit`` at a time (one pass over the message per
+    /// batch, the batch's index keeping each pass linear). There used to be only one batch, so
+    /// 300 decoy assignments pushed a real value out of it and its other occurrences through;
+    /// now a message with many values costs one pass per 256 of them, within the time budget,
+    /// and a scan whose budget runs out before every batch is done is incomplete (fail closed).
+    func propagate(
+        in buffer: UnsafeBufferPointer<UInt8>, findings: inout [RawFinding], deadline: ContinuousClock.Instant,
+        failures: inout [DetectorFailure]
+    ) {
+        // Most severe first: when several detectors found the same bytes (a bearer token that
+        // also looks like a host name), the value travels under the highest level.
+        let candidates = findings.filter { $0.range.count >= Self.propagationMinimumLength }.sorted {
+            (compiled[$0.detector].level, $0.confidence, $1.range.lowerBound) > (compiled[$1.detector].level, $1.confidence, $0.range.lowerBound)
+        }
+        guard !candidates.isEmpty else { return }
+        var added: [RawFinding] = []
+        var propagation = ValuePropagation()
+        var isFirstBatch = true
+        func lookForBatch() -> Bool {
+            defer { propagation = ValuePropagation() }
+            guard propagation.count > 0 else { return true }
+            if !isFirstBatch, ContinuousClock.now > deadline {
+                failures.append(DetectorFailure(detectorID: "value-propagation", reason: ScanDeadline.reason))
+                return false
+            }
+            isFirstBatch = false
+            added += propagation.occurrences(in: buffer, excluding: findings) { Self.isStandalone($0, in: buffer) }
+            return true
+        }
+        for finding in candidates {
+            if propagation.count == Self.propagationLimit, !lookForBatch() { return }
+            propagation.add(finding, in: buffer)
+        }
+        guard lookForBatch(), !added.isEmpty else { return }
+        findings.append(contentsOf: added)
+        findings.sort()
+        findings = findings.oneFindingPerSpan { self.compiled[$0] }
+    }
+}
