@@ -34,6 +34,16 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-in-flight"), help: "The most requests processed at once.")
     var maximumInFlight: Int = max(4, ProcessInfo.processInfo.activeProcessorCount * 4)
 
+    // Optional, so that `--help` can name the default, which depends on --max-bytes.
+    @Option(
+        name: .customLong("max-in-flight-bytes"),
+        help: "The most request bytes processed at once (default: the larger of --max-bytes and 32 MiB); one request is always let through.")
+    var maximumInFlightBytesOption: Int?
+
+    /// The bound on request bytes in flight, which bounds the sidecar's memory: each request
+    /// needs at most about 4 times its size while it is processed.
+    var maximumInFlightBytes: Int { maximumInFlightBytesOption ?? max(maximumBytes, 32 * 1024 * 1024) }
+
     @Option(name: .customLong("max-sessions"), help: "The most sessions whose reversible placeholders are kept.")
     var maximumSessions: Int = PlaceholderLimits().sessions
 
@@ -48,6 +58,7 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         guard maximumBytes >= 1 else { throw ValidationError("--max-bytes must be at least 1") }
         guard maximumInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1") }
+        guard maximumInFlightBytes >= 1 else { throw ValidationError("--max-in-flight-bytes must be at least 1") }
         guard maximumSessions >= 1, maximumSessionEntries >= 1, sessionIdleTimeout >= 1 else {
             throw ValidationError("--max-sessions, --max-session-entries and --session-idle-timeout must be at least 1")
         }
@@ -73,7 +84,8 @@ struct ServeCommand: ParsableCommand {
                 "detectors": "\(enforcer.engine.detectors.count)", "audit": "\(options.auditPath ?? "off")",
             ])
         SidecarServer(
-            processor: processor, audit: pipeline.audit, maximumBytes: maximumBytes, maximumInFlight: maximumInFlight, logger: logger
+            processor: processor, audit: pipeline.audit, maximumBytes: maximumBytes, maximumInFlight: maximumInFlight,
+            maximumInFlightBytes: maximumInFlightBytes, logger: logger
         ).run()
     }
 }

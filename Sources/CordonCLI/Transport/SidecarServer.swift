@@ -29,11 +29,14 @@ final class SidecarServer: @unchecked Sendable {
     private var sessionQueues: [String: (queue: DispatchQueue, queued: Int)] = [:]
     private let exitLock = NSLock()
 
-    init(processor: SidecarRequestProcessor, audit: AuditLog?, maximumBytes: Int, maximumInFlight: Int, logger: Logger) {
+    init(
+        processor: SidecarRequestProcessor, audit: AuditLog?, maximumBytes: Int, maximumInFlight: Int, maximumInFlightBytes: Int,
+        logger: Logger
+    ) {
         self.processor = processor
         self.maximumBytes = maximumBytes
         self.logger = logger
-        limiter = InFlightLimiter(maximumCount: maximumInFlight, maximumBytes: max(maximumBytes, 32 * 1024 * 1024))
+        limiter = InFlightLimiter(maximumCount: maximumInFlight, maximumBytes: maximumInFlightBytes)
         let logger = logger
         sequencer = ResponseSequencer(
             audit: audit, output: .standardOutput, limiter: limiter,
