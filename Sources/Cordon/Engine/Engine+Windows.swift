@@ -12,12 +12,12 @@ extension Engine {
     /// overlap. Decoding applies in every window, so `redact` and `scan` of a message of any size
     /// look at the same decoded layers. The whole message shares one time budget.
     func scanInWindows(
-        _ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool
+        _ buffer: UnsafeBufferPointer<UInt8>, onlyDetector: Int?, usePrefilter: Bool, deadline: ContinuousClock.Instant? = nil
     ) -> ScanResult {
         let window = limits.window
         let overlap = limits.windowOverlap
         let step = window - overlap
-        let deadline = ContinuousClock.now + limits.budget(forByteCount: buffer.count)
+        let deadline = deadline ?? ContinuousClock.now + limits.budget(forByteCount: buffer.count)
         var findings: [Finding] = []
         var failures: [DetectorFailure] = []
         var windowStart = 0
@@ -45,5 +45,16 @@ extension Engine {
             windowStart += step
         }
         return ScanResult(findings: findings, failures: failures)
+    }
+
+    /// Scans `buffer` by `deadline` instead of by its own budget: the settle loop's rescans of
+    /// one message share a single budget, so redacting a message takes at most twice its budget
+    /// (its scan, then every rescan), however many passes it needs.
+    func scan(_ buffer: UnsafeBufferPointer<UInt8>, by deadline: ContinuousClock.Instant) -> ScanResult {
+        guard !buffer.isEmpty else { return ScanResult(findings: []) }
+        if buffer.count > limits.window {
+            return scanInWindows(buffer, onlyDetector: nil, usePrefilter: true, deadline: deadline)
+        }
+        return scan(buffer, onlyDetector: nil, usePrefilter: true, deadline: deadline)
     }
 }

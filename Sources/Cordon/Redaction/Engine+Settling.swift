@@ -44,9 +44,12 @@ extension Engine {
         var scan = scan
         var pass = 0
         guard var step = redact(scan) else { return (scan, nil) }
+        // All rescans share one budget (``ScanDeadline``): a message that does not settle costs
+        // at most twice its budget, not once per pass.
+        let deadline = ContinuousClock.now + limits.budget(forByteCount: buffer.count)
         while true {
             guard !step.spans.ranges.isEmpty else { return (scan, step) }
-            let rescan = step.output.withUnsafeBufferPointer { self.scan($0) }
+            let rescan = step.output.withUnsafeBufferPointer { self.scan($0, by: deadline) }
             scan.failures += rescan.failures
             let uncovered = step.spans.uncoveredFindings(relevant(rescan))
             if uncovered.isEmpty {
