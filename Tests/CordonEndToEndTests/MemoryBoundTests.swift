@@ -96,4 +96,29 @@ struct MemoryBoundTests {
             large.bytes <= limit,
             "\(frontEnd) \(name): peak \(large.bytes >> 20) MiB for \(input.count >> 20) MiB of input (limit \(limit >> 20) MiB)")
     }
+
+    @Test("A hook event over --max-bytes is refused while it is read: exit 2, a clear message, never held whole")
+    func hookRefusesLargeEvents() throws {
+        let folder = try TemporaryFolder()
+        let event = FrontEnd.hook.wrap([UInt8](repeating: UInt8(ascii: "@"), count: 16 << 20))
+        let inputFile = try folder.write("event.json", Data(event))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+        process.arguments = ["-f", "cordon-peak-kib %M", CordonProcess.executable.path, "hook", "claude-code", "--max-bytes", String(1 << 20)]
+        process.standardInput = try FileHandle(forReadingFrom: inputFile)
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let stderr = PipeReader(errors.fileHandleForReading)
+        process.waitUntilExit()
+        let text = String(decoding: stderr.wait(), as: UTF8.self)
+        #expect(process.terminationStatus == 2)
+        #expect(text.contains("larger than --max-bytes (1048576 bytes); blocked (fail closed)"))
+        let small = try Self.peak(FrontEnd.hook.arguments, input: FrontEnd.hook.wrap(Array("hello".utf8)), folder: folder)
+        let line = try #require(text.split(separator: "\n").last { $0.hasPrefix("cordon-peak-kib ") })
+        let peak = try #require(Int(line.dropFirst("cordon-peak-kib ".count))) * 1024
+        // The event is read only up to the limit (plus one read): far below its 16 MiB.
+        #expect(peak <= small.bytes + (4 << 20), "peak \(peak >> 20) MiB")
+    }
 }
