@@ -22,16 +22,18 @@ extension Engine {
         guard !candidates.isEmpty else { return }
         var added: [RawFinding] = []
         var propagation = ValuePropagation()
-        var isFirstBatch = true
         func lookForBatch() -> Bool {
             defer { propagation = ValuePropagation() }
             guard propagation.count > 0 else { return true }
-            if !isFirstBatch, ContinuousClock.now > deadline {
-                failures.append(DetectorFailure(detectorID: "value-propagation", reason: ScanDeadline.reason))
+            guard ContinuousClock.now <= deadline,
+                let found = propagation.occurrences(in: buffer, excluding: findings, deadline: deadline, where: { Self.isStandalone($0, in: buffer) })
+            else {
+                if !failures.contains(where: { $0.reason == ScanDeadline.reason }) {
+                    failures.append(DetectorFailure(detectorID: "value-propagation", reason: ScanDeadline.reason))
+                }
                 return false
             }
-            isFirstBatch = false
-            added += propagation.occurrences(in: buffer, excluding: findings) { Self.isStandalone($0, in: buffer) }
+            added += found
             return true
         }
         for finding in candidates {

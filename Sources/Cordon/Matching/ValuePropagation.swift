@@ -46,9 +46,13 @@ struct ValuePropagation {
     /// An occurrence that only overlaps another finding is still returned: a lower-level finding
     /// inside it (a host name inside a password) must not shield the rest of the value, which a
     /// policy would then let through.
+    ///
+    /// Returns `nil` when `deadline` passed first: a long value whose first four bytes recur
+    /// everywhere costs a comparison of its length at each recurrence.
     func occurrences(
-        in buffer: UnsafeBufferPointer<UInt8>, excluding existing: [RawFinding], where isAccepted: (Range<Int>) -> Bool
-    ) -> [RawFinding] {
+        in buffer: UnsafeBufferPointer<UInt8>, excluding existing: [RawFinding], deadline: ContinuousClock.Instant,
+        where isAccepted: (Range<Int>) -> Bool
+    ) -> [RawFinding]? {
         guard buffer.count >= 4 else { return [] }
         let known = Set(existing.map { Known(range: $0.range, detector: $0.detector) })
         return pairs.withUnsafeBufferPointer { pairs in
@@ -56,6 +60,7 @@ struct ValuePropagation {
                 var found: [RawFinding] = []
                 var position = 0
                 let last = buffer.count - 4
+                var bytesCompared = 0
                 while position <= last {
                     let pair = Int(buffer[position]) << 8 | Int(buffer[position + 1])
                     guard Self.isSet(pair, in: pairs) else {
@@ -70,6 +75,12 @@ struct ValuePropagation {
                     var best: Value?
                     for index in candidates {
                         let value = values[index]
+                        // The deadline is read after every mebibyte compared.
+                        bytesCompared &+= value.bytes.count
+                        if bytesCompared >= 1 << 20 {
+                            bytesCompared = 0
+                            if ContinuousClock.now > deadline { return nil }
+                        }
                         let range = position..<(position + value.bytes.count)
                         guard range.upperBound <= buffer.count, value.bytes.count > (best?.bytes.count ?? 0),
                             buffer[range].elementsEqual(value.bytes), !known.contains(Known(range: range, detector: value.detector)),
