@@ -23,9 +23,6 @@ extension Decoder {
     /// The longest header cell repeated.
     static let maximumHeaderLength = 40
 
-    /// The cell delimiters of CSV, TSV, semicolon-separated files and Markdown tables.
-    private static let delimiters: [UInt8] = [UInt8(ascii: ","), 0x09, UInt8(ascii: ";"), UInt8(ascii: "|")]
-
     /// One line's cells: their ranges (quotes kept, blanks trimmed), split on `delimiter`
     /// outside double quotes.
     private static func cells(_ input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, delimiter: UInt8) -> [Range<Int>] {
@@ -54,22 +51,6 @@ extension Decoder {
         return result
     }
 
-    /// The delimiter of a header line: the one of ``delimiters`` it holds most often, if any.
-    private static func delimiter(of input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> (UInt8, Int)? {
-        var counts = [0, 0, 0, 0]
-        for byte in input[line] {
-            switch byte {
-            case UInt8(ascii: ","): counts[0] += 1
-            case 0x09: counts[1] += 1
-            case UInt8(ascii: ";"): counts[2] += 1
-            case UInt8(ascii: "|"): counts[3] += 1
-            default: break
-            }
-        }
-        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] }), counts[best] > 0 else { return nil }
-        return (delimiters[best], counts[best])
-    }
-
     /// A header cell's text (quotes dropped) when it is a column name: letters, digits, `_`,
     /// `-`, `.`, `#` and at most two blanks, at most ``maximumHeaderLength`` bytes.
     private static func columnName(_ input: UnsafeBufferPointer<UInt8>, _ cell: Range<Int>) -> [UInt8]? {
@@ -94,19 +75,55 @@ extension Decoder {
     /// Bytes a header line may hold: name bytes, quotes, blanks and delimiters.
     private static let headerBytes: [Bool] = (0..<256).map { byte in
         let value = UInt8(byte)
-        return ByteClass.isLetter(value) || ByteClass.isDigit(value) || "_-.# \t\",;|\r".utf8.contains(value)
+        return ByteClass.isLetter(value) || ByteClass.isDigit(value) || "_-# \t\",;|\r".utf8.contains(value)
     }
 
-    /// Whether every byte of `line` may be part of a header line.
-    private static func isHeaderCandidate(_ input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
+    /// The delimiter and its count when `line` has the shape of a header line, in one pass that
+    /// most lines leave within a few bytes: only ``headerBytes``, at most two words per cell
+    /// (a blank after a letter or digit starts a new word), a delimiter at least once.
+    ///
+    /// The reason for the shape test: prose wrapped without its period passes the byte test,
+    /// and splitting and matching every such line against the type words cost more than the
+    /// rest of the decoders together on real text.
+    private static func headerShape(_ input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> (UInt8, Int)? {
         headerBytes.withUnsafeBufferPointer { allowed in
+            var counts = (comma: 0, tab: 0, semicolon: 0, bar: 0)
+            var wordsInCell = 0
+            var previous: UInt8 = 0
             var index = line.lowerBound
             while index < line.upperBound {
-                guard allowed[Int(input[index])] else { return false }
+                let byte = input[index]
+                guard allowed[Int(byte)] else { return nil }
+                switch byte {
+                case UInt8(ascii: ","): counts.comma += 1; wordsInCell = 0
+                case 0x09: counts.tab += 1; wordsInCell = 0
+                case UInt8(ascii: ";"): counts.semicolon += 1; wordsInCell = 0
+                case UInt8(ascii: "|"): counts.bar += 1; wordsInCell = 0
+                case UInt8(ascii: " "):
+                    if ByteClass.isAlphanumeric(previous) {
+                        wordsInCell += 1
+                        if wordsInCell > 2 { return nil }
+                    }
+                default: break
+                }
+                previous = byte
                 index += 1
             }
-            return true
+            let all = [(UInt8(ascii: ","), counts.comma), (0x09, counts.tab), (UInt8(ascii: ";"), counts.semicolon), (UInt8(ascii: "|"), counts.bar)]
+            guard let best = all.max(by: { $0.1 < $1.1 }), best.1 > 0 else { return nil }
+            return best
         }
+    }
+
+    /// How often `delimiter` occurs in `line`.
+    private static func count(of delimiter: UInt8, in input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Int {
+        var result = 0
+        var index = line.lowerBound
+        while index < line.upperBound {
+            if input[index] == delimiter { result += 1 }
+            index += 1
+        }
+        return result
     }
 
     /// Whether a line is a Markdown table's separator row (`|---|:--:|`).
@@ -146,11 +163,17 @@ extension Decoder {
                 }
                 table = nil
             }
-            // A header line: short, only name bytes and delimiters, with a delimiter and a typed cell.
-            // Most lines of code and prose fail the byte test within their first few bytes.
-            guard line.count >= 3, line.count <= 1024, isHeaderCandidate(input, line),
-                let (delimiter, count) = delimiter(of: input, line)
+            // A header line: short, shaped like one, followed by a row with as many delimiters,
+            // and with a typed cell. Most lines of code and prose fail the shape within a few bytes.
+            guard line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count
             else { continue }
+            let nextEnd = memchr(base + lineEnd + 1, 0x0A, input.count - lineEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+            var next = (lineEnd + 1)..<nextEnd
+            if isSeparatorRow(input, next), nextEnd < input.count {
+                let afterEnd = memchr(base + nextEnd + 1, 0x0A, input.count - nextEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+                next = (nextEnd + 1)..<afterEnd
+            }
+            guard Self.count(of: delimiter, in: input, next) == count else { continue }
             var headers: [Int: [UInt8]] = [:]
             var allNames = true
             for (column, cell) in cells(input, line, delimiter: delimiter).enumerated() where !cell.isEmpty {

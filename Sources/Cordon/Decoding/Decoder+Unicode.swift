@@ -53,6 +53,19 @@ extension Decoder {
         }
     }
 
+    /// The offset of the first byte at or after `start` that is not ASCII, or `input.count`.
+    static func nextNonASCII(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = input.baseAddress else { return input.count }
+        var index = start
+        while index + 8 <= input.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < input.count, input[index] < 0x80 { index += 1 }
+        return index
+    }
+
     /// Whether `value` is a combining diacritical mark (U+0300–U+036F).
     static func isCombiningMark(_ value: UInt32) -> Bool { (0x0300...0x036F).contains(value) }
 
@@ -64,6 +77,9 @@ extension Decoder {
     static func fold(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
         var index = 0
         while index < input.count {
+            // ASCII text (most of every message) is skipped eight bytes at a time.
+            index = nextNonASCII(input, from: index)
+            guard index < input.count else { break }
             guard foldTriggers[Int(input[index])], let (value, length) = scalar(input, at: index) else {
                 index += 1
                 continue
