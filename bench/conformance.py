@@ -9,7 +9,10 @@ when Cordon reports anything at or above --min-confidence.
 
 Misses and flagged negatives go to a JSONL file (default bench/out/conformance-misses.jsonl);
 bench/conformance-exclusions.yaml lists the upstream examples Cordon deliberately does not
-treat as secrets, with the reason, and the report counts those separately instead of hiding them.
+treat as upstream expects, with the reason, and the report counts those separately instead of
+hiding them: "found" is raw (the issue's target), "found, deliberate misses excused" is with
+them. A full run names every exclusion that excused nothing (stale: Cordon now agrees with
+upstream there) so the file can be kept to the disagreements that remain.
 
 Usage:
   python3 bench/conformance.py [--cordon .build/release/cordon] [--detectors detectors/]
@@ -69,6 +72,19 @@ def excluded(record, exclusions):
     return None
 
 
+def reason_key(record, exclusions):
+    """The index of the first exclusion that applies to `record`."""
+    for index, rule in enumerate(exclusions):
+        if rule.get("project") not in (None, "", "*", record["project"]):
+            continue
+        if rule.get("rule") != record["rule"]:
+            continue
+        if rule.get("expected") not in (None, "", record["expected"]):
+            continue
+        return index
+    return None
+
+
 def run_cordon(cordon, detectors, records, min_confidence):
     """Scans every record's text as its own file; returns the set of record indexes with findings."""
     folder = tempfile.mkdtemp(prefix="cordon-conformance-")
@@ -109,6 +125,7 @@ def main():
     arguments = parser.parse_args()
 
     exclusions = load_exclusions(arguments.exclusions)
+    used_exclusions = set()
     os.makedirs(os.path.dirname(arguments.misses), exist_ok=True)
     rows = []
     with open(arguments.misses, "w", encoding="utf-8") as misses:
@@ -138,6 +155,7 @@ def main():
                     continue
                 if reason:
                     counts[kind + "_excluded"] += 1
+                    used_exclusions.add(reason_key(record, exclusions))
                 else:
                     per_rule_missed[record["rule"]] += 1
                 misses.write(json.dumps({
@@ -164,6 +182,14 @@ def main():
             row[0], 100 * row[2], 100 * row[3], row[4], 100 * row[6], 100 * row[7], row[8]))
         if row[9]:
             sys.stderr.write("  most-missed rules: %s\n" % ", ".join("%s×%d" % item for item in row[9]))
+    # An exclusion that excused nothing is stale: Cordon now agrees with upstream on that example.
+    # Only meaningful on a full run (every project, no rule filter).
+    if not arguments.project and not arguments.rule_prefix and not arguments.rules_file:
+        stale = [index for index in range(len(exclusions)) if index not in used_exclusions]
+        for index in stale:
+            rule = exclusions[index]
+            sys.stderr.write("stale exclusion (excuses nothing; remove it): %s %s %s\n" % (
+                rule.get("project"), rule.get("rule"), rule.get("expected")))
     sys.stderr.write("misses written to %s\n" % arguments.misses)
 
 

@@ -38,7 +38,8 @@ struct ValidatorTests {
         #expect(!Validator.ibanMod97.validate("GB82 WEST 1234 5698 7654 33"), "check digits wrong")
         #expect(!Validator.ibanMod97.validate("GB82 WEST 1234 5698 7654 3"), "one character short for GB")
         #expect(!Validator.ibanMod97.validate("ZZ82WEST12345698765432"), "unknown country")
-        #expect(!Validator.ibanMod97.validate("GB82-WEST-1234-5698-7654-32"))
+        #expect(Validator.ibanMod97.validate("GB82-WEST-1234-5698-7654-32"), "grouped with dashes (issue 15)")
+        #expect(!Validator.ibanMod97.validate("GB82_WEST_1234_5698_7654_32"), "other separators are not an IBAN")
     }
 
     @Test("US SSN area, group and serial rules; the 9xx area outside the ITIN groups and published numbers pass (tagged as test values by the detector files)")

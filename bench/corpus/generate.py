@@ -111,6 +111,8 @@ DETECTORS = {
     "google-oauth-client-id": ("internal", "internal"),
     "marking-internal": ("internal", "internal"),
     "marking-confidential": ("internal", "confidential"),
+    "us-ssn-bare": ("pii", "restricted"),
+    "pgpass-password": ("secret", "restricted"),
 }
 
 LEVELS = ["public", "internal", "confidential", "restricted"]
@@ -217,13 +219,13 @@ def iban_ok(value: str) -> bool:
 
 
 def ssn_ok(value: str) -> bool:
-    m = re.fullmatch(r"(\d{3})[- ](\d{2})[- ](\d{4})", value)
+    m = re.fullmatch(r"(\d{3})[- ./]?(\d{2})[- ./]?(\d{4})", value)
     if not m:
         return False
     area, group, serial = (int(x) for x in m.groups())
     if area == 0 or area == 666 or area >= 900 or group == 0 or serial == 0:
         return False
-    return value.replace("-", "").replace(" ", "") not in {"078051120", "219099999", "123456789"}
+    return re.sub(r"[- ./]", "", value) not in {"078051120", "219099999", "123456789"}
 
 
 def b64url_decode(part: str) -> bytes:
@@ -299,6 +301,8 @@ FORMATS = {
     "phone-us": r"\(\d{3}\) \d{3}-\d{4}|\d{3}-\d{3}-\d{4}|\d{3}\.\d{3}\.\d{4}|\+1 \d{3} \d{3} \d{4}",
     "phone-e164": r"\+(?!1[ \d])[1-9]\d{0,2}(?: ?\d){7,14}",
     "us-ssn": r"\d{3}-\d{2}-\d{4}",
+    "us-ssn-bare": r"\d{3}([ ./]?)\d{2}\1\d{4}",
+    "pgpass-password": r"[^\s:\\]{4,128}",
     "payment-card": r"\d{4}(?:[ -]?\d{2,6}){2,4}",
     "iban": r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4})+",
     "ipv4-private": r"(?:\d{1,3}\.){3}\d{1,3}",
@@ -320,7 +324,7 @@ FORMATS = {
 
 TOKEN_DETECTORS = [d for d in FORMATS if DETECTORS[d][0] == "secret" and d not in (
     "database-url-password", "url-credentials", "password-assignment", "secret-assignment",
-    "aws-secret-access-key", "secret-named-assignment")]
+    "aws-secret-access-key", "secret-named-assignment", "pgpass-password")]
 
 
 def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
@@ -363,7 +367,7 @@ def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
     elif detector == "secret-named-assignment":
         if entropy(value) < 3.5:
             fail(f"entropy {entropy(value):.2f} < 3.5")
-    elif detector == "us-ssn":
+    elif detector in ("us-ssn", "us-ssn-bare"):
         if not ssn_ok(value):
             fail("invalid SSN area/group/serial")
     elif detector == "jwt":
@@ -390,7 +394,7 @@ def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
         digits = re.sub(r"\D", "", value)
         if not 8 <= len(digits) <= 15:
             fail("wrong digit count")
-    elif detector in ("password-assignment", "secret-assignment", "database-url-password",
+    elif detector in ("password-assignment", "secret-assignment", "database-url-password", "pgpass-password",
                       "url-credentials", "aws-secret-access-key"):
         if entropy(value) < 3.0:
             fail(f"entropy {entropy(value):.2f} < 3.0")
@@ -632,7 +636,7 @@ def generate_value(rng: random.Random, spec: str) -> str:
         "email": lambda: gen_email(rng, arg),
         "phone-us": lambda: gen_phone_us(rng, arg),
         "phone-e164": lambda: gen_phone_e164(rng, arg),
-        "ssn": lambda: gen_ssn(rng),
+        "ssn": lambda: gen_ssn(rng).replace("-", {"dash": "-", "space": " ", "dot": ".", "slash": "/", "bare": ""}[arg or "dash"]),
         "card": lambda: gen_card(rng, arg, arg2),
         "iban": lambda: gen_iban(rng, arg, arg2),
         "ipv4-private": lambda: gen_ipv4_private(rng, arg),
@@ -660,6 +664,27 @@ def apply_filters(value: str, filters: str) -> str:
             value = json.dumps(value, ensure_ascii=False)[1:-1]
         elif name == "indent":
             value = value.replace("\n", "\n" + " " * int(arg))
+        # Issue #15 class 1: the disguises a value gets on its way (the span is the disguised text).
+        elif name == "pct":  # every byte percent-encoded
+            value = "".join("%%%02X" % b for b in value.encode())
+        elif name == "xesc":  # C/Python \x escapes
+            value = "".join("\\x%02x" % b for b in value.encode())
+        elif name == "shy":  # a soft hyphen after every 5th character
+            value = "".join(c + ("\u00ad" if i % 5 == 4 and i < len(value) - 1 else "") for i, c in enumerate(value))
+        elif name == "fullwidth":  # fullwidth forms (NFKC folds them back)
+            value = "".join(chr(ord(c) - 0x21 + 0xFF01) if "!" <= c <= "~" else c for c in value)
+        elif name == "homoglyph":  # up to 3 letters replaced by their Cyrillic look-alikes
+            looks = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u0441", "x": "\u0445",
+                     "A": "\u0410", "B": "\u0412", "E": "\u0415", "K": "\u041a", "M": "\u041c", "H": "\u041d",
+                     "O": "\u041e", "P": "\u0420", "C": "\u0421", "T": "\u0422", "X": "\u0425"}
+            out, swapped = [], 0
+            for c in value:
+                if swapped < 3 and c in looks:
+                    out.append(looks[c])
+                    swapped += 1
+                else:
+                    out.append(c)
+            value = "".join(out)
         else:
             raise CorpusError(f"unknown filter |{f}")
     return value

@@ -82,6 +82,19 @@ struct LayerMap: Sendable {
         return (start..<end, decoded)
     }
 
+    /// Whether a decoded piece lies within `reach` layer bytes of `range` (before, inside or
+    /// after it).
+    func decodes(near range: Range<Int>, reach: Int) -> Bool {
+        let low = max(0, range.lowerBound - reach)
+        let high = range.upperBound + reach
+        var index = pieceIndex(containing: min(low, max(0, derivedCount - 1)))
+        while index < pieces.count, pieces[index].derivedStart <= high {
+            if pieces[index].isDecoded, pieces[index].derivedEnd >= low { return true }
+            index += 1
+        }
+        return false
+    }
+
     /// The source bytes of the unit holding layer offset `offset` in `piece`.
     private func unitSpan(_ piece: Piece, _ offset: Int) -> Range<Int> {
         guard piece.derivedUnit > 0 else { return piece.originalStart..<piece.originalEnd }
@@ -123,9 +136,22 @@ struct DecodedLayer: Sendable {
         init(_ layer: DecodedLayer) { self.layer = layer }
     }
 
-    /// The message span of the layer bytes `range`, and whether any were decoded on the way.
+    /// How close to a value decoded bytes must stand to be its context: a key and its
+    /// separator (`\u0026password=`, `key%20`, `\x22`, an ANSI colour sequence).
+    static let contextReach = 32
+
+    /// The message span of the layer bytes `range`, and whether they owe anything to decoding:
+    /// some of them were decoded on the way, or decoded bytes stand within ``contextReach`` of
+    /// them.
+    ///
+    /// The reason for the second: in `q=key%20AKIA…` or `{"url":"…\u0026password=…"}` the
+    /// value is written plainly and only its context is encoded. The message itself does not
+    /// show the value (no word boundary, no key), its decoded layer does, and the finding must
+    /// not be dropped as "already seen in the message". A finding that the message itself also
+    /// holds is the same span and detector, and one finding per span is kept.
     func originalRange(of range: Range<Int>) -> (range: Range<Int>, decoded: Bool) {
-        let (relative, decoded) = map.original(of: range)
+        let (relative, valueDecoded) = map.original(of: range)
+        let decoded = valueDecoded || map.decodes(near: range, reach: Self.contextReach)
         let mapped = (relative.lowerBound + parentOffset)..<(relative.upperBound + parentOffset)
         guard let parent, !mapped.isEmpty else { return (mapped, decoded) }
         let outer = parent.layer.originalRange(of: mapped)

@@ -1,14 +1,15 @@
 /// Checks for national identifiers and bank routing numbers that carry a check digit or a fixed
 /// allocation scheme.
 extension Validator {
-    /// The decimal digits of `value`, ignoring spaces and `-`; `nil` if anything else occurs.
+    /// The decimal digits of `value`, ignoring the separators of number groups (space, `-`, `.`,
+    /// `/`); `nil` if anything else occurs.
     static func digits(_ value: UnsafeBufferPointer<UInt8>) -> [Int]? {
         var result: [Int] = []
         result.reserveCapacity(value.count)
         for byte in value {
             if ByteClass.isDigit(byte) {
                 result.append(Int(byte - UInt8(ascii: "0")))
-            } else if !isSeparator(byte) {
+            } else if !isNumberGroupSeparator(byte) {
                 return nil
             }
         }

@@ -20,7 +20,11 @@ extension Validator {
             }
         }
         if groups.last?.isEmpty == true { groups.removeLast() }
-        guard (7...15).contains(digits), let first = groups.first?.first else { return false }
+        // Six digits are a national number in several countries (87 47 98 in Denmark's old
+        // plan, Iceland, many islands), but only written in blank-separated groups: a bare or
+        // dashed six-digit run is a code, a date or a time far more often.
+        let sixInGroups = digits == 6 && groups.count >= 2 && separators.allSatisfy { $0 == UInt8(ascii: " ") }
+        guard (7...15).contains(digits) || sixInGroups, let first = groups.first?.first else { return false }
         // A bare run of fewer than 10 digits is as often an order or build number as a phone
         // number; written as a phone number it has a separator, a bracket or a + prefix.
         if groups.count == 1, digits < 10, value.first.map(ByteClass.isDigit) == true { return false }

@@ -35,6 +35,12 @@ extension Validator {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-")
     }
 
+    /// What may stand between the groups of a US SSN or ITIN as people write them: space, `-`,
+    /// and in forms and exports also `.` and `/` (512.47.3081, 512/47/3081).
+    static func isNumberGroupSeparator(_ byte: UInt8) -> Bool {
+        isSeparator(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+    }
+
     /// What may stand between the digit groups of a card number as people write it: space,
     /// dash, dot, tab, a line break, or a no-break space (the two UTF-8 bytes C2 A0).
     static func isCardSeparator(_ byte: UInt8) -> Bool {
@@ -71,7 +77,7 @@ extension Validator {
         var digits: [Int] = []
         digits.reserveCapacity(9)
         for byte in value {
-            if ByteClass.isDigit(byte) { digits.append(Int(byte - UInt8(ascii: "0"))) } else if !isSeparator(byte) { return false }
+            if ByteClass.isDigit(byte) { digits.append(Int(byte - UInt8(ascii: "0"))) } else if !isNumberGroupSeparator(byte) { return false }
         }
         guard digits.count == 9 else { return false }
         let area = digits[0] * 100 + digits[1] * 10 + digits[2]
@@ -102,7 +108,8 @@ extension Validator {
     static func isValidIBAN(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         var chars: [UInt8] = []
         chars.reserveCapacity(34)
-        for byte in value where byte != UInt8(ascii: " ") {
+        // Grouped by four with blanks or dashes (DE89-3704-…), either case.
+        for byte in value where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "-") {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"): chars.append(byte - 32)
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): chars.append(byte)

@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Decoder {
+    // MARK: - Columns: a table's header as the context of its cells
+
+    /// Words that make a column header worth repeating before its cells: the names of values
+    /// whose detectors need a context word (lower case, matched inside the header). Values that
+    /// stand alone (e-mail addresses, IBANs, card numbers with their Luhn digit, IP addresses)
+    /// need no header, and repeating it would only make the engine rescan the table.
+    static let columnTypeWords: [[UInt8]] = [
+        "ssn", "social", "phone", "tel", "mobile", "cell", "fax", "dob", "birth", "born", "pass", "pwd", "secret",
+        "token", "key", "auth", "credential", "sin", "nino", "nhs", "passport", "tax", "tin", "aadhaar", "routing",
+    ].map { Array($0.utf8) }
+
+    /// The fewest bytes a cell must hold to be given its header: a value worth a context word
+    /// (a six-digit phone number, a short password) is at least this long.
+    static let minimumCellLength = 6
+
+    /// The longest header cell repeated.
+    static let maximumHeaderLength = 40
+
+    /// One line's cells: their ranges (quotes kept, blanks trimmed), split on `delimiter`
+    /// outside double quotes.
+    private static func cells(_ input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, delimiter: UInt8) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = line.lowerBound
+        var quoted = false
+        var index = line.lowerBound
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            var low = range.lowerBound
+            var high = range.upperBound
+            while low < high, isBlank(input[low]) || input[low] == 0x0D { low += 1 }
+            while high > low, isBlank(input[high - 1]) || input[high - 1] == 0x0D { high -= 1 }
+            return low..<high
+        }
+        while index < line.upperBound {
+            let byte = input[index]
+            if byte == UInt8(ascii: "\"") {
+                quoted.toggle()
+            } else if byte == delimiter, !quoted {
+                result.append(trimmed(start..<index))
+                start = index + 1
+            }
+            index += 1
+        }
+        result.append(trimmed(start..<line.upperBound))
+        return result
+    }
+
+    /// A header cell's text (quotes dropped) when it is a column name: letters, digits, `_`,
+    /// `-`, `.`, `#` and at most two blanks, at most ``maximumHeaderLength`` bytes.
+    private static func columnName(_ input: UnsafeBufferPointer<UInt8>, _ cell: Range<Int>) -> [UInt8]? {
+        var text = Array(input[cell])
+        if text.count >= 2, text.first == UInt8(ascii: "\""), text.last == UInt8(ascii: "\"") { text = Array(text.dropFirst().dropLast()) }
+        guard !text.isEmpty, text.count <= maximumHeaderLength, text.contains(where: ByteClass.isLetter),
+            text.allSatisfy({
+                ByteClass.isLetter($0) || ByteClass.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+                    || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "#")
+            }),
+            text.reduce(0, { $0 + ($1 == UInt8(ascii: " ") ? 1 : 0) }) <= 2
+        else { return nil }
+        return text
+    }
+
+    /// Whether a column name names a type of value.
+    private static func isTyped(_ name: [UInt8]) -> Bool {
+        let lower = name.map(ByteClass.lowercased)
+        return columnTypeWords.contains(where: { lower.firstRange(of: $0) != nil })
+    }
+
+    /// Bytes a header line may hold: name bytes, quotes, blanks and delimiters.
+    private static let headerBytes: [Bool] = (0..<256).map { byte in
+        let value = UInt8(byte)
+        return ByteClass.isLetter(value) || ByteClass.isDigit(value) || "_-# \t\",;|\r".utf8.contains(value)
+    }
+
+    /// The delimiter and its count when `line` has the shape of a header line, in one pass that
+    /// most lines leave within a few bytes: only ``headerBytes``, at most two words per cell
+    /// (a blank after a letter or digit starts a new word), a delimiter at least once.
+    ///
+    /// The reason for the shape test: prose wrapped without its period passes the byte test,
+    /// and splitting and matching every such line against the type words cost more than the
+    /// rest of the decoders together on real text.
+    private static func headerShape(_ input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> (UInt8, Int)? {
+        headerBytes.withUnsafeBufferPointer { allowed in
+            var counts = (comma: 0, tab: 0, semicolon: 0, bar: 0)
+            var wordsInCell = 0
+            var previous: UInt8 = 0
+            var index = line.lowerBound
+            while index < line.upperBound {
+                let byte = input[index]
+                guard allowed[Int(byte)] else { return nil }
+                switch byte {
+                case UInt8(ascii: ","): counts.comma += 1; wordsInCell = 0
+                case 0x09: counts.tab += 1; wordsInCell = 0
+                case UInt8(ascii: ";"): counts.semicolon += 1; wordsInCell = 0
+                case UInt8(ascii: "|"): counts.bar += 1; wordsInCell = 0
+                case UInt8(ascii: " "):
+                    if ByteClass.isAlphanumeric(previous) {
+                        wordsInCell += 1
+                        if wordsInCell > 2 { return nil }
+                    }
+                default: break
+                }
+                previous = byte
+                index += 1
+            }
+            let all = [(UInt8(ascii: ","), counts.comma), (0x09, counts.tab), (UInt8(ascii: ";"), counts.semicolon), (UInt8(ascii: "|"), counts.bar)]
+            guard let best = all.max(by: { $0.1 < $1.1 }), best.1 > 0 else { return nil }
+            return best
+        }
+    }
+
+    /// How often `delimiter` occurs in `line`.
+    private static func count(of delimiter: UInt8, in input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Int {
+        var result = 0
+        var index = line.lowerBound
+        while index < line.upperBound {
+            if input[index] == delimiter { result += 1 }
+            index += 1
+        }
+        return result
+    }
+
+    /// Whether a line is a Markdown table's separator row (`|---|:--:|`).
+    private static func isSeparatorRow(_ input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
+        input[line].allSatisfy { $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ":") || isBlank($0) || $0 == 0x0D }
+            && input[line].contains(UInt8(ascii: "-"))
+    }
+
+    /// Repeats a table's typed column headers before each of their cells (`ssn,name` over
+    /// `512 47 3081,Ann` reads `ssn: 512 47 3081,Ann` in this layer), so a detector whose
+    /// value needs a context word finds it in a column whose header names the value, however
+    /// far below the header the row is.
+    ///
+    /// A table is a header line whose cells are short names, at least one naming a type of
+    /// value (``columnTypeWords``), followed by lines with the same number of the same
+    /// delimiter (comma, tab, semicolon or `|`; a Markdown separator row is skipped). The
+    /// inserted text maps to no original bytes; the cell's bytes are copied unchanged.
+    static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+        guard let base = input.baseAddress else { return }
+        var lineStart = 0
+        var table: (delimiter: UInt8, count: Int, headers: [Int: [UInt8]])?
+        while lineStart < input.count {
+            let lineEnd = memchr(base + lineStart, 0x0A, input.count - lineStart).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+            let line = lineStart..<lineEnd
+            defer { lineStart = lineEnd + 1 }
+            if let current = table {
+                if isSeparatorRow(input, line) { continue }
+                let count = input[line].reduce(0) { $0 + ($1 == current.delimiter ? 1 : 0) }
+                if count == current.count, !line.isEmpty {
+                    let rowCells = cells(input, line, delimiter: current.delimiter)
+                    for (column, cell) in rowCells.enumerated() where cell.count >= minimumCellLength {
+                        guard let header = current.headers[column] else { continue }
+                        writer.flush(upTo: cell.lowerBound, from: input)
+                        writer.insert(header + Array(": ".utf8))
+                    }
+                    continue
+                }
+                table = nil
+            }
+            // A header line: short, shaped like one, followed by a row with as many delimiters,
+            // and with a typed cell. Most lines of code and prose fail the shape within a few bytes.
+            guard line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count
+            else { continue }
+            let nextEnd = memchr(base + lineEnd + 1, 0x0A, input.count - lineEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+            var next = (lineEnd + 1)..<nextEnd
+            if isSeparatorRow(input, next), nextEnd < input.count {
+                let afterEnd = memchr(base + nextEnd + 1, 0x0A, input.count - nextEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+                next = (nextEnd + 1)..<afterEnd
+            }
+            guard Self.count(of: delimiter, in: input, next) == count else { continue }
+            var headers: [Int: [UInt8]] = [:]
+            var allNames = true
+            for (column, cell) in cells(input, line, delimiter: delimiter).enumerated() where !cell.isEmpty {
+                guard let name = columnName(input, cell) else {
+                    allNames = false
+                    break
+                }
+                if isTyped(name) { headers[column] = name }
+            }
+            if allNames, !headers.isEmpty { table = (delimiter, count, headers) }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+extension Decoder {
+    // MARK: - Joined: invisible characters, terminal sequences and string seams
+
+    /// The length of the default-ignorable code point starting at `index` (UTF-8), or 0.
+    ///
+    /// The set is Unicode's `Default_Ignorable_Code_Point` in the ranges text actually carries:
+    /// soft hyphen U+00AD, combining grapheme joiner U+034F, Arabic letter mark U+061C, Hangul
+    /// fillers U+115F, U+1160, U+3164, U+FFA0, Khmer vowels U+17B4–U+17B5, Mongolian selectors
+    /// U+180B–U+180F, zero-width and direction marks U+200B–U+200F, embeddings and overrides
+    /// U+202A–U+202E, word joiner and invisible operators U+2060–U+206F, variation selectors
+    /// U+FE00–U+FE0F, the byte-order mark U+FEFF, shorthand format controls U+1BCA0–U+1BCA3,
+    /// and tag characters and variation selectors supplement U+E0000–U+E0FFF.
+    static func ignorableLength(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let count = input.count
+        let a = input[index]
+        guard a >= 0xC2, index + 1 < count else { return 0 }
+        let b = input[index + 1]
+        switch a {
+        case 0xC2: return b == 0xAD ? 2 : 0
+        case 0xCD: return b == 0x8F ? 2 : 0
+        case 0xD8: return b == 0x9C ? 2 : 0
+        default: break
+        }
+        guard index + 2 < count else { return 0 }
+        let c = input[index + 2]
+        switch (a, b) {
+        case (0xE1, 0x85): return c == 0x9F || c == 0xA0 ? 3 : 0
+        case (0xE1, 0x9E): return c == 0xB4 || c == 0xB5 ? 3 : 0
+        case (0xE1, 0xA0): return (0x8B...0x8F).contains(c) ? 3 : 0
+        case (0xE2, 0x80): return (0x8B...0x8F).contains(c) || (0xAA...0xAE).contains(c) ? 3 : 0
+        case (0xE2, 0x81): return (0xA0...0xAF).contains(c) ? 3 : 0
+        case (0xE3, 0x85): return c == 0xA4 ? 3 : 0
+        case (0xEF, 0xB8): return (0x80...0x8F).contains(c) ? 3 : 0
+        case (0xEF, 0xBB): return c == 0xBF ? 3 : 0
+        case (0xEF, 0xBE): return c == 0xA0 ? 3 : 0
+        default: break
+        }
+        guard index + 3 < count, (0x80...0xBF).contains(input[index + 3]) else { return 0 }
+        if a == 0xF3, b == 0xA0, (0x80...0xBF).contains(c) { return 4 }
+        if a == 0xF0, b == 0x9B, c == 0xB2, (0xA0...0xA3).contains(input[index + 3]) { return 4 }
+        return 0
+    }
+
+    /// The length of an ANSI control sequence (`ESC [ … final`, or `ESC` and one byte) at
+    /// `index`, or 0: coloured tool output puts one right before a token.
+    static func terminalSequenceLength(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        guard input[index] == 0x1B, index + 1 < input.count else { return 0 }
+        let next = input[index + 1]
+        guard next == UInt8(ascii: "[") else { return (0x40...0x5F).contains(next) && next != UInt8(ascii: "]") ? 2 : 0 }
+        var position = index + 2
+        while position < input.count, position - index < 32, (0x30...0x3F).contains(input[position]) { position += 1 }
+        while position < input.count, position - index < 32, (0x20...0x2F).contains(input[position]) { position += 1 }
+        guard position < input.count, (0x40...0x7E).contains(input[position]) else { return 0 }
+        return position + 1 - index
+    }
+
+    /// Bytes that may start an invisible character, a terminal sequence or a string seam.
+    private static let joinTriggers: [Bool] = (0..<256).map {
+        [0x1B, 0xC2, 0xCD, 0xD8, 0xE1, 0xE2, 0xE3, 0xEF, 0xF0, 0xF3].contains($0)
+            || $0 == Int(UInt8(ascii: "\"")) || $0 == Int(UInt8(ascii: "'"))
+    }
+
+    /// Whether `byte` can belong to a token or its key: printable ASCII other than a blank.
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool { (0x21...0x7E).contains(byte) }
+
+    static func join(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            guard joinTriggers[Int(byte)] else {
+                index += 1
+                continue
+            }
+            if byte == 0x1B, case let length = terminalSequenceLength(input, at: index), length > 0 {
+                writer.flush(upTo: index, from: input)
+                writer.remove(length)
+                index += length
+                continue
+            }
+            if byte >= 0xC2, case let first = ignorableLength(input, at: index), first > 0 {
+                // A run of invisible characters is removed when it touches a token byte: inside
+                // or next to a token it hides the token; between emoji (ZWJ sequences, variation
+                // selectors) it is part of the text.
+                var end = index + first
+                while end < input.count, case let length = ignorableLength(input, at: end), length > 0 { end += length }
+                let touchesToken = (index > 0 && isTokenByte(input[index - 1])) || (end < input.count && isTokenByte(input[end]))
+                if touchesToken {
+                    writer.flush(upTo: index, from: input)
+                    writer.remove(end - index)
+                }
+                index = end
+                continue
+            }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'"), let seam = seamLength(input, at: index, quote: byte) {
+                writer.flush(upTo: index, from: input)
+                writer.remove(seam)
+                index += seam
+                continue
+            }
+            index += 1
+        }
+    }
+
+    /// The length of a seam starting at a closing quote: blanks, an optional `+` (or `.` or
+    /// `..` for PHP and Lua), blanks and line breaks, and an opening quote of the same kind.
+    /// The quote before must close a literal: a letter, digit or symbol precedes it.
+    private static func seamLength(_ input: UnsafeBufferPointer<UInt8>, at index: Int, quote: UInt8) -> Int? {
+        guard index > 0, !isBlank(input[index - 1]), input[index - 1] != quote else { return nil }
+        var position = index + 1
+        var sawJoiner = false
+        var sawSpace = false
+        while position < input.count, position - index < 64 {
+            let byte = input[position]
+            if isBlank(byte) || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                sawSpace = true
+            } else if !sawJoiner, byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") {
+                sawJoiner = true
+                if position + 1 < input.count, input[position + 1] == UInt8(ascii: ".") { position += 1 }
+            } else {
+                break
+            }
+            position += 1
+        }
+        guard position < input.count, input[position] == quote, sawJoiner || sawSpace,
+            position + 1 < input.count, !isBlank(input[position + 1]), input[position + 1] != quote
+        else { return nil }
+        return position + 1 - index
+    }
+}
