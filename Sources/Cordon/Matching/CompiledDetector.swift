@@ -52,8 +52,9 @@ struct CompiledDetector: Sendable {
             gateWords = detector.keywords
             // A pattern whose every match begins with a keyword is tried at the keyword only.
             let window = detector.keywordDistance ?? Engine.keywordWindow
-            lookbehind = PatternPrefix.startsWithKeyword(detector.pattern, keywords: detector.keywords) ? 0 : window
-            shape = lookbehind == 0 ? PatternPrefix.tokenShape(detector.pattern, keywords: detector.keywords) : nil
+            let anchoring = PatternPrefix.anchoring(detector.pattern, keywords: detector.keywords)
+            lookbehind = anchoring.startsWithKeyword ? 0 : window
+            shape = anchoring.shape
             mergeDistance = window
             lookahead = 0
             runGate = nil

@@ -29,12 +29,25 @@ enum PatternPrefix {
     /// (`ghp_[A-Za-z0-9]{36}`: 36 letters or digits after 4 bytes). `nil` when the pattern does
     /// not start with a keyword or the reader cannot tell.
     static func tokenShape(_ pattern: String, keywords: [String]) -> TokenShape? {
-        guard startsWithKeyword(pattern, keywords: keywords) else { return nil }
+        anchoring(pattern, keywords: keywords).shape
+    }
+
+    /// ``startsWithKeyword(_:keywords:)`` and ``tokenShape(_:keywords:)`` from one reading of
+    /// the pattern (engine creation reads every detector's pattern: start-up time of the hook).
+    static func anchoring(_ pattern: String, keywords: [String]) -> (startsWithKeyword: Bool, shape: TokenShape?) {
         var reader = Reader(source: Array(pattern.utf8))
-        guard let literal = reader.leadingLiteral(), !literal.isEmpty,
-            let (members, minimum) = reader.classRunAfterLiteral(), minimum > 0
-        else { return nil }
-        return TokenShape(offset: literal.count, minimumCount: minimum, members: members)
+        guard let literal = reader.leadingLiteral(), !literal.isEmpty, startsWith(literal, oneOf: keywords) else { return (false, nil) }
+        guard let (members, minimum) = reader.classRunAfterLiteral(), minimum > 0 else { return (true, nil) }
+        return (true, TokenShape(offset: literal.count, minimumCount: minimum, members: members))
+    }
+
+    /// Whether `literal` starts with one of `keywords` (ASCII case ignored).
+    private static func startsWith(_ literal: [UInt8], oneOf keywords: [String]) -> Bool {
+        let lowered = literal.map(ByteClass.lowercased)
+        return keywords.contains { keyword in
+            let word = keyword.utf8.map(ByteClass.lowercased)
+            return !word.isEmpty && word.count <= lowered.count && Array(lowered.prefix(word.count)) == word
+        }
     }
 
     /// The literal bytes every match of `source` starts with, or `nil` when the pattern has a
