@@ -23,6 +23,9 @@ struct CompiledDetector: Sendable {
     /// share one search as before: PCRE2 skips to a literal-led pattern's next candidate itself,
     /// faster than a call per occurrence.
     let mergeDistance: Int
+    /// For a pattern anchored at its keywords, the run every match holds after its leading
+    /// literal, checked at each occurrence before PCRE2 is called (``TokenShape``).
+    let shape: TokenShape?
     let pattern: CompiledPattern
     let minimumEntropy: Double?
     let validators: [Validator]
@@ -52,7 +55,9 @@ struct CompiledDetector: Sendable {
             gateWords = detector.keywords
             // A pattern whose every match begins with a keyword is tried at the keyword only.
             let window = detector.keywordDistance ?? Engine.keywordWindow
-            lookbehind = PatternPrefix.startsWithKeyword(detector.pattern, keywords: detector.keywords) ? 0 : window
+            let anchoring = PatternPrefix.anchoring(detector.pattern, keywords: detector.keywords)
+            lookbehind = anchoring.startsWithKeyword ? 0 : window
+            shape = anchoring.shape
             mergeDistance = window
             lookahead = 0
             runGate = nil
@@ -61,6 +66,7 @@ struct CompiledDetector: Sendable {
             // (an escape letter, `\n1A…`, joins an alphanumeric run). A run is usually rarer than
             // a required context's words (`token`), so it gates instead of them; the context is
             // still required for a value to be reported.
+            shape = nil
             gateWords = []
             lookbehind = gate.within
             mergeDistance = gate.within
@@ -69,12 +75,14 @@ struct CompiledDetector: Sendable {
         } else if let context = detector.context, context.required {
             // The value lies within `window` bytes of a context word, on either side; a value
             // before the word may be up to `keywordWindow` bytes long.
+            shape = nil
             gateWords = context.words
             lookbehind = context.window + Engine.keywordWindow
             mergeDistance = lookbehind
             lookahead = context.window
             runGate = nil
         } else {
+            shape = nil
             gateWords = []
             lookbehind = 0
             mergeDistance = 0
@@ -154,12 +162,21 @@ struct CompiledDetector: Sendable {
         var resume = 0
         var index = keywordStarts.startIndex
         var terminators = terminator.map { TerminatorCursor($0) }
+        // Occurrences at which the token's shape rules out a match are passed over (exact: a
+        // match of an anchored pattern starts at an occurrence, and holds the shape there).
+        let shape = self.shape
         while index < keywordStarts.endIndex {
+            if let shape, !shape.admits(text, at: keywordStarts[index]) {
+                index += 1
+                continue
+            }
             let windowStart = max(0, keywordStarts[index] - lookbehind)
             var limit = min(text.count, keywordStarts[index] + lookahead)
             index += 1
             while index < keywordStarts.endIndex, keywordStarts[index] - mergeDistance <= limit + 1 {
-                limit = min(text.count, keywordStarts[index] + lookahead)
+                if shape == nil || shape!.admits(text, at: keywordStarts[index]) {
+                    limit = min(text.count, keywordStarts[index] + lookahead)
+                }
                 index += 1
             }
             // A long merged window (a flood of keywords) is searched in spans of bounded start
@@ -177,7 +194,7 @@ struct CompiledDetector: Sendable {
                         continue
                     }
                 }
-                    let outcome = search(
+                let outcome = search(
                     text, from: from, startLimit: spanLimit, detectorIndex: detectorIndex, scratch: scratch, deadline: deadline,
                     into: &findings)
                 if let failure = outcome.failure { return failure }

@@ -24,6 +24,32 @@ enum PatternPrefix {
         }
     }
 
+    /// What every match of `pattern` holds right after its leading literal, when every match
+    /// starts with one of `keywords`: at least ``TokenShape/minimumCount`` bytes of one class
+    /// (`ghp_[A-Za-z0-9]{36}`: 36 letters or digits after 4 bytes). `nil` when the pattern does
+    /// not start with a keyword or the reader cannot tell.
+    static func tokenShape(_ pattern: String, keywords: [String]) -> TokenShape? {
+        anchoring(pattern, keywords: keywords).shape
+    }
+
+    /// ``startsWithKeyword(_:keywords:)`` and ``tokenShape(_:keywords:)`` from one reading of
+    /// the pattern (engine creation reads every detector's pattern: start-up time of the hook).
+    static func anchoring(_ pattern: String, keywords: [String]) -> (startsWithKeyword: Bool, shape: TokenShape?) {
+        var reader = Reader(source: Array(pattern.utf8))
+        guard let literal = reader.leadingLiteral(), !literal.isEmpty, startsWith(literal, oneOf: keywords) else { return (false, nil) }
+        guard let (members, minimum) = reader.classRunAfterLiteral(), minimum > 0 else { return (true, nil) }
+        return (true, TokenShape(offset: literal.count, minimumCount: minimum, members: members))
+    }
+
+    /// Whether `literal` starts with one of `keywords` (ASCII case ignored).
+    private static func startsWith(_ literal: [UInt8], oneOf keywords: [String]) -> Bool {
+        let lowered = literal.map(ByteClass.lowercased)
+        return keywords.contains { keyword in
+            let word = keyword.utf8.map(ByteClass.lowercased)
+            return !word.isEmpty && word.count <= lowered.count && Array(lowered.prefix(word.count)) == word
+        }
+    }
+
     /// The literal bytes every match of `source` starts with, or `nil` when the pattern has a
     /// top-level alternative or a construct this reader does not follow.
     static func leadingLiteral(_ source: [UInt8]) -> [UInt8]? {
@@ -165,6 +191,109 @@ enum PatternPrefix {
                 }
             }
             return true
+        }
+
+        /// After ``leadingLiteral()``: the class and minimum count of the quantified class that
+        /// follows the literal (past lookaheads, which only constrain further, and into a group
+        /// without alternatives or quantifier), or `nil`. Letters are taken in both cases, so the
+        /// class is a superset of what the pattern accepts whatever its case options.
+        mutating func classRunAfterLiteral() -> (members: ByteSet, minimum: Int)? {
+            while true {
+                skipIgnorable()
+                guard let byte = byte(position) else { return nil }
+                guard byte == UInt8(ascii: "(") else { break }
+                guard let end = groupEnd(from: position) else { return nil }
+                if isLookaround(position), !isLookbehind(position) {
+                    position = end
+                    continue
+                }
+                var insideStart = position + 1
+                if self.byte(position + 1) == UInt8(ascii: "?") {
+                    guard self.byte(position + 2) == UInt8(ascii: ":") else { return nil }
+                    insideStart = position + 3
+                } else if self.byte(position + 1) == UInt8(ascii: "*") {
+                    return nil
+                }
+                guard hasAlternative(in: insideStart..<(end - 1)) == false, !isQuantified(at: end) else { return nil }
+                position = insideStart
+            }
+            var members = ByteSet()
+            switch byte(position) {
+            case UInt8(ascii: "["):
+                guard let end = classEnd(from: position), let set = classMembers(position..<end) else { return nil }
+                members = set
+                position = end
+            case UInt8(ascii: "\\"):
+                guard let next = byte(position + 1), let set = ByteSet.escape(next) else { return nil }
+                members = set
+                position += 2
+            default:
+                return nil
+            }
+            // The quantifier: {n}, {n,}, {n,m} or + (possessive or lazy alike); none is one.
+            skipIgnorable()
+            switch byte(position) {
+            case UInt8(ascii: "+"): return (members, 1)
+            case UInt8(ascii: "?"), UInt8(ascii: "*"): return nil
+            case UInt8(ascii: "{"):
+                var index = position + 1
+                var minimum = 0
+                var digits = 0
+                while let digit = byte(index), ByteClass.isDigit(digit), digits < 4 {
+                    minimum = minimum * 10 + Int(digit - UInt8(ascii: "0"))
+                    index += 1
+                    digits += 1
+                }
+                guard digits > 0, byte(index) == UInt8(ascii: "}") || byte(index) == UInt8(ascii: ",") else { return nil }
+                return (members, minimum)
+            default: return (members, 1)
+            }
+        }
+
+        /// Whether the lookaround group at `open` looks behind.
+        func isLookbehind(_ open: Int) -> Bool { byte(open + 2) == UInt8(ascii: "<") }
+
+        /// The bytes the class `range` (from `[` to after `]`) matches, letters in both cases;
+        /// `nil` for a negated class, a POSIX class or an escape this reader does not know.
+        func classMembers(_ range: Range<Int>) -> ByteSet? {
+            var set = ByteSet()
+            var index = range.lowerBound + 1
+            let close = range.upperBound - 1
+            guard byte(index) != UInt8(ascii: "^") else { return nil }
+            var previous: UInt8?  // the last single byte, which a following `-x` may turn into a range
+            while index < close {
+                let byte = source[index]
+                if byte == UInt8(ascii: "["), self.byte(index + 1) == UInt8(ascii: ":") { return nil }
+                if byte == UInt8(ascii: "\\") {
+                    guard let next = self.byte(index + 1) else { return nil }
+                    if let escape = ByteSet.escape(next) {
+                        set.formUnion(escape)
+                        previous = nil
+                    } else if !ByteClass.isAlphanumeric(next) {
+                        set.insert(next)
+                        previous = next
+                    } else {
+                        return nil
+                    }
+                    index += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "-"), previous != nil, index + 1 < close, source[index + 1] == UInt8(ascii: "\\") {
+                    return nil  // a range to an escaped byte: not worth reading
+                }
+                if byte == UInt8(ascii: "-"), let low = previous, index + 1 < close {
+                    let high = source[index + 1]
+                    guard low <= high else { return nil }
+                    for member in low...high { set.insert(member) }
+                    previous = nil
+                    index += 2
+                    continue
+                }
+                set.insert(byte)
+                previous = byte
+                index += 1
+            }
+            return set.withBothCases
         }
 
         mutating func leadingLiteral() -> [UInt8]? {

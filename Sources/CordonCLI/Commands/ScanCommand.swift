@@ -15,7 +15,8 @@ struct ScanCommand: ParsableCommand {
         abstract: "Report secrets and personal data in files, folders or standard input.",
         discussion: """
             Folders are walked in sorted order; .git folders and binary files (a NUL byte in the \
-            first 8 KiB) are skipped while walking. Findings name the detector, category, level \
+            first 8 KiB, unless the file is UTF-16 text) are skipped while walking, and every \
+            skipped file is listed with its reason. Findings name the detector, category, level \
             and position, never the value.
             """
     )
@@ -57,58 +58,58 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         let engine = try detectorOptions.makeEngine()
         let (inputs, collectErrors) = Inputs.collect(paths)
-        var errors = collectErrors
+        var errors = collectErrors.map(PathEscaping.escaped)
         let report = ScanReport(format: format, engine: engine)
         let progress = Progress(enabled: paths.contains { Inputs.isFolder($0) } && isatty(STDERR_FILENO) == 1)
         var highest = Level.public
 
-        // Small files are scanned in parallel in batches, large files and standard input as
-        // bounded streams; results are printed in input order either way.
-        let batchSize = max(threads * 8, 16)
-        var batch: [Input] = []
-        func flushBatch() {
-            let outcomes = Self.scan(batch, with: engine, threads: threads, minimumConfidence: minimumConfidence)
-            for (input, outcome) in zip(batch, outcomes) {
-                switch outcome {
-                case .scanned(let result, let size):
-                    if !result.isComplete {
-                        errors.append("\(input.path): scan incomplete: " + result.failures.map { $0.description }.joined(separator: "; "))
+        // Files are scanned on `threads` workers that each take the next file as soon as they are
+        // free (no batches: a large file holds up no other worker); outcomes are printed in
+        // input order as they complete. Large files and standard input are scanned here, as
+        // bounded streams, when their turn comes.
+        let minimumConfidence = minimumConfidence
+        let pipeline = ScanPipeline<Outcome>(count: inputs.count, threads: threads) { index in
+            let input = inputs[index]
+            if input.isStandardInput || input.size > Self.streamingThreshold { return .streamed }
+            return Self.scanInput(input, with: engine, minimumConfidence: minimumConfidence)
+        }
+        pipeline.run { index, outcome in
+            let input = inputs[index]
+            switch outcome {
+            case .scanned(let result, let size):
+                if !result.isComplete {
+                    errors.append("\(PathEscaping.escaped(input.path)): scan incomplete: " + result.failures.map { $0.description }.joined(separator: "; "))
+                }
+                highest = max(highest, result.levelWithoutTestValues)
+                report.add(path: input.path, result: result)
+                progress.advance(bytes: size)
+            case .skipped(let reason):
+                report.skip(path: input.path, reason: reason)
+                progress.advance(bytes: 0)
+            case .failed(let message, let reason):
+                errors.append(message)
+                if let reason { report.skip(path: input.path, reason: reason) }
+            case .streamed:
+                do {
+                    switch try Self.scanStream(input, with: engine, minimumConfidence: minimumConfidence, report: report) {
+                    case .scanned(let summary, let size):
+                        if !summary.isComplete {
+                            errors.append("\(PathEscaping.escaped(input.path)): scan incomplete: " + summary.failures.map { $0.description }.joined(separator: "; "))
+                        }
+                        highest = max(highest, summary.level)
+                        progress.advance(bytes: size)
+                    case .skipped(let reason):
+                        report.skip(path: input.path, reason: reason)
+                        progress.advance(bytes: 0)
                     }
-                    highest = max(highest, result.levelWithoutTestValues)
-                    report.add(path: input.path, result: result)
-                    progress.advance(bytes: size)
-                case .skipped:
-                    progress.advance(bytes: 0)
-                case .failed(let message):
-                    errors.append(message)
+                } catch {
+                    errors.append("\(error)")
+                    if let reason = (error as? StreamFailure)?.reason { report.skip(path: input.path, reason: reason) }
                 }
             }
-            batch.removeAll()
         }
-        for input in inputs {
-            guard input.isStandardInput || input.size > Self.streamingThreshold else {
-                batch.append(input)
-                if batch.count == batchSize { flushBatch() }
-                continue
-            }
-            flushBatch()
-            do {
-                if let (summary, size) = try Self.scanStream(input, with: engine, minimumConfidence: minimumConfidence, report: report) {
-                    if !summary.isComplete {
-                        errors.append("\(input.path): scan incomplete: " + summary.failures.map { $0.description }.joined(separator: "; "))
-                    }
-                    highest = max(highest, summary.level)
-                    progress.advance(bytes: size)
-                } else {
-                    progress.advance(bytes: 0)
-                }
-            } catch {
-                errors.append("\(error)")
-            }
-        }
-        flushBatch()
         progress.finish()
-        report.finish()
+        report.finish(succeeded: errors.isEmpty)
         for error in errors { Diagnostics.write("cordon: " + error) }
         if !errors.isEmpty { throw ExitCode(2) }
         if highest >= failLevel { throw ExitCode(1) }
@@ -117,63 +118,96 @@ struct ScanCommand: ParsableCommand {
     /// What happened to one input.
     enum Outcome: Sendable {
         case scanned(ScanResult, size: Int)
-        case skipped
-        case failed(String)
-    }
-
-    /// Scans `inputs` on up to `threads` threads; the outcomes are in input order.
-    static func scan(_ inputs: [Input], with engine: Engine, threads: Int, minimumConfidence: Confidence) -> [Outcome] {
-        let outcomes = OutcomeBuffer(count: inputs.count)
-        let scanOne: @Sendable (Int) -> Void = { index in
-            outcomes.set(index, scanInput(inputs[index], with: engine, minimumConfidence: minimumConfidence))
-        }
-        if threads == 1 || inputs.count == 1 {
-            for index in inputs.indices { scanOne(index) }
-        } else {
-            let queue = DispatchQueue(label: "cordon.scan", attributes: .concurrent)
-            let group = DispatchGroup()
-            let slots = DispatchSemaphore(value: threads)
-            for index in inputs.indices {
-                slots.wait()
-                queue.async(group: group) {
-                    scanOne(index)
-                    slots.signal()
-                }
-            }
-            group.wait()
-        }
-        return outcomes.values
+        /// Not scanned, for `reason`.
+        case skipped(SkipReason)
+        /// An error: `message` for standard error (file names escaped); `reason` when the file is
+        /// also listed as skipped.
+        case failed(String, SkipReason?)
+        /// To be scanned as a stream by the thread that prints (standard input, large files).
+        case streamed
     }
 
     /// Files above this size, and standard input, are scanned as streams in bounded windows.
     static let streamingThreshold = 16 << 20
 
     private static func scanInput(_ input: Input, with engine: Engine, minimumConfidence: Confidence) -> Outcome {
+        let data: Data
         do {
-            guard let data = try input.read() else { return .skipped }
-            let result = data.withUnsafeBytes { raw in engine.scan(raw.bindMemory(to: UInt8.self)) }
-                .filtered(minimumConfidence: minimumConfidence)
-            return .scanned(result, size: data.count)
+            data = try input.isStandardInput ? FileHandle.standardInput.readDataToEndOfFile() : Input.readFile(input.path)
         } catch {
-            return .failed("\(error)")
+            let detail = (error as? FileReadError)?.reason ?? "read error"
+            return .failed(
+                "\(PathEscaping.escaped(input.path)): cannot read the file (\(detail))",
+                input.isStandardInput ? nil : .unreadable(detail: detail))
         }
+        let head = data.prefix(8192)
+        let utf16 = head.withUnsafeBytes { head in
+            memchr(head.baseAddress!, 0, head.count) == nil ? nil : TextEncodingSniffer.utf16(head)
+        }
+        if input.foundInFolder, utf16 == nil, Input.looksBinary(data) { return .skipped(.binary) }
+        var result: ScanResult
+        if let utf16, !utf16.hasByteOrderMark {
+            result = scanWithByteOrderMark(data, order: utf16.order, engine: engine)
+        } else {
+            result = data.withUnsafeBytes { raw in engine.scan(raw.bindMemory(to: UInt8.self)) }
+        }
+        result = result.filtered(minimumConfidence: minimumConfidence)
+        return .scanned(result, size: data.count)
+    }
+
+    /// Scans UTF-16 text that has no byte-order mark as if it had one, so that the engine
+    /// decodes it as it decodes a file with one; positions are the file's own.
+    private static func scanWithByteOrderMark(_ data: Data, order: TextEncodingSniffer.ByteOrder, engine: Engine) -> ScanResult {
+        var marked: [UInt8] = order == .littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]
+        marked.reserveCapacity(data.count + 2)
+        marked.append(contentsOf: data)
+        var result = engine.scan(marked)
+        result.findings = result.findings.map { finding in
+            var shifted = finding
+            shifted.range = max(0, finding.range.lowerBound - 2)..<max(0, finding.range.upperBound - 2)
+            if finding.line == 1 { shifted.column = max(1, finding.column - 2) }
+            return shifted
+        }
+        return result
+    }
+
+    /// A stream that could not be read: an error, and the file is listed as skipped.
+    struct StreamFailure: Error, CustomStringConvertible {
+        var description: String
+        var reason: SkipReason?
+    }
+
+    /// What a stream scan did.
+    enum StreamOutcome {
+        case scanned(StreamSummary, size: Int)
+        case skipped(SkipReason)
     }
 
     /// Scans standard input or a large file through a bounded window, reading with read(2) and
-    /// writing each window's findings to `report` at once; `nil` for a walked file that looks
-    /// binary.
+    /// writing each window's findings to `report` at once; a walked file that looks binary, or
+    /// is UTF-16 text too large to decode, is skipped.
     static func scanStream(
         _ input: Input, with engine: Engine, minimumConfidence: Confidence, report: ScanReport
-    ) throws -> (StreamSummary, size: Int)? {
+    ) throws -> StreamOutcome {
         let descriptor = input.isStandardInput ? STDIN_FILENO : open(input.path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw CommandFailure("\(input.path): cannot read the file (\(String(cString: strerror(errno))))")
+            let detail = String(cString: strerror(errno))
+            throw StreamFailure(
+                description: "\(PathEscaping.escaped(input.path)): cannot read the file (\(detail))",
+                reason: input.isStandardInput ? nil : .unreadable(detail: detail))
         }
         defer { if !input.isStandardInput { close(descriptor) } }
         if input.foundInFolder {
             var head = [UInt8](repeating: 0, count: 8192)
             let count = pread(descriptor, &head, head.count, 0)
-            if count > 0, head[0..<count].contains(0) { return nil }
+            if count > 0 {
+                let skip: SkipReason? = head.withUnsafeBytes { raw in
+                    let head = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                    guard memchr(head.baseAddress!, 0, count) != nil else { return nil }
+                    return TextEncodingSniffer.utf16(head) == nil ? .binary : .tooLarge(limit: engine.limits.maximumDecodedInput)
+                }
+                if let skip { return .skipped(skip) }
+            }
         }
         var total = 0
         var level = Level.public
@@ -187,7 +221,7 @@ struct ScanCommand: ParsableCommand {
                         return count
                     }
                     if errno != EINTR {
-                        throw CommandFailure("\(input.path): cannot read (\(String(cString: strerror(errno))))")
+                        throw CommandFailure("\(PathEscaping.escaped(input.path)): cannot read (\(String(cString: strerror(errno))))")
                     }
                 }
             },
@@ -201,27 +235,7 @@ struct ScanCommand: ParsableCommand {
         var filtered = summary
         filtered.level = level
         filtered.findingCount = count
-        return (filtered, total)
-    }
-}
-
-/// Slots for results written by concurrent workers, each slot by exactly one worker.
-final class OutcomeBuffer: @unchecked Sendable {
-    private var storage: [ScanCommand.Outcome]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: .skipped, count: count) }
-
-    func set(_ index: Int, _ outcome: ScanCommand.Outcome) {
-        lock.lock()
-        storage[index] = outcome
-        lock.unlock()
-    }
-
-    var values: [ScanCommand.Outcome] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
+        return .scanned(filtered, size: total)
     }
 }
 

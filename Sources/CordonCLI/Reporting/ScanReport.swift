@@ -9,7 +9,9 @@ import Foundation
 /// written at the end. No format ever includes a matched value: only detector ids, categories,
 /// levels and positions. A documentation or test value (``Finding/isTestValue``) is shown in
 /// every format, tagged (`test-value` in text, `"test_value": true` in JSON, a SARIF `note`
-/// with the property), and left out of the levels, which are what a CI run fails on.
+/// with the property), and left out of the levels, which are what a CI run fails on. Inputs not
+/// scanned are listed with their ``SkipReason`` in every format and counted in the summary;
+/// the text format prints file names with control characters escaped (``PathEscaping``).
 final class ScanReport {
     private let format: ScanCommand.Format
     private let engine: Engine
@@ -21,6 +23,7 @@ final class ScanReport {
     private var totalFindings = 0
     private var testValueFindings = 0
     private var fileCount = 0
+    private var skipped: [(path: String, reason: SkipReason)] = []
     private var highest = Level.public
     private var output = FileHandle.standardOutput
 
@@ -42,6 +45,7 @@ final class ScanReport {
         switch format {
         case .text:
             var text = ""
+            let path = PathEscaping.escaped(path)
             for finding in findings {
                 text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) \(finding.confidence)\(finding.isTestValue ? " test-value" : "")\(finding.layer.map { " in " + $0 } ?? "") (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
             }
@@ -97,17 +101,55 @@ final class ScanReport {
         }
     }
 
-    func finish() {
+    /// Records an input that was not scanned: a line in text, a `skipped` record in JSON Lines,
+    /// an entry of `skipped` in JSON, a tool execution notification in SARIF.
+    func skip(path: String, reason: SkipReason) {
+        skipped.append((path, reason))
+        switch format {
+        case .text:
+            write("\(PathEscaping.escaped(path)): skipped: \(reason.explanation)\n")
+        case .jsonl:
+            var bytes: [UInt8] = []
+            JSONValue.members([("type", .string("skipped")), ("path", .string(path)), ("reason", .string(reason.code))])
+                .write(to: &bytes)
+            bytes.append(UInt8(ascii: "\n"))
+            output.write(Data(bytes))
+        case .json, .sarif:
+            break
+        }
+    }
+
+    /// The summary's account of skipped inputs: `, 2 files skipped (1 binary, 1 unreadable)`,
+    /// empty when nothing was skipped.
+    private var skippedSummary: String {
+        guard !skipped.isEmpty else { return "" }
+        var counts: [(code: String, count: Int)] = []
+        for (_, reason) in skipped {
+            if let index = counts.firstIndex(where: { $0.code == reason.code }) {
+                counts[index].count += 1
+            } else {
+                counts.append((reason.code, 1))
+            }
+        }
+        let parts = counts.map { "\($0.count) \($0.code)" }.joined(separator: ", ")
+        return ", \(skipped.count) file\(skipped.count == 1 ? "" : "s") skipped (\(parts))"
+    }
+
+    /// Writes the summary (text), the document (JSON, SARIF) or nothing (JSON Lines);
+    /// `succeeded` is false when an error made the scan incomplete (SARIF's
+    /// `executionSuccessful`).
+    func finish(succeeded: Bool = true) {
         switch format {
         case .text:
             let testValues = testValueFindings == 0 ? "" : " (\(testValueFindings) test value\(testValueFindings == 1 ? "" : "s"))"
-            write("\(totalFindings) finding\(totalFindings == 1 ? "" : "s")\(testValues) in \(fileCount) file\(fileCount == 1 ? "" : "s"); level: \(highest)\n")
+            write("\(totalFindings) finding\(totalFindings == 1 ? "" : "s")\(testValues) in \(fileCount) file\(fileCount == 1 ? "" : "s")\(skippedSummary); level: \(highest)\n")
         case .jsonl:
             break
         case .json:
             write(JSONValue.members([
                 ("level", .string(highest.name)), ("findings", .int(totalFindings)), ("test_values", .int(testValueFindings)),
                 ("files", .array(files)),
+                ("skipped", .array(skipped.map { .members([("path", .string($0.path)), ("reason", .string($0.reason.code))]) })),
             ])
                 .text + "\n")
         case .sarif:
@@ -120,10 +162,26 @@ final class ScanReport {
                         ("rules", .array(rules)),
                     ]))])),
                     ("results", .array(sarifResults)),
+                    ("invocations", .array([.members([
+                        ("executionSuccessful", .bool(succeeded)),
+                        ("toolExecutionNotifications", .array(skipped.map(sarifNotification))),
+                    ])])),
                 ])])),
             ])
                 .text + "\n")
         }
+    }
+
+    /// A skipped input as a SARIF notification: a warning naming the file and the reason.
+    private func sarifNotification(_ entry: (path: String, reason: SkipReason)) -> JSONValue {
+        .members([
+            ("level", .string("warning")),
+            ("message", .members([("text", .string("skipped: \(entry.reason.explanation)"))])),
+            ("locations", .array([.members([("physicalLocation", .members([
+                ("artifactLocation", .members([("uri", .string(entry.path))])),
+            ]))])])),
+            ("properties", .members([("reason", .string(entry.reason.code))])),
+        ])
     }
 
     private func sarifResult(_ finding: Finding, path: String) -> JSONValue {

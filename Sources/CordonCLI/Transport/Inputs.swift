@@ -7,26 +7,33 @@ struct Input: Sendable {
     var path: String
     /// Whether the file was found by walking a folder (and so may be skipped as binary).
     var foundInFolder: Bool
+    /// The size seen while walking the folder (`lstat`), so that a folder scan needs no second
+    /// `stat` per file; `nil` when not known yet.
+    var knownSize: Int? = nil
 
     var isStandardInput: Bool { path == "-" }
 
     /// The file's size in bytes (0 for standard input or when unknown).
     var size: Int {
         guard !isStandardInput else { return 0 }
+        if let knownSize { return knownSize }
         var info = stat()
         return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 
-    /// Whether the first 8 KiB of `data` hold a NUL byte.
+    /// Whether the first 8 KiB of `data` hold a NUL byte and do not look like UTF-16 text.
     static func looksBinary(_ data: Data) -> Bool {
-        data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return false }
-            return memchr(base, 0, min(raw.count, 8192)) != nil
-        }
+        data.withUnsafeBytes { looksBinary(UnsafeRawBufferPointer(rebasing: $0.prefix(8192))) }
+    }
+
+    /// Whether `head` (a file's first bytes) holds a NUL byte and does not look like UTF-16 text.
+    static func looksBinary(_ head: UnsafeRawBufferPointer) -> Bool {
+        guard let base = head.baseAddress, memchr(base, 0, head.count) != nil else { return false }
+        return TextEncodingSniffer.utf16(head) == nil
     }
 
     /// Reads the whole input; `nil` for a walked file that looks binary (a NUL byte in its first
-    /// 8 KiB).
+    /// 8 KiB, unless it looks like UTF-16 text).
     func read() throws -> Data? {
         let data: Data
         if isStandardInput {
@@ -47,9 +54,9 @@ extension Input {
     /// whole needs no second buffer to see the end: zero-filling a `Data` and growing it by 64 KiB
     /// to read the end cost about a tenth of a folder scan of ordinary text (callgrind).
     static func readFile(_ path: String) throws -> Data {
-        func failure(_ code: Int32) -> CommandFailure {
+        func failure(_ code: Int32) -> FileReadError {
             let reason = code == EACCES ? "permission denied" : code == ENOENT ? "no such file" : String(cString: strerror(code))
-            return CommandFailure("\(path): cannot read the file (\(reason))")
+            return FileReadError(path: path, reason: reason)
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure(errno) }
@@ -79,6 +86,14 @@ extension Input {
         }
         return Data(bytesNoCopy: buffer, count: filled, deallocator: .free)
     }
+}
+
+/// A file that could not be read: its path and the system's reason (never its content).
+struct FileReadError: Error, CustomStringConvertible {
+    var path: String
+    /// `permission denied`, `no such file`, or the system's text for the error.
+    var reason: String
+    var description: String { "\(path): cannot read the file (\(reason))" }
 }
 
 /// Turns command-line paths into inputs.
@@ -121,7 +136,7 @@ enum Inputs {
             guard lstat(path, &info) == 0 else { continue }
             switch info.st_mode & S_IFMT {
             case S_IFDIR: walk(path, into: &inputs, errors: &errors)
-            case S_IFREG: inputs.append(Input(path: path, foundInFolder: true))
+            case S_IFREG: inputs.append(Input(path: path, foundInFolder: true, knownSize: Int(info.st_size)))
             default: continue  // Links, sockets, devices: not followed while walking.
             }
         }
