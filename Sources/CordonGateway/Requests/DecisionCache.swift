@@ -9,9 +9,9 @@ import Synchronization
 /// turn (agents resend all of it) costs about the scan of its new messages.
 ///
 /// A message is one element of a top-level array of the body (`messages`, `input`, `tools`, …).
-/// The key is the SHA-256 of the message's bytes with the session, the destination, the policy's
-/// version and the day (policy exceptions expire by day); the entry is the scanned message (with
-/// the session's placeholders, never a raw value) and its decision. A hit is used only when every
+/// The key is the SHA-256 of the message's bytes as received with the session, the destination, the policy's
+/// version and the day (policy exceptions expire by day); the entry is the scanned message's bytes
+/// (with the session's placeholders, never a raw value; none when it was left unchanged) and its decision. A hit is used only when every
 /// placeholder in it is still known to the session (sessions expire and are evicted), so a cached
 /// message never refers to a placeholder that can no longer be restored. Incomplete scans and
 /// messages that overflowed their session are not cached.
@@ -25,15 +25,37 @@ public final class DecisionCache: Sendable {
     public let maximumBytes: Int
 
     struct Key: Hashable {
-        var digest: [UInt8]
+        var digest: Digest
         var session: String
         var destination: String
         var policyVersion: String
         var day: CalendarDay
     }
 
+    /// A SHA-256 digest as four words (cheap to hash and compare, and `Sendable`).
+    struct Digest: Hashable, Sendable {
+        var words: (UInt64, UInt64, UInt64, UInt64)
+
+        init(_ digest: SHA256Digest) {
+            words = digest.withUnsafeBytes { raw in
+                (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                 raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            }
+        }
+
+        static func == (left: Digest, right: Digest) -> Bool { left.words == right.words }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(words.0)
+            hasher.combine(words.1)
+            hasher.combine(words.2)
+            hasher.combine(words.3)
+        }
+    }
+
     struct Entry {
-        var output: JSONValue
+        /// The scanned message's bytes, or `nil` when the scan left it unchanged.
+        var replacement: [UInt8]?
         var level: Level
         var action: PolicyAction
         var counts: [String: Int]
@@ -60,9 +82,9 @@ public final class DecisionCache: Sendable {
     /// Lookups that found an entry, and lookups that did not.
     public var statistics: (hits: Int, misses: Int) { state.withLock { ($0.hits, $0.misses) } }
 
-    static func key(for message: [UInt8], context: MessageContext, policy: Policy) -> Key {
+    static func key(digest: SHA256Digest, context: MessageContext, policy: Policy) -> Key {
         Key(
-            digest: Array(SHA256.hash(data: message)), session: context.session ?? "", destination: context.destination ?? policy.defaultDestination,
+            digest: Digest(digest), session: context.session ?? "", destination: context.destination ?? policy.defaultDestination,
             policyVersion: policy.version, day: .today())
     }
 
