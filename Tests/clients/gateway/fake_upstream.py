@@ -44,6 +44,8 @@ class Recorder:
     def __init__(self):
         self.requests = []
         self.lock = threading.Lock()
+        # Set when a ``flood`` stream's reader (the gateway) closed the connection before its end.
+        self.flood_abandoned = threading.Event()
 
     def add(self, entry):
         with self.lock:
@@ -231,7 +233,7 @@ class Handler(BaseHTTPRequestHandler):
                 send(chunk({}, "stop"))
                 send("[DONE]")
             except OSError:
-                pass  # the reader left
+                self.recorder.flood_abandoned.set()  # the reader left
             return
         for index, character in enumerate(text):
             if model == "stall-mid" and index == 5:

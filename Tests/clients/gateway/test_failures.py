@@ -192,6 +192,20 @@ def test_malformed_upstream_stream_gets_an_error_frame(gateway):
     assert client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "ok"}]).choices[0].message.content == "ok"
 
 
+def test_client_disconnecting_mid_stream_cancels_the_upstream_request(gateway, upstream):
+    recorder, _ = upstream
+    body = json.dumps({"model": "flood", "stream": True, "messages": [{"role": "user", "content": "go"}]}).encode()
+    with socket.create_connection(("127.0.0.1", gateway.port)) as connection:
+        connection.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                           + f"content-length: {len(body)}\r\n\r\n".encode() + body)
+        assert connection.recv(100).startswith(b"HTTP/1.1 200")
+    # The 32 MiB stream is abandoned upstream too, long before it could have been sent whole.
+    assert recorder.flood_abandoned.wait(timeout=20)
+    gateway.stop()
+    records = [json.loads(line) for line in open(gateway.audit).read().splitlines()]
+    assert records[-1]["op"] == "gateway.chat_completions.response" and records[-1]["error"] == "client_disconnected"
+
+
 def test_client_disconnecting_mid_stream_leaves_the_gateway_serving(gateway):
     body = json.dumps({"model": "echo", "stream": True, "messages": [{"role": "user", "content": "x " * 2000}]}).encode()
     with socket.create_connection(("127.0.0.1", gateway.port)) as connection:
