@@ -104,3 +104,28 @@ struct RequestBytesScanTests {
         #expect(accepted > 0)
     }
 }
+
+@Suite("Clean-text cache: short strings that held nothing are not scanned again, and no decision changes")
+struct CleanTextCacheTests {
+    typealias F = GatewayFixtures
+
+    @Test("a body scanned with the cache, twice, gives the uncached scan's output and counts; a short value is never remembered")
+    func sameDecisions() throws {
+        let cleanTexts = CleanTextCache()
+        let body = Array(#"{"model":"m","messages":[{"role":"user","content":"hello"},{"role":"user","content":"jane.doe@acme-corp.io"}]}"#.utf8)
+        let session = F.session()
+        let context = MessageContext(source: .prompt, session: session)
+        let plain = try #require(try RequestScanner(enforcer: F.enforcer).scan(bytes: body, context: context))
+        for _ in 0..<2 {
+            let cached = try #require(try RequestScanner(enforcer: F.enforcer, cleanTexts: cleanTexts).scan(bytes: body, context: context))
+            #expect(cached.bytes == plain.bytes)
+            #expect(cached.detectorCounts == plain.detectorCounts)
+            #expect(cached.level == plain.level && cached.action == plain.action)
+        }
+        #expect(cleanTexts.isClean(Array("role".utf8), context: context))
+        #expect(cleanTexts.isClean(Array("hello".utf8), context: context))
+        #expect(!cleanTexts.isClean(Array("jane.doe@acme-corp.io".utf8), context: context))
+        // Per destination: another destination has its own answers.
+        #expect(!cleanTexts.isClean(Array("role".utf8), context: MessageContext(destination: "elsewhere", source: .prompt, session: session)))
+    }
+}

@@ -63,6 +63,13 @@ def first_token_seconds(base_url, session):
     return first, word, text, transit
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds the process has used (from /proc, clock ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -85,6 +92,7 @@ def main():
     try:
         direct_first, direct_word, direct_transit, through, through_transit = [], [], [], [], []
         # Interleaved, so that the load of the shared machine falls on both alike.
+        cpu_before = cpu_seconds(gateway.pid)
         for number in range(ROUNDS):
             first, word, _, transit = first_token_seconds(upstream_url, f"ttft-{number}")
             direct_first.append(first)
@@ -94,7 +102,10 @@ def main():
             assert text == PROMPT, text
             through.append(seconds)
             through_transit.append(transit)
+        cpu = (cpu_seconds(gateway.pid) - cpu_before) / ROUNDS
+        events = len(PROMPT) + 3  # role chunk, one per character, finish chunk, [DONE]
         ms = lambda values: f"p50 {statistics.median(values) * 1000:.2f} ms, max {max(values) * 1000:.2f} ms"
+        print(f"gateway CPU per stream (user+system):    {cpu * 1000:.2f} ms, {cpu * 1e6 / events:.0f} us per upstream event ({events} events)")
         print(f"direct, first character:                 {ms(direct_first)} ({ROUNDS} streams each)")
         print(f"direct, first word complete (hold-back): {ms(direct_word)}")
         print(f"gateway, first token:                    {ms(through)}")

@@ -16,12 +16,16 @@ public struct RequestScanner: Sendable {
     public let enforcer: PolicyEnforcer
     /// The per-message decision cache, if any.
     public let cache: DecisionCache?
+    /// Short strings known to hold nothing, if kept.
+    public let cleanTexts: CleanTextCache?
 
     /// Creates a scanner; with a `cache`, the elements of the body's top-level arrays (messages,
-    /// tools) are looked up there before they are scanned.
-    public init(enforcer: PolicyEnforcer, cache: DecisionCache? = nil) {
+    /// tools) are looked up there before they are scanned; with `cleanTexts`, short strings whose
+    /// scan found nothing before are not scanned again.
+    public init(enforcer: PolicyEnforcer, cache: DecisionCache? = nil, cleanTexts: CleanTextCache? = nil) {
         self.enforcer = enforcer
         self.cache = cache
+        self.cleanTexts = cleanTexts
     }
 
     /// Scans `body` for `context` (whose session receives the placeholders). `useCache`: look
@@ -33,7 +37,7 @@ public struct RequestScanner: Sendable {
             scan.body = scan.bytes.flatMap { try? JSONValue(parsing: $0) }
             return scan
         }
-        var walk = Walk(enforcer: enforcer, context: context)
+        var walk = Walk(enforcer: enforcer, context: context, cleanTexts: cleanTexts)
         let output = try walk.value(body, depth: 0)
         return walk.result(body: output, bytes: nil)
     }
@@ -47,7 +51,7 @@ public struct RequestScanner: Sendable {
     public func scan(bytes: [UInt8], context: MessageContext, useCache: Bool = true) throws(EnforcementError) -> RequestScan? {
         guard let layout = bytes.withUnsafeBufferPointer({ RequestBodyLayout($0) }) else { return nil }
         let cache = useCache && context.session != nil ? self.cache : nil
-        var walk = Walk(enforcer: enforcer, context: context)
+        var walk = Walk(enforcer: enforcer, context: context, cleanTexts: cleanTexts)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + 256)
         var copied = 0
@@ -107,7 +111,7 @@ public struct RequestScanner: Sendable {
             }
         }
         guard let value = try? JSONValue(parsing: Array(bytes[range])) else { return .unparsable }
-        var part = Walk(enforcer: enforcer, context: walk.context)
+        var part = Walk(enforcer: enforcer, context: walk.context, cleanTexts: cleanTexts)
         let scanned = try part.value(value, depth: 0)
         walk.level = max(walk.level, part.level)
         if part.action > walk.action { walk.action = part.action }
@@ -132,7 +136,7 @@ public struct RequestScanner: Sendable {
     /// The highest level of any string of `body` for `context`, without replacing anything; for
     /// classification-based routing.
     public func level(of body: JSONValue, context: MessageContext) throws(EnforcementError) -> Level {
-        var walk = Walk(enforcer: enforcer, context: context, replacing: false)
+        var walk = Walk(enforcer: enforcer, context: context, cleanTexts: cleanTexts, replacing: false)
         _ = try walk.value(body, depth: 0)
         return walk.level
     }
@@ -141,6 +145,7 @@ public struct RequestScanner: Sendable {
     struct Walk {
         let enforcer: PolicyEnforcer
         let context: MessageContext
+        let cleanTexts: CleanTextCache?
         var replacing = true
         var level: Level = .public
         var action: PolicyAction = .allow
@@ -198,8 +203,12 @@ public struct RequestScanner: Sendable {
         /// One piece of text through the enforcer.
         mutating func text(_ bytes: [UInt8]) throws(EnforcementError) -> [UInt8] {
             guard !bytes.isEmpty else { return bytes }
+            if let cleanTexts, cleanTexts.isClean(bytes, context: context) { return bytes }
             let enforcement = try enforcer.enforce(bytes: bytes, context: context, replacement: replacing ? .reversiblePlaceholder : nil)
             let decision = enforcement.decision
+            if let cleanTexts, decision.findings.isEmpty, enforcement.scan.isComplete, enforcement.scan.findings.isEmpty {
+                cleanTexts.remember(bytes, context: context)
+            }
             level = max(level, decision.level)
             if !enforcement.scan.isComplete { isComplete = false }
             for finding in decision.findings { counts[finding.detectorID, default: 0] += 1 }

@@ -26,6 +26,8 @@ public struct GatewayResponder: HTTPResponder {
     let metrics = GatewayMetrics()
     /// The per-message decision cache (`nil` when turned off).
     let cache: DecisionCache?
+    /// Short request strings known to hold nothing (member names, roles, model names).
+    let cleanTexts = CleanTextCache()
 
     /// Creates the responder; `metricsText` renders `/metrics` (absent: 404).
     public init(
@@ -245,7 +247,7 @@ public struct GatewayResponder: HTTPResponder {
     /// not accept, is parsed whole, which also names the error.
     private func scanBody(_ bytes: [UInt8], exchange: Exchange) throws -> (RequestScan, String, isText: Bool) {
         if exchange.endpoint != .other, exchange.endpoint != .embeddings, !hasOverflowRoute(exchange.destination) {
-            let scanner = RequestScanner(enforcer: enforcer, cache: cache)
+            let scanner = RequestScanner(enforcer: enforcer, cache: cache, cleanTexts: cleanTexts)
             let destination = exchange.destination
             let scan = try scanning(exchange, destination: destination) { () throws(EnforcementError) in
                 try scanner.scan(bytes: bytes, context: exchange.context(destination: destination), useCache: exchange.sessionIsNamed)
@@ -282,7 +284,7 @@ public struct GatewayResponder: HTTPResponder {
                 status: .badRequest, code: "cordon_blocked",
                 message: "Blocked by Cordon: token-array embedding inputs cannot be scanned, and the gateway does not forward them.")
         }
-        let scanner = RequestScanner(enforcer: enforcer, cache: cache)
+        let scanner = RequestScanner(enforcer: enforcer, cache: cache, cleanTexts: cleanTexts)
         var destination = exchange.destination
         if let route = configuration.routes.first(where: { $0.destination == destination }), let overflow = route.overflowDestination,
             let primary = enforcer.policy.destination(named: destination), let target = enforcer.policy.destination(named: overflow)
