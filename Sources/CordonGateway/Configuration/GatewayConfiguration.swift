@@ -31,7 +31,7 @@ public struct GatewayConfiguration: Sendable {
     /// body, in seconds.
     public var upstreamTimeout: Int
     /// How long a client may take to send its whole request body, in seconds; a slower one gets
-    /// 408 and its connection is closed.
+    /// 408 and nothing is forwarded.
     public var requestTimeout: Int
     /// The most HTTP/1 connections to one upstream host at once.
     public var upstreamConnections: Int
