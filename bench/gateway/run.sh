@@ -40,11 +40,18 @@ nginx -c "$WORK/nginx.conf" -p "$WORK" & NGINX_PID=$!
 "$CORDON" gateway --listen "127.0.0.1:$GW" --upstream "http://127.0.0.1:$UP/v1" --log-level warning & GATEWAY_PID=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$GW/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 
-# wrk --latency prints "50%  1.23ms" lines; print p50 and p99 in milliseconds and the rate.
+# CPU time (user + system, clock ticks) the gateway process has used so far.
+gateway_ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY_PID/stat"; }
+
+# wrk --latency prints "50%  1.23ms" lines; print p50 and p99 in milliseconds, the rate, and for
+# runs through the gateway its own CPU time per request (user + system, from /proc: a figure the
+# load of a shared machine does not inflate the way it inflates latency percentiles).
 run() { # name url script threads connections env...
     local name="$1" url="$2" script="$3" threads="$4" connections="$5"; shift 5
+    local before; before="$(gateway_ticks)"
     env "$@" wrk -t"$threads" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s "$script" "$url" > "$WORK/$name.txt"
-    python3 - "$WORK/$name.txt" "$name" <<'PY'
+    local after; after="$(gateway_ticks)"
+    python3 - "$WORK/$name.txt" "$name" "$((after - before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 def ms(label):
@@ -52,12 +59,16 @@ def ms(label):
     value, unit = float(m.group(1)), m.group(2)
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+requests = int(re.search(r"(\d+) requests in", text).group(1))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"| {sys.argv[2]} | {ms('50%'):.3f} | {ms('99%'):.3f} | {rate:.0f} | {errors.group(1) if errors else 0} |")
+cpu = int(sys.argv[3]) / int(sys.argv[4]) * 1000 / requests if sys.argv[2].startswith("gateway") else None
+cpu_text = f"{cpu:.3f}" if cpu is not None else "–"
+print(f"| {sys.argv[2]} | {ms('50%'):.3f} | {ms('99%'):.3f} | {rate:.0f} | {errors.group(1) if errors else 0} | {cpu_text} |")
 PY
 }
-echo "| run | p50 ms | p99 ms | requests/s | non-2xx |"
-echo "|---|---|---|---|---|"
+echo "load before: $(uptime)"
+echo "| run | p50 ms | p99 ms | requests/s | non-2xx | gateway CPU ms/request |"
+echo "|---|---|---|---|---|---|"
 run direct-4k-c1 "http://127.0.0.1:$UP/v1/chat/completions" bench/gateway/post.lua 1 1 BODY="$WORK/chat-4k.json"
 run gateway-4k-c1 "http://127.0.0.1:$GW/v1/chat/completions" bench/gateway/post.lua 1 1 BODY="$WORK/chat-4k.json"
 run direct-4k-c32 "http://127.0.0.1:$UP/v1/chat/completions" bench/gateway/post.lua 2 32 BODY="$WORK/chat-4k.json"
@@ -65,4 +76,5 @@ run gateway-4k-c32 "http://127.0.0.1:$GW/v1/chat/completions" bench/gateway/post
 run direct-400k-conversation-c1 "http://127.0.0.1:$UP/v1/chat/completions" bench/gateway/conversation.lua 1 1 PREFIX="$WORK/conversation-400k.prefix" SUFFIX="$WORK/conversation-400k.suffix"
 run gateway-400k-conversation-c1 "http://127.0.0.1:$GW/v1/chat/completions" bench/gateway/conversation.lua 1 1 PREFIX="$WORK/conversation-400k.prefix" SUFFIX="$WORK/conversation-400k.suffix"
 echo
+echo "load after: $(uptime)"
 echo "gateway peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$GATEWAY_PID/status)"

@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(ROOT, "Tests", "clients", "gateway"))
 import fake_upstream  # noqa: E402
 
 CORDON = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "release", "cordon")
+ROUNDS = int(os.environ.get("ROUNDS", "40"))
 PROMPT = "Hello there, this answer streams one character at a time for contact jane.doe@acme-corp.io today."
 
 
@@ -33,26 +34,40 @@ def free_port():
 
 def first_token_seconds(base_url, session):
     """Seconds from sending the request to the first chunk with non-empty content, seconds to the
-    first complete word (text up to a space: what the gateway's hold-back waits for), and the text."""
+    first complete word (text up to a space: what the gateway's hold-back waits for), the text,
+    and the first content chunk's transit: seconds from the upstream sending the event that
+    released it (its ``created`` stamp, the fake upstream's perf_counter_ns) to the client reading
+    it — for a direct stream, the transit of the event that completed the first word."""
     body = json.dumps({"model": "slow", "stream": True, "messages": [{"role": "user", "content": PROMPT}]}).encode()
     request = urllib.request.Request(base_url + "/chat/completions", data=body,
                                      headers={"content-type": "application/json", "x-session-id": session})
     started = time.perf_counter()
     first = None
     word = None
+    transit = None
     text = ""
     with urllib.request.urlopen(request, timeout=60) as response:
         for line in response:
             line = line.strip()
             if not line.startswith(b"data: ") or line == b"data: [DONE]":
                 continue
-            delta = json.loads(line[6:])["choices"][0]["delta"].get("content") or ""
+            now = time.perf_counter_ns()
+            chunk = json.loads(line[6:])
+            delta = chunk["choices"][0]["delta"].get("content") or ""
             if delta and first is None:
                 first = time.perf_counter() - started
             text += delta
             if word is None and " " in text:
                 word = time.perf_counter() - started
-    return first, word, text
+                transit = (now - chunk["created"]) / 1e9
+    return first, word, text, transit
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds the process has used (from /proc, clock ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_kib(pid):
@@ -75,25 +90,36 @@ def main():
         except OSError:
             time.sleep(0.1)
     try:
-        direct_first, direct_word, through = [], [], []
-        for number in range(20):
-            first, word, _ = first_token_seconds(upstream_url, f"ttft-{number}")
+        direct_first, direct_word, direct_transit, through, through_transit = [], [], [], [], []
+        # Interleaved, so that the load of the shared machine falls on both alike.
+        cpu_before = cpu_seconds(gateway.pid)
+        for number in range(ROUNDS):
+            first, word, _, transit = first_token_seconds(upstream_url, f"ttft-{number}")
             direct_first.append(first)
             direct_word.append(word)
-            seconds, _, text = first_token_seconds(gateway_url, f"ttft-{number}")
+            direct_transit.append(transit)
+            seconds, _, text, transit = first_token_seconds(gateway_url, f"ttft-{number}")
             assert text == PROMPT, text
             through.append(seconds)
+            through_transit.append(transit)
+        cpu = (cpu_seconds(gateway.pid) - cpu_before) / ROUNDS
+        events = len(PROMPT) + 3  # role chunk, one per character, finish chunk, [DONE]
         ms = lambda values: f"p50 {statistics.median(values) * 1000:.2f} ms, max {max(values) * 1000:.2f} ms"
-        print(f"direct, first character:                {ms(direct_first)} (20 streams)")
+        print(f"gateway CPU per stream (user+system):    {cpu * 1000:.2f} ms, {cpu * 1e6 / events:.0f} us per upstream event ({events} events)")
+        print(f"direct, first character:                 {ms(direct_first)} ({ROUNDS} streams each)")
         print(f"direct, first word complete (hold-back): {ms(direct_word)}")
         print(f"gateway, first token:                    {ms(through)}")
         added = [g - w for g, w in zip(through, direct_word)]
         print(f"added beyond the hold-back:              p50 {statistics.median(added) * 1000:.2f} ms")
+        print(f"event transit upstream->client, direct:  {ms(direct_transit)}")
+        print(f"event transit upstream->client, gateway: {ms(through_transit)}")
+        print(f"request path (added minus the event's extra transit): p50 "
+              f"{(statistics.median(added) - statistics.median(through_transit) + statistics.median(direct_transit)) * 1000:.2f} ms")
         errors = []
 
         def one(number):
             try:
-                _, _, text = first_token_seconds(gateway_url, f"concurrent-{number}")
+                _, _, text, _ = first_token_seconds(gateway_url, f"concurrent-{number}")
                 if text != PROMPT:
                     errors.append(number)
             except Exception as error:  # noqa: BLE001

@@ -27,8 +27,12 @@ public struct GatewayConfiguration: Sendable {
     /// The longest tail of a streamed field held back while it may still be the start of a
     /// sensitive value or of a placeholder, in bytes.
     public var streamHoldBack: Int
-    /// How long to wait for the upstream's response head, in seconds.
+    /// How long to wait for the upstream's response head, and at most between two reads of its
+    /// body, in seconds.
     public var upstreamTimeout: Int
+    /// How long a client may take to send its whole request body, in seconds; a slower one gets
+    /// 408 and nothing is forwarded.
+    public var requestTimeout: Int
     /// The most HTTP/1 connections to one upstream host at once.
     public var upstreamConnections: Int
     /// The most messages whose decisions are cached (``DecisionCache``); 0 turns the cache off.
@@ -40,8 +44,9 @@ public struct GatewayConfiguration: Sendable {
         sessionHeader: String = "x-session-id", destinationHeader: String = "x-cordon-destination",
         maximumRequestBytes: Int = 32 * 1024 * 1024, maximumResponseBytes: Int = 64 * 1024 * 1024,
         unknownPaths: UnknownPathMode = .reject, allowTokenArrays: Bool = false, streamHoldBack: Int = StreamHoldBack.defaultLimit,
-        upstreamTimeout: Int = 600, decisionCacheEntries: Int = 10_000, upstreamConnections: Int = 1_024
+        upstreamTimeout: Int = 600, decisionCacheEntries: Int = 10_000, upstreamConnections: Int = 1_024, requestTimeout: Int = 60
     ) {
+        self.requestTimeout = requestTimeout
         self.host = host
         self.port = port
         self.upstreams = upstreams

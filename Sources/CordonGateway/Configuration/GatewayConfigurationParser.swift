@@ -8,6 +8,7 @@ public enum GatewayConfigurationParser {
     static let topLevelFields: Set<String> = [
         "listen", "upstreams", "routes", "session_header", "destination_header", "max_request_bytes", "max_response_bytes",
         "unknown_paths", "embeddings_token_arrays", "stream_hold_back", "upstream_timeout", "decision_cache_entries", "upstream_connections",
+        "request_timeout",
     ]
     static let upstreamFields: Set<String> = ["base_url", "api_key_env"]
     static let routeFields: Set<String> = ["upstream", "overflow"]
@@ -86,6 +87,7 @@ public enum GatewayConfigurationParser {
         }
         if let node = top["upstream_connections"] { configuration.upstreamConnections = try positive(node, "upstream_connections", file: file) }
         if let node = top["upstream_timeout"] { configuration.upstreamTimeout = try positive(node, "upstream_timeout", file: file) }
+        if let node = top["request_timeout"] { configuration.requestTimeout = try positive(node, "request_timeout", file: file) }
         if let node = top["unknown_paths"] {
             guard let mode = UnknownPathMode(rawValue: try StrictYAML.string(node, "unknown_paths")) else {
                 throw GatewayConfigurationError(file: file, line: StrictYAML.line(of: node), message: "'unknown_paths' must be reject or scan")

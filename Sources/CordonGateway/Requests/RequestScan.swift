@@ -9,6 +9,10 @@ public struct RequestScan: Sendable {
     /// The body to forward (values above the destination's level replaced by placeholders), or
     /// `nil` when the request is blocked.
     public var body: JSONValue?
+    /// The bytes to forward, when the body was scanned as received
+    /// (``RequestScanner/scan(bytes:context:useCache:)``): the request's bytes with only the
+    /// rewritten values spliced in; `nil` when blocked.
+    public var bytes: [UInt8]?
     /// The highest level found.
     public var level: Level
     /// The most severe action taken on any string.

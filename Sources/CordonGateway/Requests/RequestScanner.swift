@@ -1,6 +1,7 @@
 import Cordon
 import CordonGuard
 import CordonJSON
+import Crypto
 
 /// Scans every string of a request body — values and member names, at any depth, including
 /// ones the gateway does not recognise — and replaces the values above the destination's level
@@ -15,103 +16,136 @@ public struct RequestScanner: Sendable {
     public let enforcer: PolicyEnforcer
     /// The per-message decision cache, if any.
     public let cache: DecisionCache?
+    /// Short strings known to hold nothing, if kept.
+    public let cleanTexts: CleanTextCache?
 
     /// Creates a scanner; with a `cache`, the elements of the body's top-level arrays (messages,
-    /// tools) are looked up there before they are scanned.
-    public init(enforcer: PolicyEnforcer, cache: DecisionCache? = nil) {
+    /// tools) are looked up there before they are scanned; with `cleanTexts`, short strings whose
+    /// scan found nothing before are not scanned again.
+    public init(enforcer: PolicyEnforcer, cache: DecisionCache? = nil, cleanTexts: CleanTextCache? = nil) {
         self.enforcer = enforcer
         self.cache = cache
+        self.cleanTexts = cleanTexts
     }
 
     /// Scans `body` for `context` (whose session receives the placeholders). `useCache`: look
     /// messages up in the cache (only for sessions that last beyond one request).
     public func scan(_ body: JSONValue, context: MessageContext, useCache: Bool = true) throws(EnforcementError) -> RequestScan {
-        var walk = Walk(enforcer: enforcer, context: context)
-        let output: JSONValue
-        if let cache, useCache, context.session != nil, case .object(let members) = body {
-            output = try cachedObject(members, walk: &walk, cache: cache)
-        } else {
-            output = try walk.value(body, depth: 0)
+        if cache != nil, useCache, context.session != nil, body.isObject,
+            var scan = try scan(bytes: body.serialized(), context: context, useCache: true)
+        {
+            scan.body = scan.bytes.flatMap { try? JSONValue(parsing: $0) }
+            return scan
         }
-        let blocked = walk.action == .block
-        return RequestScan(
-            body: blocked ? nil : output, level: walk.level, action: walk.action, detectorCounts: walk.counts,
-            isComplete: walk.isComplete, explanation: walk.explanation, irreversibleReplacements: walk.irreversible)
+        var walk = Walk(enforcer: enforcer, context: context, cleanTexts: cleanTexts)
+        let output = try walk.value(body, depth: 0)
+        return walk.result(body: output, bytes: nil)
     }
 
-    /// The top-level object: each element of an array member through the cache, the rest
-    /// scanned.
-    private func cachedObject(_ members: [JSONMember], walk: inout Walk, cache: DecisionCache) throws(EnforcementError) -> JSONValue {
-        var output: [JSONMember] = []
-        output.reserveCapacity(members.count)
-        for member in members {
-            let name = try walk.text(Array(member.name.utf8))
-            let value: JSONValue
-            if case .array(let elements) = member.value {
-                var scanned: [JSONValue] = []
-                scanned.reserveCapacity(elements.count)
-                for element in elements { scanned.append(try cachedElement(element, walk: &walk, cache: cache)) }
-                value = .array(scanned)
-            } else {
-                value = try walk.value(member.value, depth: 0)
-            }
-            output.append(JSONMember(name: String(decoding: name, as: UTF8.self), value: value))
+    /// Scans a JSON object body as received: the bytes to forward are `bytes` with only the
+    /// rewritten values spliced in, and, with a cache (and `useCache`), each element of a
+    /// top-level array (a message, a tool) is looked up by the SHA-256 of its bytes before it is
+    /// parsed and scanned. `nil` when `bytes` are not a JSON object of the shape
+    /// ``RequestBodyLayout`` reads, or a part does not parse: the caller parses the whole body
+    /// and reports the error.
+    public func scan(bytes: [UInt8], context: MessageContext, useCache: Bool = true) throws(EnforcementError) -> RequestScan? {
+        guard let layout = bytes.withUnsafeBufferPointer({ RequestBodyLayout($0) }) else { return nil }
+        let cache = useCache && context.session != nil ? self.cache : nil
+        var walk = Walk(enforcer: enforcer, context: context, cleanTexts: cleanTexts)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 256)
+        var copied = 0
+        func splice(_ range: Range<Int>, with replacement: [UInt8]) {
+            output += bytes[copied..<range.lowerBound]
+            output += replacement
+            copied = range.upperBound
         }
-        return .object(output)
+        for member in layout.members {
+            guard case .string(let name)? = try? JSONValue(parsing: Array(bytes[member.nameRange])) else { return nil }
+            let scannedName = try walk.text(name)
+            if scannedName != name { splice(member.nameRange, with: JSONValue.string(scannedName).serialized()) }
+            if let elements = member.elements {
+                for range in elements {
+                    switch try element(bytes, range: range, walk: &walk, cache: cache) {
+                    case .unparsable: return nil
+                    case .unchanged: break
+                    case .replaced(let replacement): splice(range, with: replacement)
+                    }
+                }
+            } else {
+                guard let value = try? JSONValue(parsing: Array(bytes[member.valueRange])) else { return nil }
+                let scanned = try walk.value(value, depth: 0)
+                if scanned != value { splice(member.valueRange, with: scanned.serialized()) }
+            }
+        }
+        output += bytes[copied...]
+        return walk.result(body: nil, bytes: copied == 0 ? bytes : output)
+    }
+
+    /// What became of one element of a top-level array.
+    private enum ElementOutcome {
+        case unparsable
+        case unchanged
+        case replaced([UInt8])
     }
 
     /// One message: the cached decision when there is one whose placeholders the session still
-    /// knows, else a scan (stored when complete and fully reversible).
-    private func cachedElement(_ element: JSONValue, walk: inout Walk, cache: DecisionCache) throws(EnforcementError) -> JSONValue {
-        let bytes = element.serialized()
-        let key = DecisionCache.key(for: bytes, context: walk.context, policy: enforcer.policy)
-        let session = walk.context.session ?? ""
-        let usable = { (entry: DecisionCache.Entry) in
-            entry.placeholders.allSatisfy { placeholder in
-                placeholder.withUnsafeBufferPointer { enforcer.restore($0, session: session).count == 1 }
+    /// knows, else a parse and a scan (stored when complete and fully reversible).
+    private func element(_ bytes: [UInt8], range: Range<Int>, walk: inout Walk, cache: DecisionCache?) throws(EnforcementError) -> ElementOutcome {
+        var key: DecisionCache.Key? = nil
+        if let cache {
+            let digest = bytes.withUnsafeBufferPointer { SHA256.hash(data: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[range]))) }
+            key = DecisionCache.key(digest: digest, context: walk.context, policy: enforcer.policy)
+            let session = walk.context.session ?? ""
+            let usable = { (entry: DecisionCache.Entry) in
+                entry.placeholders.allSatisfy { placeholder in
+                    placeholder.withUnsafeBufferPointer { enforcer.restore($0, session: session).count == 1 }
+                }
+            }
+            if let entry = cache.entry(for: key!, isUsable: usable) {
+                walk.level = max(walk.level, entry.level)
+                if entry.action > walk.action { walk.action = entry.action }
+                for (id, count) in entry.counts { walk.counts[id, default: 0] += count }
+                if entry.action == .block, walk.explanation == nil { walk.explanation = entry.explanation }
+                return entry.replacement.map { .replaced($0) } ?? .unchanged
             }
         }
-        if let entry = cache.entry(for: key, isUsable: usable) {
-            walk.level = max(walk.level, entry.level)
-            if entry.action > walk.action { walk.action = entry.action }
-            for (id, count) in entry.counts { walk.counts[id, default: 0] += count }
-            if entry.action == .block, walk.explanation == nil { walk.explanation = entry.explanation }
-            return entry.output
-        }
-        var part = Walk(enforcer: enforcer, context: walk.context)
-        let output = try part.value(element, depth: 0)
+        guard let value = try? JSONValue(parsing: Array(bytes[range])) else { return .unparsable }
+        var part = Walk(enforcer: enforcer, context: walk.context, cleanTexts: cleanTexts)
+        let scanned = try part.value(value, depth: 0)
         walk.level = max(walk.level, part.level)
         if part.action > walk.action { walk.action = part.action }
         for (id, count) in part.counts { walk.counts[id, default: 0] += count }
         if !part.isComplete { walk.isComplete = false }
         if walk.explanation == nil { walk.explanation = part.explanation }
         walk.irreversible += part.irreversible
-        if part.isComplete, part.irreversible == 0 {
-            let serialized = output.serialized()
-            let placeholders = serialized.withUnsafeBufferPointer { buffer in
+        let replacement = scanned == value ? nil : scanned.serialized()
+        if let cache, let key, part.isComplete, part.irreversible == 0 {
+            let placeholders = (replacement ?? []).withUnsafeBufferPointer { buffer in
                 PlaceholderSyntax.reversibleRanges(in: buffer).map { Array(buffer[$0]) }
             }
             cache.store(
                 DecisionCache.Entry(
-                    output: output, level: part.level, action: part.action, counts: part.counts, explanation: part.explanation,
-                    placeholders: placeholders, cost: serialized.count + bytes.count / 8 + 256),
+                    replacement: replacement, level: part.level, action: part.action, counts: part.counts, explanation: part.explanation,
+                    placeholders: placeholders, cost: (replacement?.count ?? 0) + range.count / 8 + 256),
                 for: key)
         }
-        return output
+        return replacement.map { .replaced($0) } ?? .unchanged
     }
 
     /// The highest level of any string of `body` for `context`, without replacing anything; for
     /// classification-based routing.
     public func level(of body: JSONValue, context: MessageContext) throws(EnforcementError) -> Level {
-        var walk = Walk(enforcer: enforcer, context: context, replacing: false)
+        var walk = Walk(enforcer: enforcer, context: context, cleanTexts: cleanTexts, replacing: false)
         _ = try walk.value(body, depth: 0)
         return walk.level
     }
 
     /// The state of one walk over a body.
-    private struct Walk {
+    struct Walk {
         let enforcer: PolicyEnforcer
         let context: MessageContext
+        let cleanTexts: CleanTextCache?
         var replacing = true
         var level: Level = .public
         var action: PolicyAction = .allow
@@ -119,6 +153,14 @@ public struct RequestScanner: Sendable {
         var isComplete = true
         var explanation: String?
         var irreversible = 0
+
+        /// The scan's outcome, forwarding `body` or `bytes` unless something is blocked.
+        func result(body: JSONValue?, bytes: [UInt8]?) -> RequestScan {
+            let blocked = action == .block
+            return RequestScan(
+                body: blocked ? nil : body, bytes: blocked ? nil : bytes, level: level, action: action, detectorCounts: counts,
+                isComplete: isComplete, explanation: explanation, irreversibleReplacements: irreversible)
+        }
 
         /// Nested JSON documents inside strings are followed this deep.
         static let maximumNesting = 4
@@ -161,8 +203,12 @@ public struct RequestScanner: Sendable {
         /// One piece of text through the enforcer.
         mutating func text(_ bytes: [UInt8]) throws(EnforcementError) -> [UInt8] {
             guard !bytes.isEmpty else { return bytes }
+            if let cleanTexts, cleanTexts.isClean(bytes, context: context) { return bytes }
             let enforcement = try enforcer.enforce(bytes: bytes, context: context, replacement: replacing ? .reversiblePlaceholder : nil)
             let decision = enforcement.decision
+            if let cleanTexts, decision.findings.isEmpty, enforcement.scan.isComplete, enforcement.scan.findings.isEmpty {
+                cleanTexts.remember(bytes, context: context)
+            }
             level = max(level, decision.level)
             if !enforcement.scan.isComplete { isComplete = false }
             for finding in decision.findings { counts[finding.detectorID, default: 0] += 1 }

@@ -16,6 +16,14 @@ public final class ResponseTextFilter: Sendable {
     let context: MessageContext
     let holdBackLimit: Int
     private let tally = Mutex<[String: Int]>([:])
+    /// Short strings this filter passed unchanged, holding nothing a restore could change (no
+    /// placeholder): a stream repeats them in every event (`"id"`, `"object"`, `"model"`, event
+    /// types), and the same string filtered in the same context gives the same answer, so each
+    /// is scanned once per response.
+    private let unchanged = Mutex<Set<[UInt8]>>([])
+    /// Strings up to this length are remembered in ``unchanged``, at most ``unchangedLimit`` of them.
+    static let unchangedLength = 128
+    static let unchangedLimit = 256
 
     /// Creates a filter for one response, whose request was decided with `context` (its session
     /// holds the placeholders to restore).
@@ -32,8 +40,16 @@ public final class ResponseTextFilter: Sendable {
     /// the text is a JSON document (a tool call's arguments), see ``restore(_:jsonDocument:)``.
     public func filter(_ bytes: [UInt8], jsonDocument: Bool = false) throws(ResponseFilterError) -> [UInt8] {
         guard !bytes.isEmpty else { return bytes }
+        let remembered = bytes.count <= Self.unchangedLength && !jsonDocument
+        if remembered, unchanged.withLock({ $0.contains(bytes) }) { return bytes }
         let spans = try newValueSpans(in: bytes)
-        return restore(redact(bytes, spans: spans, from: 0, to: bytes.count), jsonDocument: jsonDocument)
+        let output = restore(redact(bytes, spans: spans, from: 0, to: bytes.count), jsonDocument: jsonDocument)
+        if remembered, output == bytes, bytes.withUnsafeBufferPointer({ PlaceholderSyntax.reversibleRanges(in: $0).isEmpty }) {
+            unchanged.withLock { set in
+                if set.count < Self.unchangedLimit { set.insert(bytes) }
+            }
+        }
+        return output
     }
 
     /// The spans of `bytes` holding values above the destination's level, merged.

@@ -16,7 +16,7 @@ final class Exchange: Sendable {
     let sessionIsNamed: Bool
     /// The requested policy destination.
     let destination: String
-    private let decision = Mutex<(level: String?, action: String?)>((nil, nil))
+    private let decision = Mutex<(level: String?, action: String?, routed: String?)>((nil, nil, nil))
 
     init(request: Request, endpoint: Endpoint, subpath: String, configuration: GatewayConfiguration, pipeline: Guard) {
         self.endpoint = endpoint
@@ -45,6 +45,12 @@ final class Exchange: Sendable {
     var actionHeader: String? {
         get { decision.withLock { $0.action } }
         set { decision.withLock { $0.action = newValue } }
+    }
+
+    /// The destination the request was routed to instead of the requested one, if any.
+    var routedDestination: String? {
+        get { decision.withLock { $0.routed } }
+        set { decision.withLock { $0.routed = newValue } }
     }
 
     /// The message context for `destination`.

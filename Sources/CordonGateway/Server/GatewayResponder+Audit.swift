@@ -21,18 +21,19 @@ extension GatewayResponder {
         }
     }
 
-    /// Appends a response's audit record: what was redacted on the way back, and an error code
+    /// Appends a response's audit record: what was redacted on the way back, the SHA-256 of what
+    /// the client received (`output`, or `outputSHA256` for a stream hashed as it went), and an error code
     /// when the response could not be scanned (`response_not_scanned`, `response_scan_incomplete`,
     /// …) — distinct from a clean response, which has none.
     func audit(
         _ exchange: Exchange, destination: String, response: Bool, redacted: [String: Int] = [:], output: [UInt8]? = nil,
-        error: String?
+        outputSHA256: String? = nil, error: String?
     ) throws {
         guard let log = pipeline.audit else { return }
         let record = AuditRecord(
             operation: "gateway.\(exchange.endpoint.name).response", session: exchange.auditedSession, destination: destination,
             action: error != nil ? nil : (redacted.isEmpty ? .allow : .redact), detectorCounts: redacted,
-            outputSHA256: output.map { AuditRecord.sha256($0) }, policyVersion: pipeline.policy.version, error: error)
+            outputSHA256: outputSHA256 ?? output.map { AuditRecord.sha256($0) }, policyVersion: pipeline.policy.version, error: error)
         do {
             try log.append(record)
         } catch {

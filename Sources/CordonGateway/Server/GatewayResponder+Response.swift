@@ -1,5 +1,7 @@
 import AsyncHTTPClient
+import Cordon
 import CordonJSON
+import Crypto
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -39,7 +41,9 @@ extension GatewayResponder {
     }
 
     /// A streamed upstream response, rewritten event by event as it arrives: each upstream read
-    /// becomes one client write holding at least one event per upstream event.
+    /// becomes one client write holding at least one event per upstream event. The response's
+    /// audit record carries the SHA-256 of every byte written to the client (also when the
+    /// stream ended in an error event or the client left).
     func streamBody(
         _ response: HTTPClientResponse, rewriter: any StreamRewriter, filter: ResponseTextFilter, exchange: Exchange, destination: String
     ) -> ResponseBody {
@@ -49,6 +53,12 @@ extension GatewayResponder {
             var parser = ServerSentEventParser()
             var failure: String? = nil
             var clientGone = false
+            // What the client received, for the response's audit record.
+            var received = SHA256()
+            func send(_ bytes: [UInt8]) async throws {
+                received.update(data: bytes)
+                try await writer.write(ByteBuffer(bytes: bytes))
+            }
             defer { if !exchange.sessionIsNamed { responder.enforcer.placeholders.removeSession(exchange.session) } }
             do {
                 for try await buffer in response.body {
@@ -64,7 +74,7 @@ extension GatewayResponder {
                     }
                     guard !output.isEmpty else { continue }
                     do {
-                        try await writer.write(ByteBuffer(bytes: output))
+                        try await send(output)
                     } catch {
                         clientGone = true
                         throw error
@@ -85,24 +95,35 @@ extension GatewayResponder {
                         message: "The upstream ended the stream early.", code: "cordon_upstream_stream_incomplete"
                     ).serialized()
                 }
-                if !output.isEmpty { try await writer.write(ByteBuffer(bytes: output)) }
+                if !output.isEmpty { try await send(output) }
             } catch let error as ResponseFilterError {
                 failure = error.code
                 let event = rewriter.errorEvent(message: "The gateway stopped the stream: the upstream's events could not be scanned.", code: "cordon_\(error.code)")
-                try? await writer.write(ByteBuffer(bytes: event.serialized()))
+                try? await send(event.serialized())
             } catch {
                 if clientGone {
                     failure = "client_disconnected"
                 } else {
-                    failure = "upstream_stream_failed"
-                    let event = rewriter.errorEvent(message: "The upstream's stream failed.", code: "cordon_upstream_stream_failed")
-                    try? await writer.write(ByteBuffer(bytes: event.serialized()))
+                    // The upstream failed or stalled: what was held back is released (scanned
+                    // whole, as at a normal end), then the error event tells the client the
+                    // answer is cut short.
+                    let timedOut = (error as? HTTPClientError).map { $0 == .readTimeout || $0 == .deadlineExceeded } ?? false
+                    failure = timedOut ? "upstream_timeout" : "upstream_stream_failed"
+                    var output: [UInt8] = []
+                    for rewritten in (try? rewriter.finish()) ?? [] { output += rewritten.serialized() }
+                    output += rewriter.errorEvent(
+                        message: timedOut
+                            ? "The upstream sent nothing for \(responder.configuration.upstreamTimeout) seconds." : "The upstream's stream failed.",
+                        code: timedOut ? "cordon_upstream_timeout" : "cordon_upstream_stream_failed"
+                    ).serialized()
+                    try? await send(output)
                 }
             }
             let redacted = filter.redactedCounts
             responder.metrics.responseRedactions(endpoint: exchange.endpoint, count: redacted.values.reduce(0, +))
             if let failure { responder.metrics.failure(endpoint: exchange.endpoint, code: failure) }
-            try? responder.audit(exchange, destination: destination, response: true, redacted: redacted, error: failure)
+            try? responder.audit(
+                exchange, destination: destination, response: true, redacted: redacted, outputSHA256: Hex.string(received.finalize()), error: failure)
             if !clientGone { try await writer.finish(nil) }
         }
     }

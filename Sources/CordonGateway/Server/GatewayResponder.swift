@@ -26,6 +26,8 @@ public struct GatewayResponder: HTTPResponder {
     let metrics = GatewayMetrics()
     /// The per-message decision cache (`nil` when turned off).
     let cache: DecisionCache?
+    /// Short request strings known to hold nothing (member names, roles, model names).
+    let cleanTexts = CleanTextCache()
 
     /// Creates the responder; `metricsText` renders `/metrics` (absent: 404).
     public init(
@@ -83,13 +85,10 @@ public struct GatewayResponder: HTTPResponder {
         var scan: RequestScan? = nil
         var destination = exchange.destination
         if request.method == .post || request.method == .put || request.method == .patch {
-            if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
-                try audit(exchange, error: "cordon_unsupported_encoding")
-                throw GatewayFailure(
-                    status: .unsupportedMediaType, code: "cordon_unsupported_encoding",
-                    message: "Request bodies with a Content-Encoding are not accepted: send them uncompressed so they can be scanned.")
+            var bytes = try await readBody(request, exchange: exchange)
+            if let header = request.headers[.contentEncoding], let codings = RequestContentDecoding.codings(header) {
+                bytes = try decodeBody(bytes, codings: codings, exchange: exchange)
             }
-            let bytes = try await readBody(request, exchange: exchange)
             body = bytes
             let started = ContinuousClock.now
             let result = try scanBody(bytes, exchange: exchange)
@@ -98,19 +97,25 @@ public struct GatewayResponder: HTTPResponder {
             let isText = result.isText
             metrics.scanDuration(endpoint: endpoint, ContinuousClock.now - started)
             exchange.levelHeader = scan!.level.name
-            exchange.actionHeader = scan!.action.rawValue
-            guard let scanned = scan!.body else {
+            // A request sent to its route's overflow destination reports `route` (and, in
+            // `x-cordon-route`, where); the policy's action there is in the audit record.
+            exchange.actionHeader = destination != exchange.destination && !scan!.isBlocked ? "route" : scan!.action.rawValue
+            if destination != exchange.destination { exchange.routedDestination = destination }
+            guard !scan!.isBlocked, scan!.body != nil || scan!.bytes != nil else {
                 metrics.request(endpoint: endpoint, action: "block")
                 try audit(exchange, destination: destination, scan: scan, input: bytes, output: nil, error: nil)
                 throw GatewayFailure.blocked(scan!.explanation ?? "content above the destination's level")
             }
-            // Allowed content is forwarded byte for byte; a body scanned as text goes as text.
+            // Allowed content is forwarded byte for byte; a body scanned as received goes with
+            // its rewritten values spliced in; a body scanned as text goes as text.
             if scan!.action == .allow {
                 forwardedBody = bytes
-            } else if isText, case .string(let text) = scanned {
+            } else if let spliced = scan!.bytes {
+                forwardedBody = spliced
+            } else if isText, case .string(let text)? = scan!.body {
                 forwardedBody = text
             } else {
-                forwardedBody = scanned.serialized()
+                forwardedBody = scan!.body!.serialized()
             }
         } else {
             exchange.levelHeader = Level.public.name
@@ -128,6 +133,11 @@ public struct GatewayResponder: HTTPResponder {
         let response: HTTPClientResponse
         do {
             response = try await client.execute(upstreamRequest, timeout: .seconds(Int64(configuration.upstreamTimeout)))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            try? audit(exchange, destination: destination, response: true, error: "cordon_upstream_timeout")
+            throw GatewayFailure(
+                status: .gatewayTimeout, code: "cordon_upstream_timeout",
+                message: "The upstream did not answer within \(configuration.upstreamTimeout) seconds.", retryable: true)
         } catch {
             try? audit(exchange, destination: destination, response: true, error: "cordon_upstream_unavailable")
             throw GatewayFailure(
@@ -153,34 +163,100 @@ public struct GatewayResponder: HTTPResponder {
         return try await bufferedResponse(response, status: status, headers: headers, filter: filter, exchange: exchange, destination: destination)
     }
 
-    /// Reads the whole request body, or fails with 413 past the limit.
+    /// Reads the whole request body, or fails with 413 past the limit, 408 when it takes longer
+    /// than the request timeout (a client trickling its body cannot hold a request open, and its
+    /// bytes so far, for longer).
     private func readBody(_ request: Request, exchange: Exchange) async throws -> [UInt8] {
         let limit = configuration.maximumRequestBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             try audit(exchange, error: "cordon_request_too_large")
             throw GatewayFailure(status: .contentTooLarge, code: "cordon_request_too_large", message: "The request body is larger than \(limit) bytes.")
         }
-        var bytes: [UInt8] = []
+        let timeout = Duration.seconds(configuration.requestTimeout)
+        let outcome: BodyRead
         do {
-            for try await buffer in request.body {
-                guard bytes.count + buffer.readableBytes <= limit else {
-                    try audit(exchange, error: "cordon_request_too_large")
-                    throw GatewayFailure(status: .contentTooLarge, code: "cordon_request_too_large", message: "The request body is larger than \(limit) bytes.")
+            outcome = try await withThrowingTaskGroup(of: BodyRead.self) { group in
+                group.addTask {
+                    var bytes: [UInt8] = []
+                    for try await buffer in request.body {
+                        guard bytes.count + buffer.readableBytes <= limit else { return .tooLarge }
+                        bytes += buffer.readableBytesView
+                    }
+                    return .complete(bytes)
                 }
-                bytes += buffer.readableBytesView
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return .timedOut
+                }
+                let first = try await group.next() ?? .timedOut
+                group.cancelAll()
+                return first
             }
-        } catch let failure as GatewayFailure {
-            throw failure
         } catch {
             try? audit(exchange, error: "cordon_request_unreadable")
             throw GatewayFailure(status: .badRequest, code: "cordon_request_unreadable", message: "The request body could not be read.")
         }
-        return bytes
+        switch outcome {
+        case .complete(let bytes):
+            return bytes
+        case .tooLarge:
+            try audit(exchange, error: "cordon_request_too_large")
+            throw GatewayFailure(status: .contentTooLarge, code: "cordon_request_too_large", message: "The request body is larger than \(limit) bytes.")
+        case .timedOut:
+            try audit(exchange, error: "cordon_request_timeout")
+            throw GatewayFailure(
+                status: .requestTimeout, code: "cordon_request_timeout",
+                message: "The request body did not arrive within \(configuration.requestTimeout) seconds.")
+        }
+    }
+
+    /// How reading a request body ended.
+    private enum BodyRead: Sendable {
+        case complete([UInt8])
+        case tooLarge
+        case timedOut
+    }
+
+    /// Undoes a request body's `Content-Encoding` (gzip, deflate), within the body limit: 415 for
+    /// another coding, 413 past the limit, 400 for data that does not decode.
+    private func decodeBody(_ bytes: [UInt8], codings: [String], exchange: Exchange) throws -> [UInt8] {
+        do {
+            return try RequestContentDecoding.decode(bytes, codings: codings, limit: configuration.maximumRequestBytes)
+        } catch .unsupported {
+            try audit(exchange, error: "cordon_unsupported_encoding")
+            throw GatewayFailure(
+                status: .unsupportedMediaType, code: "cordon_unsupported_encoding",
+                message: "The request's Content-Encoding is not one the gateway decodes (gzip, deflate): send the body in one of those, or uncompressed.")
+        } catch .tooLarge {
+            try audit(exchange, error: "cordon_request_too_large")
+            throw GatewayFailure(
+                status: .contentTooLarge, code: "cordon_request_too_large",
+                message: "The decoded request body is larger than \(configuration.maximumRequestBytes) bytes.")
+        } catch {
+            try audit(exchange, error: "cordon_invalid_encoding")
+            throw GatewayFailure(status: .badRequest, code: "cordon_invalid_encoding", message: "The request body does not decode as its Content-Encoding says.")
+        }
     }
 
     /// Parses and scans a JSON body, routing it to the overflow destination when its content is
     /// above the requested destination's level and the route has one that may receive it.
+    ///
+    /// A model request on a destination without an overflow route is scanned as received
+    /// (``RequestScanner/scan(bytes:context:useCache:)``: cached messages by the hash of their
+    /// bytes, unchanged bytes forwarded as they came); any other body, or one that reading does
+    /// not accept, is parsed whole, which also names the error.
     private func scanBody(_ bytes: [UInt8], exchange: Exchange) throws -> (RequestScan, String, isText: Bool) {
+        if exchange.endpoint != .other, exchange.endpoint != .embeddings, !hasOverflowRoute(exchange.destination) {
+            let scanner = RequestScanner(enforcer: enforcer, cache: cache, cleanTexts: cleanTexts)
+            let destination = exchange.destination
+            let scan = try scanning(exchange, destination: destination) { () throws(EnforcementError) in
+                try scanner.scan(bytes: bytes, context: exchange.context(destination: destination), useCache: exchange.sessionIsNamed)
+            }
+            if var scan {
+                failClosedIfIncomplete(&scan)
+                return (scan, destination, false)
+            }
+        }
         let json: JSONValue
         do {
             json = try JSONValue(parsing: bytes)
@@ -208,23 +284,44 @@ public struct GatewayResponder: HTTPResponder {
                 status: .badRequest, code: "cordon_blocked",
                 message: "Blocked by Cordon: token-array embedding inputs cannot be scanned, and the gateway does not forward them.")
         }
-        let scanner = RequestScanner(enforcer: enforcer, cache: cache)
+        let scanner = RequestScanner(enforcer: enforcer, cache: cache, cleanTexts: cleanTexts)
         var destination = exchange.destination
+        if let route = configuration.routes.first(where: { $0.destination == destination }), let overflow = route.overflowDestination,
+            let primary = enforcer.policy.destination(named: destination), let target = enforcer.policy.destination(named: overflow)
+        {
+            let level = try scanning(exchange, destination: destination) { () throws(EnforcementError) in
+                try scanner.level(of: json, context: exchange.context(destination: destination))
+            }
+            if level > primary.maximumLevel, level <= target.maximumLevel { destination = overflow }
+        }
+        let chosen = destination
+        var scan = try scanning(exchange, destination: chosen) { () throws(EnforcementError) in
+            try scanner.scan(json, context: exchange.context(destination: chosen), useCache: exchange.sessionIsNamed)
+        }
+        failClosedIfIncomplete(&scan)
+        return (scan, destination)
+    }
+
+    /// Whether `destination`'s route sends content above its level to another destination.
+    private func hasOverflowRoute(_ destination: String) -> Bool {
+        configuration.routes.contains { $0.destination == destination && $0.overflowDestination != nil }
+    }
+
+    /// An incomplete scan under a policy that fails closed is a block.
+    private func failClosedIfIncomplete(_ scan: inout RequestScan) {
+        if !scan.isComplete, enforcer.policy.failureMode == .closed, scan.action != .block {
+            scan.action = .block
+            scan.body = nil
+            scan.bytes = nil
+            scan.explanation = "the scan could not finish, and the policy fails closed"
+        }
+    }
+
+    /// Runs a scan for `destination`, turning its errors into the gateway's failures (audited).
+    private func scanning<T>(_ exchange: Exchange, destination: String, _ body: () throws(EnforcementError) -> T) throws -> T {
         do {
-            if let route = configuration.routes.first(where: { $0.destination == destination }), let overflow = route.overflowDestination,
-                let primary = enforcer.policy.destination(named: destination), let target = enforcer.policy.destination(named: overflow)
-            {
-                let level = try scanner.level(of: json, context: exchange.context(destination: destination))
-                if level > primary.maximumLevel, level <= target.maximumLevel { destination = overflow }
-            }
-            var scan = try scanner.scan(json, context: exchange.context(destination: destination), useCache: exchange.sessionIsNamed)
-            if !scan.isComplete, enforcer.policy.failureMode == .closed, scan.action != .block {
-                scan.action = .block
-                scan.body = nil
-                scan.explanation = "the scan could not finish, and the policy fails closed"
-            }
-            return (scan, destination)
-        } catch EnforcementError.unknownDestination {
+            return try body()
+        } catch .unknownDestination {
             try audit(exchange, error: "cordon_unknown_destination")
             throw GatewayFailure(status: .badRequest, code: "cordon_unknown_destination", message: "The policy has no destination '\(destination)'.")
         } catch {
@@ -308,11 +405,13 @@ public struct GatewayResponder: HTTPResponder {
         }
         if let type = upstream.first(name: "content-type") { headers[.contentType] = type }
         Self.addDecisionHeaders(&headers, level: exchange.levelHeader, action: exchange.actionHeader)
+        if let routed = exchange.routedDestination { headers[Self.routeHeader] = routed }
         return headers
     }
 
     static let levelHeader = HTTPField.Name("x-cordon-level")!
     static let actionHeader = HTTPField.Name("x-cordon-action")!
+    static let routeHeader = HTTPField.Name("x-cordon-route")!
     static let shouldRetryHeader = HTTPField.Name("x-should-retry")!
 
     static func addDecisionHeaders(_ headers: inout HTTPFields, level: String?, action: String?) {

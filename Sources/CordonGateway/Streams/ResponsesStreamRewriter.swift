@@ -16,6 +16,8 @@ struct ResponsesStreamRewriter: StreamRewriter {
     /// The delta event's payload without its `delta`, per field, to shape the release event.
     private var shapes: [String: (name: String?, members: [JSONMember])] = [:]
     private(set) var isComplete = false
+    /// The last `sequence_number` seen, so that an error event the gateway adds follows it.
+    private var lastSequence = -1
 
     init(filter: ResponseTextFilter) {
         self.filter = filter
@@ -26,6 +28,7 @@ struct ResponsesStreamRewriter: StreamRewriter {
         guard let payload = try? JSONValue(parsing: data), case .object(let members) = payload else { throw .malformedBody }
         let type = payload["type"]?.bytes.map { String(decoding: $0, as: UTF8.self) } ?? event.name ?? ""
         var rewritten = event
+        if let sequence = payload.integer("sequence_number") { lastSequence = max(lastSequence, sequence) }
         if type == "response.completed" || type == "response.incomplete" || type == "response.failed" { isComplete = true }
         if type.hasSuffix(".delta"), case .string(let bytes)? = payload["delta"] {
             let key = Self.key(type: String(type.dropLast(6)), payload: payload)
@@ -62,12 +65,15 @@ struct ResponsesStreamRewriter: StreamRewriter {
         try flushAll()
     }
 
+    /// The Responses API's own `error` event (SDKs yield it as a `ResponseErrorEvent`), numbered
+    /// after the last event the client got.
     func errorEvent(message: String, code: String) -> ServerSentEvent {
         ServerSentEvent(name: "error", data: JSONValue.object([
             JSONMember(name: "type", value: .string("error")),
             JSONMember(name: "code", value: .string(code)),
             JSONMember(name: "message", value: .string(message)),
             JSONMember(name: "param", value: .null),
+            JSONMember(name: "sequence_number", value: .int(lastSequence + 1)),
         ]).serialized())
     }
 

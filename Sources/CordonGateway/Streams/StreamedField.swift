@@ -6,7 +6,9 @@ import Cordon
 /// Each upstream fragment is appended; ``release(_:final:filter:)`` scans what is pending with the
 /// released text before it as context, and releases all but the tail that could still be the
 /// start of a sensitive value or of a placeholder (``StreamHoldBack``) — redacted and restored.
-/// The last call, with `final`, releases everything.
+/// The last call, with `final`, releases everything. A fragment that leaves everything pending
+/// held back (a stream one character at a time, mid-word) is not scanned: nothing could be
+/// released, so the text is scanned once per word rather than once per event.
 struct StreamedField {
     /// Upstream bytes received but not released.
     private(set) var pending: [UInt8] = []
@@ -32,10 +34,15 @@ struct StreamedField {
         guard !pending.isEmpty else { return [] }
         let window = context + pending
         let start = context.count
-        let spans = try filter.newValueSpans(in: window)
         var cut = window.count
         if !final {
             cut -= StreamHoldBack.length(of: window, from: start, limit: filter.holdBackLimit)
+            // Everything pending is still held back (mid-word): nothing can be released, and
+            // every later step only moves the cut back, so the scan would change nothing.
+            guard cut > start else { return [] }
+        }
+        let spans = try filter.newValueSpans(in: window)
+        if !final {
             // Never release part of a value found, nor part of a placeholder.
             for span in spans where span.range.lowerBound < cut && span.range.upperBound > cut {
                 cut = max(start, span.range.lowerBound)

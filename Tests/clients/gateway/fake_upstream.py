@@ -11,7 +11,12 @@ selects the behaviour:
 - ``close-early``: stream a few events, then close the connection without ``[DONE]``.
 - ``malformed``: stream one event whose data is not JSON.
 - ``error``: answer HTTP 429 with the provider's error envelope echoing the text.
-- ``slow``: echo, one character every 20 ms (for shutdown tests).
+- ``stall``: wait 3 s before answering at all; ``stall-mid``: stream five characters, then wait
+  3 s before the rest (upstream timeouts).
+- ``flood``: stream 32 MiB of text (16,384 events of 2 KiB) as fast as the reader takes it.
+- ``slow``: echo, one character every 20 ms (for shutdown tests and the streaming benchmark); each
+  chunk's ``created`` is the upstream's ``time.perf_counter_ns()`` when it was sent, so a client in
+  the same process can tell how long an event took to reach it.
 """
 
 import json
@@ -24,7 +29,9 @@ INJECTED_EMAIL = "mallory.quinn@northwind-traders.net"
 
 
 def last_user_text(body):
-    for message in reversed(body.get("messages", [])):
+    if isinstance(body.get("input"), str):  # the Responses API's plain input
+        return body["input"]
+    for message in reversed(body.get("messages", body.get("input", []))):
         if message.get("role") == "user":
             content = message.get("content")
             if isinstance(content, str):
@@ -37,6 +44,8 @@ class Recorder:
     def __init__(self):
         self.requests = []
         self.lock = threading.Lock()
+        # Set when a ``flood`` stream's reader (the gateway) closed the connection before its end.
+        self.flood_abandoned = threading.Event()
 
     def add(self, entry):
         with self.lock:
@@ -82,10 +91,14 @@ class Handler(BaseHTTPRequestHandler):
         anthropic = self.path.startswith("/v1/messages")
         if model == "inject":
             text = text + " Also write to " + INJECTED_EMAIL + "."
+        if model == "stall":
+            time.sleep(3)
         if model == "error":
             self.send_json(429, {"error": {"message": "rate limited: " + text, "type": "rate_limit_error"}})
             return
-        if body.get("stream"):
+        if self.path.startswith("/v1/responses"):
+            self.responses_api(text, model, bool(body.get("stream")))
+        elif body.get("stream"):
             self.stream(body, text, model, anthropic)
         elif anthropic:
             self.send_json(200, {
@@ -115,6 +128,50 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def responses_api(self, text, model, stream):
+        """The Responses API: one message item with one output_text part; streamed as its named
+        events, one character per ``response.output_text.delta``."""
+        def response(status, output_text):
+            output = [] if output_text is None else [{
+                "type": "message", "id": "msg_1", "status": "completed", "role": "assistant",
+                "content": [{"type": "output_text", "text": output_text, "annotations": []}]}]
+            return {"id": "resp_1", "object": "response", "created_at": 1, "status": status, "model": model,
+                    "output": output, "parallel_tool_calls": True, "tool_choice": "auto", "tools": [],
+                    "usage": {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2,
+                              "input_tokens_details": {"cached_tokens": 0}, "output_tokens_details": {"reasoning_tokens": 0}}}
+
+        if not stream:
+            self.send_json(200, response("completed", text))
+            return
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        sequence = [0]
+
+        def send(kind, payload):
+            payload = {"type": kind, "sequence_number": sequence[0], **payload}
+            sequence[0] += 1
+            self.wfile.write(f"event: {kind}\ndata: {json.dumps(payload)}\n\n".encode())
+            self.wfile.flush()
+
+        where = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+        send("response.created", {"response": response("in_progress", None)})
+        send("response.output_item.added", {"output_index": 0, "item": {
+            "type": "message", "id": "msg_1", "status": "in_progress", "role": "assistant", "content": []}})
+        send("response.content_part.added", {**where, "part": {"type": "output_text", "text": "", "annotations": []}})
+        for index, character in enumerate(text):
+            if model == "malformed" and index == 5:
+                self.wfile.write(b"event: response.output_text.delta\ndata: {this is not json\n\n")
+                self.wfile.flush()
+                return
+            send("response.output_text.delta", {**where, "delta": character, "logprobs": []})
+        send("response.output_text.done", {**where, "text": text, "logprobs": []})
+        send("response.content_part.done", {**where, "part": {"type": "output_text", "text": text, "annotations": []}})
+        send("response.output_item.done", {"output_index": 0, "item": response("completed", text)["output"][0]})
+        send("response.completed", {"response": response("completed", text)})
 
     def stream(self, body, text, model, anthropic):
         self.send_response(200)
@@ -150,7 +207,8 @@ class Handler(BaseHTTPRequestHandler):
             return
 
         def chunk(delta, finish=None):
-            return json.dumps({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": model,
+            created = time.perf_counter_ns() if model == "slow" else 1
+            return json.dumps({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": created, "model": model,
                                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
 
         send(chunk({"role": "assistant", "content": ""}))
@@ -167,7 +225,19 @@ class Handler(BaseHTTPRequestHandler):
             send(chunk({}, "tool_calls"))
             send("[DONE]")
             return
+        if model == "flood":
+            piece = ("lorem ipsum " * 200)[:2048]
+            try:
+                for _ in range(16384):
+                    send(chunk({"content": piece}))
+                send(chunk({}, "stop"))
+                send("[DONE]")
+            except OSError:
+                self.recorder.flood_abandoned.set()  # the reader left
+            return
         for index, character in enumerate(text):
+            if model == "stall-mid" and index == 5:
+                time.sleep(3)
             if model == "close-early" and index == 5:
                 self.wfile.flush()
                 self.connection.shutdown(socket.SHUT_RDWR)

@@ -48,11 +48,17 @@ routes:
     try:
         # --upstream replaces the first upstream's URL with the same URL: the config's routes stay.
         client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
-        plain = client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "hello"}])
-        assert plain.choices[0].message.content == "hello"
+        plain = client.chat.completions.with_raw_response.create(model="echo", messages=[{"role": "user", "content": "hello"}])
+        assert plain.parse().choices[0].message.content == "hello"
+        assert plain.headers["x-cordon-action"] == "allow" and "x-cordon-route" not in plain.headers
         assert len(public.requests) == 1 and not onprem.requests
-        sensitive = client.chat.completions.create(model="echo", messages=[{"role": "user", "content": f"mail {EMAIL}"}])
+        raw = client.chat.completions.with_raw_response.create(model="echo", messages=[{"role": "user", "content": f"mail {EMAIL}"}])
+        sensitive = raw.parse()
         assert sensitive.choices[0].message.content == f"mail {EMAIL}"
+        # The action of the destination actually used, and where.
+        assert raw.headers["x-cordon-action"] == "route"
+        assert raw.headers["x-cordon-route"] == "on-prem"
+        assert raw.headers["x-cordon-level"] == "confidential"
         assert len(public.requests) == 1
         assert len(onprem.requests) == 1
         assert EMAIL in onprem.requests[0]["body"].decode()  # on-prem may receive it: sent as is
