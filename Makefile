@@ -8,9 +8,9 @@ CORDON = .build/debug/cordon
 .PHONY: deps build release example test
 
 deps:
-	@{ pkg-config --exists libpcre2-8 && pkg-config --exists libhs && test -x /usr/bin/time; } 2>/dev/null || { \
-		echo "installing libpcre2-dev, libvectorscan-dev, pkg-config and time"; \
-		apt-get update -qq && apt-get install -y -qq libpcre2-dev libvectorscan-dev pkg-config time >/dev/null; }
+	@{ pkg-config --exists libpcre2-8 && pkg-config --exists libhs && pkg-config --exists zlib && test -x /usr/bin/time; } 2>/dev/null || { \
+		echo "installing libpcre2-dev, libvectorscan-dev, zlib1g-dev, pkg-config and time"; \
+		apt-get update -qq && apt-get install -y -qq libpcre2-dev libvectorscan-dev zlib1g-dev pkg-config time >/dev/null; }
 
 build: deps
 	$(SWIFT) build --product cordon
