@@ -76,6 +76,11 @@ public final class MCPStdioProxy: Sendable {
         let serverOutput = Pipe()
         process.standardInput = serverInput
         process.standardOutput = serverOutput
+        // The exit is signalled by a termination handler registered before the start, not waited
+        // for with `waitUntilExit()`, which spins the calling thread's run loop and can miss the
+        // exit when that thread is not the main thread (the proxy also runs inside other programs).
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
 
         let toServer = LineWriter(descriptor: serverInput.fileHandleForWriting.fileDescriptor)
@@ -128,10 +133,10 @@ public final class MCPStdioProxy: Sendable {
         // The server's output ended: answer what it never will.
         send(filter.serverClosed())
         // Give a server that closed its output but still runs a moment, then stop it.
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        if exited.wait(timeout: .now() + 5) == .timedOut {
+            process.terminate()
+            exited.wait()
+        }
         toServer.close()
         return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
     }

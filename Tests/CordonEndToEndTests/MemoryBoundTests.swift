@@ -71,9 +71,10 @@ struct MemoryBoundTests {
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
         process.standardError = errors
+        let exit = ProcessExit(process)
         try process.run()
         let stderr = PipeReader(errors.fileHandleForReading)
-        process.waitUntilExit()
+        exit.wait()
         try? FileManager.default.removeItem(at: inputFile)
         let text = String(decoding: stderr.wait(), as: UTF8.self)
         let line = try #require(text.split(separator: "\n").last { $0.hasPrefix("cordon-peak-kib ") })
@@ -109,9 +110,10 @@ struct MemoryBoundTests {
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
         process.standardError = errors
+        let exit = ProcessExit(process)
         try process.run()
         let stderr = PipeReader(errors.fileHandleForReading)
-        process.waitUntilExit()
+        exit.wait()
         let text = String(decoding: stderr.wait(), as: UTF8.self)
         #expect(process.terminationStatus == 2)
         #expect(text.contains("larger than --max-bytes (1048576 bytes); blocked (fail closed)"))

@@ -66,13 +66,14 @@ package struct CordonProcess {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
+        let exit = ProcessExit(process)
         try process.run()
         // Read both outputs on their own threads so a full pipe never blocks the child.
         let outData = PipeReader(stdout.fileHandleForReading)
         let errData = PipeReader(stderr.fileHandleForReading)
         if !input.isEmpty { stdin.fileHandleForWriting.write(input) }
         try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
+        exit.wait()
         return Output(status: process.terminationStatus, stdout: outData.wait(), stderr: errData.wait())
     }
 

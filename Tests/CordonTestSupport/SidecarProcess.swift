@@ -14,6 +14,7 @@ package final class SidecarProcess: @unchecked Sendable {
     private var errorBuffer = Data()
     private var errorClosed = false
     private var inputClosed = false
+    private let exit: ProcessExit
 
     /// Starts `cordon` with `arguments`.
     package init(_ arguments: [String], currentDirectory: URL? = nil) throws {
@@ -23,6 +24,7 @@ package final class SidecarProcess: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
+        exit = ProcessExit(process)
         try process.run()
         let outputHandle = output.fileHandleForReading
         let errorHandle = errors.fileHandleForReading
@@ -97,13 +99,8 @@ package final class SidecarProcess: @unchecked Sendable {
     /// Waits for the process to exit (at most `timeout`, then kills it) and for its outputs to
     /// close; returns its exit status and everything it wrote.
     package func waitForExit(timeout: TimeInterval = 60) -> CordonProcess.Output {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        process.waitUntilExit()
+        if !exit.wait(timeout: timeout) { process.terminate() }
+        exit.wait()
         condition.lock()
         while !(outputClosed && errorClosed) {
             if !condition.wait(until: Date().addingTimeInterval(10)) { break }
