@@ -4,6 +4,7 @@ Every test checks both sides: the client gets its own text back, and nothing the
 received (path, headers, body) holds the raw values.
 """
 
+import re
 import json
 
 import anthropic
@@ -15,6 +16,11 @@ CARD = "4556-7375-8689-9855"
 PROMPT = f"Please e-mail {EMAIL} the receipt for card {CARD} today."
 INJECTED = "mallory.quinn@northwind-traders.net"
 
+
+
+def token(type_and_number):
+    """A reversible placeholder: its type and number, then the random tag drawn for each token."""
+    return re.compile("\u27e6" + type_and_number + "_[0-9A-Z]{6}\u27e7")
 
 def openai_client(gateway, **kwargs):
     return openai.OpenAI(base_url=gateway.base_url, api_key="sk-test-not-a-real-key", max_retries=0, **kwargs)
@@ -41,7 +47,7 @@ def test_openai_non_stream_restores_and_hides_values(gateway, upstream):
     assert raw.headers["x-cordon-action"] == "redact"
     assert raw.headers["x-cordon-level"] in ("confidential", "restricted")
     assert_no_raw_values(recorder, EMAIL, CARD)
-    assert "⟦EMAIL_1⟧" in recorder.requests[-1]["body"].decode()
+    assert token("EMAIL_1").search(recorder.requests[-1]["body"].decode())
 
 
 def test_openai_stream_restores_with_many_events_and_one_done(gateway, upstream):
