@@ -20,7 +20,8 @@ import Darwin
 /// `infra/a.tf`; `infra/examples/../../certs/a.pem` is `certs/a.pem`, not a file under
 /// `infra/examples`). A pattern that starts with `/` matches absolute paths only; a pattern
 /// that starts with `**` matches absolute paths too (`**/.ssh/**` protects `/home/u/.ssh/id_rsa`
-/// and `C:\Users\u\.ssh\id_rsa`); any other pattern matches relative paths only.
+/// and `C:\Users\u\.ssh\id_rsa`); any other pattern matches relative paths only. A `..`
+/// left at the start of a relative path is matched only by `..` or `**`, never by a wildcard.
 public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// The glob as written.
     public let pattern: String
@@ -91,7 +92,11 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         } else if components[i] == "**" {
             result = match(i + 1, j, parts, flags, &memo) || (j < parts.count && match(i, j + 1, parts, flags, &memo))
         } else {
-            result = j < parts.count && fnmatch(components[i], parts[j], flags) == 0 && match(i + 1, j + 1, parts, flags, &memo)
+            // A `..` left in a path (it climbs out of the folder it is relative to) is matched
+            // only by a `..` of the pattern or by `**`: `*` must not let `*/examples/**` claim
+            // `../examples/x`, a file outside the tree.
+            result = j < parts.count && (parts[j] != ".." || components[i] == "..")
+                && fnmatch(components[i], parts[j], flags) == 0 && match(i + 1, j + 1, parts, flags, &memo)
         }
         memo[key] = result ? 1 : 0
         return result

@@ -1,0 +1,65 @@
+import Cordon
+import CordonTestSupport
+import Testing
+
+@testable import CordonGuard
+
+/// Red team, issue #16 item 4: no spelling of a path escapes a path rule or reaches an exception
+/// it is not under. Each route of the issue, and the wildcard route found while fuzzing path
+/// normalisation, is decided for a clean message from that path.
+@Suite("Red team: paths")
+struct PathRedTeamTests {
+    static let policy: Policy = {
+        let yaml = """
+            default_destination: public
+            destinations:
+              public:
+                max_level: internal
+            paths:
+              - glob: '**/.ssh/**'
+                level: restricted
+              - glob: '**/*.pem'
+                level: restricted
+              - glob: 'infra/**'
+                level: restricted
+            exceptions:
+              - path: 'infra/examples/**'
+                reason: Examples hold no real infrastructure.
+                owner: platform-team
+                expires: 2999-12-31
+              - path: '*/examples/**'
+                reason: Every project's examples.
+                owner: platform-team
+                expires: 2999-12-31
+            """
+        do { return try Policy.parse(yaml: yaml, file: "paths.yaml") } catch { fatalError("\(error)") }
+    }()
+
+    static let routes: [(route: String, path: String)] = [
+        ("a parent step", "src/../infra/prod.tfvars"),
+        ("a doubled separator", "proj//../infra//main.tf"),
+        ("an upper-case extension", "certs/server.PEM"),
+        ("an exception reached by climbing out of it", "infra/examples/../../certs/server.pem"),
+        ("a key under the home folder", "/home/dev/.ssh/id_ed25519"),
+        ("a key under /etc", "/etc/ssl/private/server.pem"),
+        ("a Windows path", #"C:\Users\dev\.ssh\id_rsa"#),
+        ("a wildcard exception claiming a path outside the tree", "../examples/server.pem"),
+    ]
+
+    @Test("every path route of issue #16 item 4 is held by the path rules", arguments: 0..<routes.count)
+    func route(_ index: Int) {
+        let (route, path) = Self.routes[index]
+        let decision = Self.policy.decide(
+            ScanResult(findings: []), path: path, destination: Self.policy.destination(named: nil)!)
+        #expect(decision.level == .restricted && decision.action == .block, "\(route): \(path)")
+    }
+
+    @Test("a wildcard component never matches a parent step; ** and a literal .. do")
+    func wildcardAndParentStep() {
+        #expect(!GlobPattern("*/examples/**")!.matches("../examples/a"))
+        #expect(!GlobPattern("*")!.matches(".."))
+        #expect(GlobPattern("**/examples/**")!.matches("../examples/a"))
+        #expect(GlobPattern("../examples/**")!.matches("../examples/a"))
+        #expect(GlobPattern("*/examples/**")!.matches("proj/examples/a"))
+    }
+}
