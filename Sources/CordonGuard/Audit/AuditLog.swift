@@ -90,6 +90,14 @@ public final class AuditLog: Sendable {
                 try AuditLog.lock(state.descriptor, path: path)
                 defer { flock(state.descriptor, LOCK_UN) }
                 try AuditLog.catchUp(&state, path: path)
+                // The record after the largest integer cannot be numbered: refuse before writing
+                // (computing its successor after the write would trap, and a trap lets a hook
+                // event through).
+                guard state.nextSequence < Int.max else {
+                    throw AuditError(
+                        file: path,
+                        message: "the sequence numbers are exhausted; check the file with 'cordon audit verify' and start a new one")
+                }
                 var members = record.members(sequence: state.nextSequence, time: AuditLog.timestamp(), fingerprints: fingerprints)
                 members.append(JSONMember(name: "prev", value: .string(state.previousHash)))
                 var line = JSONValue.object(members).serialized()
