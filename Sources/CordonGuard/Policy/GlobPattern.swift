@@ -33,7 +33,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         guard !pattern.isEmpty, !pattern.utf8.contains(0) else { return nil }
         self.pattern = pattern
         isAbsolute = pattern.hasPrefix("/")
-        components = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
+        components = Self.split(pattern).filter { $0 != "." }
         guard !components.isEmpty else { return nil }
     }
 
@@ -61,11 +61,14 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// relative to, so no relative rule of that folder can claim it), and one at the root of an
     /// absolute path is dropped, as the file system does.
     public static func normalizedComponents(of path: String) -> (components: [String], isAbsolute: Bool)? {
-        let unified = path.replacingOccurrences(of: "\\", with: "/")
-        guard !unified.isEmpty else { return nil }
-        let raw = unified.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        let hasDrive = raw.first.map { $0.count == 2 && $0.last == ":" && $0.first!.isASCII && $0.first!.isLetter } ?? false
-        let isAbsolute = unified.hasPrefix("/") || hasDrive
+        guard !path.isEmpty else { return nil }
+        let raw = split(path, backslashToo: true)
+        let hasDrive = raw.first.map { drive in
+            let bytes = Array(drive.utf8)
+            return bytes.count == 2 && bytes[1] == UInt8(ascii: ":") && ByteClass.isLetter(bytes[0])
+        } ?? false
+        let first = path.utf8.first
+        let isAbsolute = first == UInt8(ascii: "/") || first == UInt8(ascii: "\\") || hasDrive
         var components: [String] = []
         for component in raw where component != "." {
             if component == ".." {
@@ -79,6 +82,18 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return (components, isAbsolute)
+    }
+
+    /// The components of `text` split at `/` (and `\\` with `backslashToo`) bytes, empty ones
+    /// dropped.
+    ///
+    /// Split as bytes, as the file system does, not as Swift `Character`s: a combining mark right
+    /// after a `/` makes one grapheme with it (`"/\u{301}"`), and a `Character` split would not
+    /// cut there — `infra/\u{301}prod.tfvars` would be one component and escape `infra/**`.
+    private static func split(_ text: String, backslashToo: Bool = false) -> [String] {
+        text.utf8.split(omittingEmptySubsequences: true) { byte in
+            byte == UInt8(ascii: "/") || (backslashToo && byte == UInt8(ascii: "\\"))
+        }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Whether components `i...` of the pattern match parts `j...` of the path (memoised, so a

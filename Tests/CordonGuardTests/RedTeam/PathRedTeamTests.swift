@@ -44,6 +44,9 @@ struct PathRedTeamTests {
         ("a key under /etc", "/etc/ssl/private/server.pem"),
         ("a Windows path", #"C:\Users\dev\.ssh\id_rsa"#),
         ("a wildcard exception claiming a path outside the tree", "../examples/server.pem"),
+        // Found by fuzz-paths: a combining mark right after `/` makes one Swift Character with
+        // it, and a Character split did not cut there.
+        ("a combining mark right after a separator", "infra/\u{301}prod.tfvars"),
     ]
 
     @Test("every path route of issue #16 item 4 is held by the path rules", arguments: 0..<routes.count)
@@ -52,6 +55,13 @@ struct PathRedTeamTests {
         let decision = Self.policy.decide(
             ScanResult(findings: []), path: path, destination: Self.policy.destination(named: nil)!)
         #expect(decision.level == .restricted && decision.action == .block, "\(route): \(path)")
+    }
+
+    @Test("paths split at separator bytes, as the file system does, whatever grapheme a separator is part of")
+    func separatorBytes() {
+        #expect(GlobPattern.normalizedComponents(of: "infra/\u{301}prod.tfvars")?.components == ["infra", "\u{301}prod.tfvars"])
+        #expect(GlobPattern.normalizedComponents(of: "a\\\u{301}b")?.components == ["a", "\u{301}b"])
+        #expect(GlobPattern("infra/**")!.matches("infra/\u{301}prod.tfvars"))
     }
 
     @Test("a wildcard component never matches a parent step; ** and a literal .. do")
