@@ -88,7 +88,12 @@ private func spellings(of path: String) -> [String] {
     guard !path.isEmpty else { return [] }
     var result = [path.replacingOccurrences(of: "/", with: "\\")]
     result.append(path.replacingOccurrences(of: "/", with: "//"))
-    if !path.hasPrefix("/"), !path.hasPrefix("\\"), !(path.count >= 2 && path.dropFirst().first == ":") {
+    // Bytes, not Characters: `/` followed by a combining mark is one Character, so
+    // `hasPrefix("/")` would call the absolute `/\u{64C}` relative.
+    let bytes = Array(path.utf8)
+    let absolute = bytes.first == UInt8(ascii: "/") || bytes.first == UInt8(ascii: "\\")
+        || (bytes.count >= 2 && bytes[1] == UInt8(ascii: ":"))
+    if !absolute {
         result.append("./" + path)
         result.append("q/../" + path)
     }
