@@ -26,6 +26,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// The glob as written.
     public let pattern: String
     private let isAbsolute: Bool
+    private let startsWithDoubleStar: Bool
     private let components: [String]
 
     /// Creates a glob, or returns `nil` for an empty pattern.
@@ -33,7 +34,12 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         guard !pattern.isEmpty, !pattern.utf8.contains(0) else { return nil }
         self.pattern = pattern
         isAbsolute = pattern.hasPrefix("/")
-        components = Self.split(pattern).filter { $0 != "." }
+        let written = Self.split(pattern)
+        // Only a pattern written with `**` first reaches absolute paths: `./**` means the
+        // folder's own tree (found by fuzz-paths: it matched `C:\\…`, so an exception for
+        // `./**` lifted the path rules of every absolute path).
+        startsWithDoubleStar = written.first == "**"
+        components = written.filter { $0 != "." }
         guard !components.isEmpty else { return nil }
     }
 
@@ -48,7 +54,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// (`server.PEM` for `**/*.pem`).
     public func matches(_ path: String, ignoringCase: Bool = false) -> Bool {
         guard !path.utf8.contains(0), let normalized = Self.normalizedComponents(of: path) else { return false }
-        if normalized.isAbsolute != isAbsolute, !(normalized.isAbsolute && components.first == "**") { return false }
+        if normalized.isAbsolute != isAbsolute, !(normalized.isAbsolute && startsWithDoubleStar) { return false }
         let parts = normalized.components
         var memo = [Int8](repeating: -1, count: (components.count + 1) * (parts.count + 1))
         return match(0, 0, parts, ignoringCase ? Self.caseFold : 0, &memo)

@@ -62,6 +62,11 @@ struct PathRedTeamTests {
         #expect(GlobPattern.normalizedComponents(of: "infra/\u{301}prod.tfvars")?.components == ["infra", "\u{301}prod.tfvars"])
         #expect(GlobPattern.normalizedComponents(of: "a\\\u{301}b")?.components == ["a", "\u{301}b"])
         #expect(GlobPattern("infra/**")!.matches("infra/\u{301}prod.tfvars"))
+        // Found by fuzz-paths: `./**` is the folder's own tree, not every absolute path.
+        #expect(!GlobPattern("./**")!.matches(#"C:\Users\dev\.ssh\id_rsa"#))
+        #expect(!GlobPattern("./**")!.matches("/etc/ssl/private/server.pem"))
+        #expect(GlobPattern("./**")!.matches("src/app.env"))
+        #expect(GlobPattern("**")!.matches("/etc/ssl/private/server.pem"))
     }
 
     @Test("a wildcard component never matches a parent step; ** and a literal .. do")
