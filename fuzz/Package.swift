@@ -26,6 +26,8 @@ let package = Package(
         .executable(name: "fuzz-json", targets: ["fuzz-json"]),
         .executable(name: "fuzz-serve", targets: ["fuzz-serve"]),
         .executable(name: "fuzz-hook", targets: ["fuzz-hook"]),
+        .executable(name: "fuzz-audit", targets: ["fuzz-audit"]),
+        .executable(name: "fuzz-paths", targets: ["fuzz-paths"]),
     ],
     dependencies: [
         // Named, so that products resolve whatever the checkout folder is called.
@@ -47,5 +49,8 @@ let package = Package(
         // serve` uses them.
         fuzzTarget("fuzz-serve"),
         fuzzTarget("fuzz-hook"),
+        // Audit files (the verifier and the writer's last-line reader) and path normalisation.
+        fuzzTarget("fuzz-audit"),
+        fuzzTarget("fuzz-paths"),
     ]
 )

@@ -5,7 +5,7 @@
 #   fuzz/run.sh build                   only build
 #   fuzz/run.sh regress [TARGET...]     run the saved reproducers in fuzz/regressions/<target>/
 #
-# TARGET is a name without the fuzz- prefix: scan detectors policy json serve hook.
+# TARGET is a name without the fuzz- prefix: scan detectors policy json serve hook audit paths.
 # Crashes, timeouts and the log of each run go to fuzz/out/<target>/; the growing corpus to
 # fuzz/out/corpus/<target>/ (the seeds in fuzz/corpus/<target>/ are read, never written).
 # Environment: CORDON_FUZZ_RELAX=inv1,inv2 counts those invariants' violations instead of
@@ -16,7 +16,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 
-all_targets=(scan detectors policy json serve hook)
+all_targets=(scan detectors policy json serve hook audit paths)
 
 # The working build on Linux with Swift 6.3 (see README.md):
 # - -sanitize=fuzzer,address instruments every Swift module (Cordon included) and links libFuzzer;
@@ -64,6 +64,8 @@ max_len() {
         json) echo 4096 ;;
         serve) echo 4096 ;;     # several request lines
         hook) echo 4096 ;;      # one event with a few fields
+        audit) echo 4096 ;;     # an audit file of a dozen records
+        paths) echo 512 ;;      # a glob and a path
     esac
 }
 

@@ -206,7 +206,7 @@ public final class MCPFilter: Sendable {
             if let tool, configuration.toolRules.rule(for: tool)?.restoresArguments == true,
                 let arguments = forward["params"]?["arguments"]
             {
-                let restored = restore(arguments)
+                let restored = restore(arguments, tool: tool)
                 if let params = forward["params"] {
                     forward = Self.replacing(forward, "params", with: Self.replacing(params, "arguments", with: restored))
                 }
@@ -350,14 +350,18 @@ public final class MCPFilter: Sendable {
         return nil
     }
 
-    /// `value` with every reversible placeholder of the session in its strings put back.
-    private func restore(_ value: JSONValue) -> JSONValue {
+    /// `value` with every reversible placeholder of the session in its strings put back, as far
+    /// as the policy's restore section lets them into the arguments of `tool`, which the
+    /// configuration names as one to receive restored values.
+    private func restore(_ value: JSONValue, tool: String) -> JSONValue {
         switch value {
         case .string(let bytes):
-            let restored = bytes.withUnsafeBufferPointer { enforcer.restore($0, session: configuration.session) }
+            let restored = bytes.withUnsafeBufferPointer {
+                enforcer.restore($0, session: configuration.session, into: .namedToolArguments(tool: tool))
+            }
             return .string(restored.bytes)
-        case .array(let items): return .array(items.map(restore))
-        case .object(let members): return .object(members.map { JSONMember(name: $0.name, value: restore($0.value)) })
+        case .array(let items): return .array(items.map { restore($0, tool: tool) })
+        case .object(let members): return .object(members.map { JSONMember(name: $0.name, value: restore($0.value, tool: tool)) })
         default: return value
         }
     }

@@ -46,24 +46,61 @@ struct SidecarAuditTests {
             #expect((record["policy"] as? String)?.count == 64)
         }
         #expect(records[0]["prev"] as? String == String(repeating: "0", count: 64))
+        #expect(records.allSatisfy { $0["v"] as? Int == 2 }, "record format 2: keyed fingerprints")
+        let fingerprint = #"^[0-9a-f]{64}$"#
+        func isFingerprint(_ value: Any?) -> Bool { (value as? String)?.range(of: fingerprint, options: .regularExpression) != nil }
         #expect(records[1]["op"] as? String == "scan")
-        #expect(records[1]["session"] as? String == "s1")
+        #expect(isFingerprint(records[1]["session_hmac"]))
+        #expect(records[1]["session_hmac"] as? String == records[4]["session_hmac"] as? String, "one session, one fingerprint")
         #expect(records[1]["source"] as? String == "prompt")
         #expect(records[1]["destination"] as? String == "public-api")
         #expect(records[1]["level"] as? String == "restricted")
         #expect(records[1]["action"] as? String == "redact")
         #expect(records[1]["detectors"] as? [String: Int] == ["fx-token": 1, "fx-mail": 1])
-        #expect((records[1]["input_sha256"] as? String)?.count == 64)
+        #expect(isFingerprint(records[1]["input_hmac"]))
         #expect(records[2]["destination"] as? String == "on-prem")
-        #expect(records[2]["path"] as? String == "docs/a.md")
+        #expect(isFingerprint(records[2]["path_hmac"]))
         #expect(records[2]["action"] as? String == "allow")
-        #expect(records[2]["output_sha256"] as? String == records[2]["input_sha256"] as? String)
+        #expect(records[2]["output_hmac"] as? String == records[2]["input_hmac"] as? String)
         #expect(records[3]["error"] as? String == "malformed_json")
-        #expect(records[4]["output_sha256"] as? String != records[4]["input_sha256"] as? String)
+        #expect(isFingerprint(records[4]["output_hmac"]) && records[4]["output_hmac"] as? String != records[4]["input_hmac"] as? String)
         #expect(records[5]["op"] as? String == "restore")
+        for record in records {
+            for member in ["session", "path", "input_sha256", "output_sha256"] { #expect(record[member] == nil, "\(member)") }
+        }
         let all = lines.joined(separator: "\n")
-        for value in ["tok_abcdef123456", "ann@example.test", "broken json", "FX_TOKEN"] {
+        for value in ["tok_abcdef123456", "ann@example.test", "broken json", "FX_TOKEN", "docs/a.md", "\"s1\""] {
             #expect(!all.contains(value), "\(value) in the audit file")
+        }
+    }
+
+    @Test("with the key, 'cordon audit fingerprint' finds a message's, a session's and a path's records")
+    func fingerprintCommand() throws {
+        let folder = try TemporaryFolder()
+        let (_, keyFile, lines) = try writeTrail(folder, key: true)
+        let records = lines.compactMap(F.parse)
+        try #require(records.count == 6)
+        let message = try folder.write("message.txt", "ann@example.test")
+        let output = try CordonProcess.run(
+            ["audit", "fingerprint", message.path, "--key-file", keyFile!.path, "--session", "s1", "--path", "docs/a.md"])
+        #expect(output.status == 0, "\(output.stderrText)")
+        let printed = output.stdoutText.split(separator: "\n").map(String.init)
+        #expect(printed == [
+            "content \(records[2]["input_hmac"] as? String ?? "?")", "session \(records[1]["session_hmac"] as? String ?? "?")",
+            "path \(records[2]["path_hmac"] as? String ?? "?")",
+        ])
+    }
+
+    @Test("without a key, records hold no fingerprints, no session and no path")
+    func unkeyedRecords() throws {
+        let folder = try TemporaryFolder()
+        let (_, _, lines) = try writeTrail(folder, key: false)
+        let records = lines.compactMap(F.parse)
+        try #require(records.count == 6)
+        for record in records {
+            for member in ["session_hmac", "path_hmac", "input_hmac", "output_hmac"] {
+                #expect(record[member] is NSNull, "\(member) is written only with a key")
+            }
         }
     }
 

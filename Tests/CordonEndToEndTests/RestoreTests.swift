@@ -9,31 +9,65 @@ import Testing
 struct SidecarRestoreTests {
     typealias F = SidecarFixtures
 
+    /// Sends each request in turn to one `cordon serve` and returns the parsed responses; a
+    /// request is built from the responses before it (the tokens are random).
+    private func converse(_ arguments: [String], _ requests: [([[String: Any]?]) -> String]) throws -> [[String: Any]?] {
+        let process = try SidecarProcess(["serve"] + arguments)
+        var responses: [[String: Any]?] = []
+        for (index, request) in requests.enumerated() {
+            process.write(request(responses))
+            let lines = process.waitForLines(index + 1)
+            responses.append(lines.count > index ? F.parse(lines[index]) : nil)
+        }
+        process.closeInput()
+        #expect(process.waitForExit().status == 0)
+        return responses
+    }
+
+    /// The reversible tokens of `text`, in order.
+    private func tokens(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            PlaceholderSyntax.reversibleRanges(in: buffer).map { String(decoding: buffer[$0], as: UTF8.self) }
+        }
+    }
+
     @Test("same value, same placeholder; restore puts originals back for that session only")
     func isolation() throws {
         let folder = try TemporaryFolder()
-        let output = try F.runServe(try F.detectorArguments(in: folder), lines: [
-            F.line(["id": 1, "op": "redact", "session": "alice", "operator": "placeholder-reversible",
-                    "text": "ann@example.test, bob@example.test, ann@example.test, tok_abcdef123456"]),
-            F.line(["id": 2, "op": "redact", "session": "mallory", "operator": "placeholder-reversible",
-                    "text": "eve@example.test"]),
-            F.line(["id": 3, "op": "restore", "session": "alice", "text": "Dear ⟦FX_MAIL_2⟧ and ⟦FX_MAIL_1⟧: ⟦FX_TOKEN_1⟧ ⟦FX_MAIL_9⟧"]),
-            F.line(["id": 4, "op": "restore", "session": "mallory", "text": "⟦FX_MAIL_1⟧ ⟦FX_MAIL_2⟧ ⟦FX_TOKEN_1⟧"]),
-            F.line(["id": 5, "op": "restore", "session": "nobody", "text": "⟦FX_MAIL_1⟧"]),
-            F.line(["id": 6, "op": "redact", "session": "alice", "operator": "placeholder-reversible", "text": "again bob@example.test"]),
-            F.line(["id": 7, "op": "restore", "session": "alice", "base64": Data("⟦FX_MAIL_1⟧".utf8).base64EncodedString()]),
+        let tag = "_[0-9A-HJKMNP-TV-Z]{6}⟧"
+        func text(_ response: [String: Any]?) -> String? { response?["text"] as? String }
+        let responses = try converse(try F.detectorArguments(in: folder), [
+            { _ in F.line(["id": 1, "op": "redact", "session": "alice", "operator": "placeholder-reversible",
+                           "text": "ann@example.test, bob@example.test, ann@example.test, tok_abcdef123456"]) },
+            { _ in F.line(["id": 2, "op": "redact", "session": "mallory", "operator": "placeholder-reversible", "text": "eve@example.test"]) },
+            { r in
+                let alice = self.tokens(text(r[0])), mallory = self.tokens(text(r[1]))
+                return F.line(["id": 3, "op": "restore", "session": "alice",
+                               "text": "Dear \(alice[1]) and \(alice[0]): \(alice[3]) \(mallory[0]) ⟦FX_MAIL_1⟧"])
+            },
+            { r in
+                let alice = self.tokens(text(r[0])), mallory = self.tokens(text(r[1]))
+                return F.line(["id": 4, "op": "restore", "session": "mallory", "text": "\(mallory[0]) \(alice[1]) \(alice[3])"])
+            },
+            { r in F.line(["id": 5, "op": "restore", "session": "nobody", "text": self.tokens(text(r[0]))[0]]) },
+            { _ in F.line(["id": 6, "op": "redact", "session": "alice", "operator": "placeholder-reversible", "text": "again bob@example.test"]) },
+            { r in F.line(["id": 7, "op": "restore", "session": "alice", "base64": Data(self.tokens(text(r[0]))[0].utf8).base64EncodedString()]) },
         ])
-        #expect(output.status == 0)
-        let responses = output.stdoutLines.map(F.parse)
         try #require(responses.count == 7)
-        #expect(responses[0]?["text"] as? String == "⟦FX_MAIL_1⟧, ⟦FX_MAIL_2⟧, ⟦FX_MAIL_1⟧, ⟦FX_TOKEN_1⟧")
-        #expect(responses[1]?["text"] as? String == "⟦FX_MAIL_1⟧")
-        #expect(responses[2]?["text"] as? String == "Dear bob@example.test and ann@example.test: tok_abcdef123456 ⟦FX_MAIL_9⟧")
+        let alice = tokens(text(responses[0])), mallory = tokens(text(responses[1]))
+        try #require(alice.count == 4 && mallory.count == 1)
+        #expect(text(responses[0])?.range(
+            of: "^⟦FX_MAIL_1\(tag), ⟦FX_MAIL_2\(tag), ⟦FX_MAIL_1\(tag), ⟦FX_TOKEN_1\(tag)$", options: .regularExpression) != nil)
+        #expect(alice[0] == alice[2] && alice[0] != alice[1])
+        #expect(mallory[0].hasPrefix("⟦FX_MAIL_1_") && mallory[0] != alice[0], "the same number, another token in another session")
+        #expect(text(responses[2]) == "Dear bob@example.test and ann@example.test: tok_abcdef123456 \(mallory[0]) ⟦FX_MAIL_1⟧")
         #expect(responses[2]?["restored"] as? Int == 3)
-        #expect(responses[3]?["text"] as? String == "eve@example.test ⟦FX_MAIL_2⟧ ⟦FX_TOKEN_1⟧")
-        #expect(responses[4]?["text"] as? String == "⟦FX_MAIL_1⟧")
+        #expect(text(responses[3]) == "eve@example.test \(alice[1]) \(alice[3])")
+        #expect(text(responses[4]) == alice[0])
         #expect(responses[4]?["restored"] as? Int == 0)
-        #expect(responses[5]?["text"] as? String == "again ⟦FX_MAIL_2⟧")
+        #expect(text(responses[5]) == "again \(alice[1])")
         #expect(responses[6]?["base64"] as? String == Data("ann@example.test".utf8).base64EncodedString())
     }
 
@@ -45,9 +79,16 @@ struct SidecarRestoreTests {
             lines.append(F.line(["id": index, "op": "redact", "session": "shared", "operator": "placeholder-reversible",
                                  "text": "u\(index % 20)@example.test"]))
         }
-        lines.append(F.line(["id": "r", "op": "restore", "session": "shared",
-                             "text": (1...20).map { "⟦FX_MAIL_\($0)⟧" }.joined(separator: " ")]))
-        let output = try F.runServe(try F.detectorArguments(in: folder), lines: lines)
+        let process = try SidecarProcess(["serve"] + F.detectorArguments(in: folder))
+        process.write(lines.joined())
+        let first = process.waitForLines(400)
+        try #require(first.count == 400)
+        // The tokens are random: restore the ones the session handed out.
+        let handedOut = Set(first.compactMap { F.parse($0)?["text"] as? String })
+        process.write(F.line(["id": "r", "op": "restore", "session": "shared", "text": handedOut.sorted().joined(separator: " ")]))
+        _ = process.waitForLines(401)
+        process.closeInput()
+        let output = process.waitForExit()
         let responses = output.stdoutLines.map(F.parse)
         try #require(responses.count == 401)
         var placeholderOf: [Int: String] = [:]
@@ -73,19 +114,22 @@ struct SidecarRestoreTests {
         let requests = [
             F.line(["id": 1, "op": "redact", "session": "a", "operator": "placeholder-reversible",
                     "text": "x1@example.test x2@example.test x3@example.test"]),
-            F.line(["id": 2, "op": "restore", "session": "a", "text": "⟦FX_MAIL_1⟧"]),
+            F.line(["id": 2, "op": "restore", "session": "a", "text": "FIRST"]),
             F.line(["id": 3, "op": "redact", "session": "b", "operator": "placeholder-reversible", "text": "y@example.test"]),
-            F.line(["id": 4, "op": "restore", "session": "a", "text": "⟦FX_MAIL_1⟧"]),
+            F.line(["id": 4, "op": "restore", "session": "a", "text": "FIRST"]),
         ]
+        var first = ""
         for (index, request) in requests.enumerated() {
-            process.write(request)
-            _ = process.waitForLines(index + 1)
+            process.write(request.replacingOccurrences(of: "FIRST", with: first))
+            let lines = process.waitForLines(index + 1)
+            if index == 0, let text = lines.first.flatMap(F.parse)?["text"] as? String { first = tokens(text).first ?? "" }
         }
         process.closeInput()
         let output = process.waitForExit()
         let responses = output.stdoutLines.map(F.parse)
         try #require(responses.count == 4)
-        #expect(responses[0]?["text"] as? String == "⟦FX_MAIL_1⟧ ⟦FX_MAIL_2⟧ [REDACTED:fx-mail]")
+        let limited = try #require(responses[0]?["text"] as? String)
+        #expect(tokens(limited).count == 2 && limited.hasSuffix(" [REDACTED:fx-mail]") && limited.hasPrefix("⟦FX_MAIL_1_"))
         #expect(responses[1]?["restored"] as? Int == 1)
         #expect(responses[3]?["restored"] as? Int == 0, "session a was dropped to make room for b")
 
@@ -98,7 +142,7 @@ struct SidecarRestoreTests {
         #expect(placeholder.first??.isEmpty == false)
         #expect(store.entryCount(session: "s") == 1)
         clock.now += .seconds(61)
-        let reply = Array("⟦FX_TOKEN_1⟧".utf8)
+        let reply = try #require(placeholder.first ?? nil)
         let restored = reply.withUnsafeBufferPointer { store.restore($0, session: "s") }
         #expect(restored.count == 0)
         #expect(store.sessionCount == 0)

@@ -11,7 +11,7 @@ struct ChatCompletionStreamTests {
         let session = F.session()
         let original = "Write to jane.doe@acme-corp.io about the invoice."
         let redacted = try F.redactRequest(original, session: session)
-        #expect(redacted.contains("⟦EMAIL_1⟧"))
+        #expect(redacted.contains("⟦EMAIL_1_"))
         var rewriter = ChatCompletionStreamRewriter(filter: F.filter(session: session))
         let upstream = F.pieces(redacted, size: 1).map { F.chatChunk(content: $0) } + [F.chatChunk(finish: "stop"), F.done]
         let (perEvent, end) = try F.run(&rewriter, upstream)

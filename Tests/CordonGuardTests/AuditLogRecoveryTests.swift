@@ -69,4 +69,16 @@ struct AuditLogRecoveryTests {
         let file = try FileManager.default.attributesOfItem(atPath: path)
         #expect((file[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
+
+    @Test("a last record one below the largest sequence number: the writer refuses the next append instead of trapping after it")
+    func exhaustedSequenceNumbers() throws {
+        // Found by fuzz-audit (fuzz/regressions/audit/writer-trap-largest-sequence-but-one): the
+        // record numbered Int.max was written, then its successor computed, which trapped.
+        let folder = try TemporaryFolder()
+        let file = try folder.write("audit.jsonl", Data(Self.record(seq: "9223372036854775806")))
+        let log = try AuditLog(path: file.path)
+        let error = try #require(throws: AuditError.self) { try log.append(AuditRecord(operation: "ping", policyVersion: "v")) }
+        #expect(error.message.contains("exhausted") && error.message.contains("cordon audit verify"))
+        #expect(try Data(contentsOf: file) == Data(Self.record(seq: "9223372036854775806")), "nothing was written")
+    }
 }

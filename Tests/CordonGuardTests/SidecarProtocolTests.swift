@@ -126,11 +126,16 @@ struct SidecarProtocolTests {
         let (redacted, _) = try process(
             #"{"id":1,"op":"redact","text":"ann@example.test","operator":"placeholder-reversible","session":"s-protocol"}"#)
         let placeholder = try #require(redacted["text"] as? String)
-        #expect(placeholder == "\u{27E6}FX_MAIL_1\u{27E7}")
+        #expect(placeholder.range(of: "^\u{27E6}FX_MAIL_1_[0-9A-HJKMNP-TV-Z]{6}\u{27E7}$", options: .regularExpression) != nil)
         let (restored, record) = try process(#"{"id":2,"op":"restore","text":"to \#(placeholder)","session":"s-protocol"}"#)
         #expect(restored["text"] as? String == "to ann@example.test")
         #expect(restored["restored"] as? Int == 1)
+        #expect(restored["withheld"] as? Int == 0)
         #expect(record.operation == "restore")
+        // Inside a URL the policy keeps the value out (restore: urls, default public).
+        let (link, _) = try process(#"{"id":4,"op":"restore","text":"https://x.test/?q=\#(placeholder)","session":"s-protocol"}"#)
+        #expect(link["text"] as? String == "https://x.test/?q=\(placeholder)")
+        #expect(link["restored"] as? Int == 0 && link["withheld"] as? Int == 1)
         let (other, _) = try process(#"{"id":3,"op":"restore","text":"to \#(placeholder)","session":"s-other"}"#)
         #expect(other["text"] as? String == "to \(placeholder)")
         #expect(other["restored"] as? Int == 0)

@@ -25,11 +25,12 @@ struct MCPScanningTests {
             #"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"owner \#(Self.mail)"},{"type":"resource","resource":{"uri":"file:///a","mimeType":"text/plain","text":"key \#(Self.key)"}}],"structuredContent":{"owner":"\#(Self.mail)","seats":3},"isError":false}}"#))
         let answer = try MCPFixtures.json(try #require(output.toClient.first))
         let result = try #require(answer["result"])
-        #expect(result["structuredContent"]?["owner"]?.stringValue == "⟦EMAIL_1⟧")
+        let token = try #require(result["structuredContent"]?["owner"]?.stringValue)
+        #expect(token.hasPrefix("⟦EMAIL_1_") && token.hasSuffix("⟧"))
         #expect(result["structuredContent"]?["seats"] == .number("3"))
         guard case .array(let content)? = result["content"] else { Issue.record("no content"); return }
-        #expect(content[0]["text"]?.stringValue == "owner ⟦EMAIL_1⟧")
-        #expect(content[1]["resource"]?["text"]?.stringValue == "key ⟦AWS_ACCESS_KEY_ID_1⟧")
+        #expect(content[0]["text"]?.stringValue == "owner \(token)")
+        #expect(content[1]["resource"]?["text"]?.stringValue?.hasPrefix("key ⟦AWS_ACCESS_KEY_ID_1_") == true)
         #expect(content[1]["resource"]?["uri"]?.stringValue == "file:///a")
         #expect(!MCPFixtures.text(output).contains(Self.mail))
     }
@@ -146,12 +147,15 @@ struct MCPScanningTests {
     func restoration() throws {
         let filter = MCPFixtures.filter(MCPProxyConfiguration(toolRules: [ToolRule(tool: "send_*", restoresArguments: true)]))
         _ = Self.call(filter, tool: "lookup", arguments: "{}")
-        _ = filter.fromServer(MCPFixtures.line(#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"owner \#(Self.mail)"}]}}"#))
-        let named = Self.call(filter, id: 2, tool: "send_mail", arguments: #"{"to":"⟦EMAIL_1⟧"}"#)
+        let seen = filter.fromServer(MCPFixtures.line(#"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"owner \#(Self.mail)"}]}}"#))
+        // The token is random: take the one the model was shown.
+        let text = MCPFixtures.text(seen)
+        let token = try #require(text.range(of: "⟦EMAIL_1_[0-9A-Z]{6}⟧", options: .regularExpression).map { String(text[$0]) })
+        let named = Self.call(filter, id: 2, tool: "send_mail", arguments: #"{"to":"\#(token)"}"#)
         #expect(MCPFixtures.text(named).contains(Self.mail))
-        let other = Self.call(filter, id: 3, tool: "fetch", arguments: #"{"url":"https://x.test/?q=⟦EMAIL_1⟧"}"#)
+        let other = Self.call(filter, id: 3, tool: "fetch", arguments: #"{"url":"https://x.test/?q=\#(token)"}"#)
         #expect(!MCPFixtures.text(other).contains(Self.mail))
-        #expect(MCPFixtures.text(other).contains("⟦EMAIL_1⟧"))
+        #expect(MCPFixtures.text(other).contains(token))
     }
 
     @Test("a per-tool rule allows one detector for one tool, so a false positive does not force the proxy off")

@@ -57,7 +57,8 @@ enum Placeholders {
 /// A placeholder is opaque to detectors: its `:` and `]` are not separators of a URL's user
 /// information, and the detector id inside it (`…-secret]`) is not a key name. Only the tokens
 /// Cordon itself writes for this engine's detectors count — `[REDACTED:<id>]`,
-/// `[HMAC:<id>:<16 hex digits>]` and `⟦<TYPE>_<n>⟧` with a known id or type — so wrapping a
+/// `[HMAC:<id>:<16 hex digits>]` and `⟦<TYPE>_<n>_<tag>⟧` (or the untagged `⟦<TYPE>_<n>⟧` of
+/// earlier versions) with a known id or type — so wrapping a
 /// value in brackets of one's own never hides it.
 struct PlaceholderMask: Sendable {
     private let ids: Set<[UInt8]>
@@ -141,11 +142,10 @@ struct PlaceholderMask: Sendable {
         if rest.starts(with: Self.reversibleOpening) {
             let nameStart = start + Self.reversibleOpening.count
             var close = nameStart
-            while close < text.count, close - nameStart <= longestName + 12, text[close] != 0xE2 { close += 1 }
+            while close < text.count, close - nameStart <= longestName + 20, text[close] != 0xE2 { close += 1 }
             guard close < text.count, UnsafeBufferPointer(rebasing: text[close...]).starts(with: Self.reversibleClosing),
-                let underscore = text[nameStart..<close].lastIndex(of: UInt8(ascii: "_")),
-                underscore + 1 < close, text[(underscore + 1)..<close].allSatisfy(ByteClass.isDigit),
-                types.contains(Array(text[nameStart..<underscore]))
+                let type = PlaceholderSyntax.reversibleTypeRange(ofInside: text[nameStart..<close]),
+                types.contains(Array(text[type]))
             else { return nil }
             return close + Self.reversibleClosing.count
         }

@@ -88,15 +88,22 @@ public final class ResponseTextFilter: Sendable {
         return output
     }
 
-    /// `bytes` with the session's placeholders replaced by the client's values.
+    /// `bytes` with the session's placeholders replaced by the client's values, as far as the
+    /// policy's restore section lets them into reply text or (`jsonDocument`) a tool call's
+    /// arguments; `preceding` is the text released before `bytes` (complete when it reaches the
+    /// start of the field), read to tell whether a placeholder stands in a URL.
     ///
     /// In a JSON document held in a string (`jsonDocument`: a tool call's arguments) a model may
-    /// write the placeholder with escapes (`\u27e6EMAIL_1\u27e7`), and a value put back must not
+    /// write the placeholder with escapes (`\u27e6EMAIL_1_…\u27e7`), and a value put back must not
     /// break the document: there escaped placeholders are recognised too, and values are written
     /// with JSON string escapes.
-    func restore(_ bytes: [UInt8], jsonDocument: Bool = false) -> [UInt8] {
+    func restore(_ bytes: [UInt8], jsonDocument: Bool = false, preceding: [UInt8] = [], precedingIsComplete: Bool = true) -> [UInt8] {
         guard let session = context.session, !bytes.isEmpty else { return bytes }
-        guard jsonDocument else { return bytes.withUnsafeBufferPointer { enforcer.restore($0, session: session).bytes } }
+        guard jsonDocument else {
+            return bytes.withUnsafeBufferPointer {
+                enforcer.restore($0, session: session, into: .text, preceding: preceding, precedingIsComplete: precedingIsComplete).bytes
+            }
+        }
         let text = PlaceholderEscapes.unescapingPlaceholders(bytes)
         let ranges = text.withUnsafeBufferPointer { PlaceholderSyntax.reversibleRanges(in: $0) }
         guard !ranges.isEmpty else { return bytes }
@@ -105,7 +112,10 @@ public final class ResponseTextFilter: Sendable {
         var copied = 0
         for range in ranges {
             let placeholder = Array(text[range])
-            let restored = placeholder.withUnsafeBufferPointer { enforcer.restore($0, session: session) }
+            let inURL = URLContext.isInURL(text, at: range.lowerBound, preceding: preceding, precedingIsComplete: precedingIsComplete)
+            let restored = placeholder.withUnsafeBufferPointer {
+                enforcer.restore($0, session: session, into: .toolArguments(tool: nil), inURL: inURL)
+            }
             guard restored.count == 1 else { continue }
             output += text[copied..<range.lowerBound]
             output += PlaceholderEscapes.jsonEscaped(restored.bytes)

@@ -52,7 +52,9 @@ struct StreamedField {
             while cut > start, cut < window.count, window[cut] & 0xC0 == 0x80 { cut -= 1 }
         }
         guard cut > start else { return [] }
-        let released = filter.restore(filter.redact(window, spans: spans, from: start, to: cut), jsonDocument: jsonDocument)
+        let released = filter.restore(
+            filter.redact(window, spans: spans, from: start, to: cut), jsonDocument: jsonDocument, preceding: context,
+            precedingIsComplete: context.count < Self.contextLength)
         context = Array(window[max(0, cut - Self.contextLength)..<cut])
         pending = Array(window[cut...])
         return released

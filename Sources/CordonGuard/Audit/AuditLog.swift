@@ -6,6 +6,12 @@ import Synchronization
 
 /// An append-only, hash-chained audit file in JSON Lines, one ``AuditRecord`` per line.
 ///
+/// Records are written in format ``AuditRecord/formatVersion`` (2): the session, the path and
+/// the content only as fingerprints keyed with a key derived from the audit key
+/// (``AuditFingerprinter``). A log without a key writes those members as `null` rather than
+/// anything a reader could test guesses against: an unkeyed hash of a short message gives the
+/// message away. A file of format-1 records (written before) is continued in format 2.
+///
 /// Each line is a JSON object with the record's fields in a fixed order, then `prev`, the
 /// SHA-256 of the previous line's bytes (64 zeros for the first line), then — when the log has
 /// a key — `hmac`, the HMAC-SHA256 under the key of the line as it would be without the `hmac`
@@ -19,6 +25,7 @@ public final class AuditLog: Sendable {
     /// The file's path.
     public let path: String
     private let key: [UInt8]?
+    private let fingerprints: AuditFingerprinter?
     private let state: Mutex<WriterState>
 
     private struct WriterState {
@@ -39,6 +46,7 @@ public final class AuditLog: Sendable {
     public init(path: String, key: [UInt8]? = nil) throws(AuditError) {
         self.path = path
         self.key = key
+        fingerprints = key.map { AuditFingerprinter(auditKey: $0) }
         var descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         if descriptor < 0, errno == ENOENT {
             // The documented place is outside the agent's working tree (`~/.local/state/cordon/`),
@@ -76,12 +84,21 @@ public final class AuditLog: Sendable {
     public func append(_ record: AuditRecord) throws(AuditError) -> Int {
         let path = self.path
         let key = self.key
+        let fingerprints = self.fingerprints
         let result: Result<Int, AuditError> = state.withLock { state in
             do throws(AuditError) {
                 try AuditLog.lock(state.descriptor, path: path)
                 defer { flock(state.descriptor, LOCK_UN) }
                 try AuditLog.catchUp(&state, path: path)
-                var members = record.members(sequence: state.nextSequence, time: AuditLog.timestamp())
+                // The record after the largest integer cannot be numbered: refuse before writing
+                // (computing its successor after the write would trap, and a trap lets a hook
+                // event through).
+                guard state.nextSequence < Int.max else {
+                    throw AuditError(
+                        file: path,
+                        message: "the sequence numbers are exhausted; check the file with 'cordon audit verify' and start a new one")
+                }
+                var members = record.members(sequence: state.nextSequence, time: AuditLog.timestamp(), fingerprints: fingerprints)
                 members.append(JSONMember(name: "prev", value: .string(state.previousHash)))
                 var line = JSONValue.object(members).serialized()
                 if let key {

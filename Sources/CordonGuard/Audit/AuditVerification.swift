@@ -28,12 +28,18 @@ public struct AuditVerification: Sendable, Hashable {
     /// The SHA-256 of the last intact record's line: anchor it elsewhere to detect truncation.
     public var lastHash: String
 
+    /// How many of the records checked are of format 1 (written before keyed fingerprints): their
+    /// `session` and `path` are verbatim and their content hashes unkeyed, so they may give
+    /// values away to anyone who reads the file.
+    public var formatOneRecords: Int
+
     /// Creates a result.
-    public init(intactRecords: Int, problem: Problem?, checkedHMACs: Bool, lastHash: String) {
+    public init(intactRecords: Int, problem: Problem?, checkedHMACs: Bool, lastHash: String, formatOneRecords: Int = 0) {
         self.intactRecords = intactRecords
         self.problem = problem
         self.checkedHMACs = checkedHMACs
         self.lastHash = lastHash
+        self.formatOneRecords = formatOneRecords
     }
 
     /// Whether every record is intact.

@@ -13,12 +13,21 @@ public final class PolicyEnforcer: Sendable {
     public let policy: Policy
     /// The per-session maps of reversible placeholders.
     public let placeholders: PlaceholderStore
+    /// The level (after the policy's overrides) and category of each detector's values, which
+    /// the restore policy weighs.
+    private let restoreClasses: [String: (level: Level, category: Category)]
 
     /// Creates an enforcer.
     public init(engine: Engine, policy: Policy, placeholders: PlaceholderStore = PlaceholderStore()) {
         self.engine = engine
         self.policy = policy
         self.placeholders = placeholders
+        var classes: [String: (level: Level, category: Category)] = [:]
+        for detector in engine.detectors {
+            let level = policy.override(detectorID: detector.id, category: detector.category)?.level ?? detector.level
+            classes[detector.id] = (level, detector.category)
+        }
+        restoreClasses = classes
     }
 
     /// Scans `bytes`, decides under the policy for `context`, and, when `replacement` is given and
@@ -83,9 +92,26 @@ public final class PolicyEnforcer: Sendable {
     }
 
     /// Puts back the values behind the reversible placeholders of `session` found in `bytes` (a
-    /// model's reply). Placeholders the session does not know are left as they are.
-    public func restore(_ bytes: UnsafeBufferPointer<UInt8>, session: String) -> Restoration {
-        placeholders.restore(bytes, session: session)
+    /// model's reply), as far as the policy's ``Policy/restore`` lets them into `place`.
+    /// Placeholders the session does not know, and those the policy withholds, are left as they
+    /// are.
+    ///
+    /// Whether a placeholder stands in a URL is read from `bytes` and `preceding`, the text just
+    /// before them (``URLContext``); `precedingIsComplete` says whether `preceding` reaches back
+    /// to the start of the reply. `inURL` overrides that reading, for a caller that restores a
+    /// lone placeholder whose surroundings it has checked itself.
+    public func restore(
+        _ bytes: UnsafeBufferPointer<UInt8>, session: String, into place: RestorePlace = .text,
+        preceding: [UInt8] = [], precedingIsComplete: Bool = true, inURL: Bool? = nil
+    ) -> Restoration {
+        let restore = policy.restore
+        let classes = restoreClasses
+        return placeholders.restore(bytes, session: session) { detectorID, range in
+            let found = classes[detectorID]
+            let url = inURL ?? URLContext.isInURL(bytes, at: range.lowerBound, preceding: preceding, precedingIsComplete: precedingIsComplete)
+            return restore.permits(
+                level: found?.level ?? .restricted, detectorID: detectorID, category: found?.category, into: place, inURL: url)
+        }
     }
 
     /// The spans of `findings` (sorted by range) in `bytes` and their replacements.

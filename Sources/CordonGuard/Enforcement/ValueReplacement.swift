@@ -4,8 +4,9 @@ import Cordon
 public enum ValueReplacement: Sendable {
     /// One of the one-way operators: placeholder, mask, keyed hash or removal.
     case `operator`(RedactionOperator)
-    /// Numbered typed placeholders such as `⟦EMAIL_1⟧`, remembered in the context's session so
-    /// that ``PolicyEnforcer/restore(_:session:)`` can put the values back. Needs a session.
+    /// Numbered, typed, tagged placeholders such as `⟦EMAIL_1_K7Q2XM⟧`, remembered in the
+    /// context's session so that ``PolicyEnforcer/restore(_:session:into:preceding:precedingIsComplete:inURL:)``
+    /// can put the values back, as the policy's restore section allows. Needs a session.
     case reversiblePlaceholder
 
     /// The names accepted by ``init(name:hashKey:)``: the operators' and

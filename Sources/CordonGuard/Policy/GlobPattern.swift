@@ -20,11 +20,13 @@ import Darwin
 /// `infra/a.tf`; `infra/examples/../../certs/a.pem` is `certs/a.pem`, not a file under
 /// `infra/examples`). A pattern that starts with `/` matches absolute paths only; a pattern
 /// that starts with `**` matches absolute paths too (`**/.ssh/**` protects `/home/u/.ssh/id_rsa`
-/// and `C:\Users\u\.ssh\id_rsa`); any other pattern matches relative paths only.
+/// and `C:\Users\u\.ssh\id_rsa`); any other pattern matches relative paths only. A `..`
+/// left at the start of a relative path is matched only by `..` or `**`, never by a wildcard.
 public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// The glob as written.
     public let pattern: String
     private let isAbsolute: Bool
+    private let startsWithDoubleStar: Bool
     private let components: [String]
 
     /// Creates a glob, or returns `nil` for an empty pattern.
@@ -32,7 +34,12 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         guard !pattern.isEmpty, !pattern.utf8.contains(0) else { return nil }
         self.pattern = pattern
         isAbsolute = pattern.hasPrefix("/")
-        components = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
+        let written = Self.split(pattern)
+        // Only a pattern written with `**` first reaches absolute paths: `./**` means the
+        // folder's own tree (found by fuzz-paths: it matched `C:\\…`, so an exception for
+        // `./**` lifted the path rules of every absolute path).
+        startsWithDoubleStar = written.first == "**"
+        components = written.filter { $0 != "." }
         guard !components.isEmpty else { return nil }
     }
 
@@ -47,7 +54,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// (`server.PEM` for `**/*.pem`).
     public func matches(_ path: String, ignoringCase: Bool = false) -> Bool {
         guard !path.utf8.contains(0), let normalized = Self.normalizedComponents(of: path) else { return false }
-        if normalized.isAbsolute != isAbsolute, !(normalized.isAbsolute && components.first == "**") { return false }
+        if normalized.isAbsolute != isAbsolute, !(normalized.isAbsolute && startsWithDoubleStar) { return false }
         let parts = normalized.components
         var memo = [Int8](repeating: -1, count: (components.count + 1) * (parts.count + 1))
         return match(0, 0, parts, ignoringCase ? Self.caseFold : 0, &memo)
@@ -60,11 +67,14 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// relative to, so no relative rule of that folder can claim it), and one at the root of an
     /// absolute path is dropped, as the file system does.
     public static func normalizedComponents(of path: String) -> (components: [String], isAbsolute: Bool)? {
-        let unified = path.replacingOccurrences(of: "\\", with: "/")
-        guard !unified.isEmpty else { return nil }
-        let raw = unified.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        let hasDrive = raw.first.map { $0.count == 2 && $0.last == ":" && $0.first!.isASCII && $0.first!.isLetter } ?? false
-        let isAbsolute = unified.hasPrefix("/") || hasDrive
+        guard !path.isEmpty else { return nil }
+        let raw = split(path, backslashToo: true)
+        let hasDrive = raw.first.map { drive in
+            let bytes = Array(drive.utf8)
+            return bytes.count == 2 && bytes[1] == UInt8(ascii: ":") && ByteClass.isLetter(bytes[0])
+        } ?? false
+        let first = path.utf8.first
+        let isAbsolute = first == UInt8(ascii: "/") || first == UInt8(ascii: "\\") || hasDrive
         var components: [String] = []
         for component in raw where component != "." {
             if component == ".." {
@@ -80,6 +90,18 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         return (components, isAbsolute)
     }
 
+    /// The components of `text` split at `/` (and `\\` with `backslashToo`) bytes, empty ones
+    /// dropped.
+    ///
+    /// Split as bytes, as the file system does, not as Swift `Character`s: a combining mark right
+    /// after a `/` makes one grapheme with it (`"/\u{301}"`), and a `Character` split would not
+    /// cut there — `infra/\u{301}prod.tfvars` would be one component and escape `infra/**`.
+    private static func split(_ text: String, backslashToo: Bool = false) -> [String] {
+        text.utf8.split(omittingEmptySubsequences: true) { byte in
+            byte == UInt8(ascii: "/") || (backslashToo && byte == UInt8(ascii: "\\"))
+        }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Whether components `i...` of the pattern match parts `j...` of the path (memoised, so a
     /// pattern with several `**` stays linear in practice).
     private func match(_ i: Int, _ j: Int, _ parts: [String], _ flags: Int32, _ memo: inout [Int8]) -> Bool {
@@ -91,7 +113,11 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         } else if components[i] == "**" {
             result = match(i + 1, j, parts, flags, &memo) || (j < parts.count && match(i, j + 1, parts, flags, &memo))
         } else {
-            result = j < parts.count && fnmatch(components[i], parts[j], flags) == 0 && match(i + 1, j + 1, parts, flags, &memo)
+            // A `..` left in a path (it climbs out of the folder it is relative to) is matched
+            // only by a `..` of the pattern or by `**`: `*` must not let `*/examples/**` claim
+            // `../examples/x`, a file outside the tree.
+            result = j < parts.count && (parts[j] != ".." || components[i] == "..")
+                && fnmatch(components[i], parts[j], flags) == 0 && match(i + 1, j + 1, parts, flags, &memo)
         }
         memo[key] = result ? 1 : 0
         return result

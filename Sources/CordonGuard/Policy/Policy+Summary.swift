@@ -39,6 +39,13 @@ extension Policy {
                 lines.append("  \(rule.glob) → \(rule.level); blocked for: \(blocked.isEmpty ? "none" : blocked.joined(separator: ", "))")
             }
         }
+        let restore = policy.restore
+        lines.append("")
+        lines.append(
+            "restore (reversible placeholders put back): text up to \(restore.text); tool arguments up to \(restore.toolArguments); inside URLs up to \(restore.urls)")
+        let never = restore.neverDetectors.sorted() + restore.neverCategories.map(\.rawValue).sorted()
+        if !never.isEmpty { lines.append("  never restored: \(never.joined(separator: ", "))") }
+        for tool in restore.tools { lines.append("  tool \(tool.tool): arguments up to \(tool.maximumLevel)") }
         if !policy.exceptions.isEmpty {
             lines.append("")
             lines.append("exceptions:")

@@ -28,6 +28,8 @@ public struct Policy: Sendable {
     public var pathRules: [PathRule]
     /// Time-limited exceptions.
     public var exceptions: [PolicyException]
+    /// What may be put back in place of reversible placeholders, and where.
+    public var restore: RestorePolicy
     /// The SHA-256 (lowercase hex) of the policy's source text.
     public var version: String
     /// The file the policy was read from, or `<built-in>`.
@@ -37,7 +39,8 @@ public struct Policy: Sendable {
     public init(
         destinations: [PolicyDestination], defaultDestination: String, failureMode: FailureMode = .closed,
         detectorOverrides: [String: PolicyOverride] = [:], categoryOverrides: [Category: PolicyOverride] = [:],
-        pathRules: [PathRule] = [], exceptions: [PolicyException] = [], version: String, source: String
+        pathRules: [PathRule] = [], exceptions: [PolicyException] = [], restore: RestorePolicy = RestorePolicy(),
+        version: String, source: String
     ) {
         self.destinations = destinations
         self.defaultDestination = defaultDestination
@@ -46,6 +49,7 @@ public struct Policy: Sendable {
         self.categoryOverrides = categoryOverrides
         self.pathRules = pathRules
         self.exceptions = exceptions
+        self.restore = restore
         self.version = version
         self.source = source
     }
@@ -114,6 +118,9 @@ public struct Policy: Sendable {
             if let id = exception.detectorID, !known.contains(id) {
                 throw PolicyError(file: source, line: exception.line, message: "an exception names an unknown detector \(StrictYAML.quotedIdentifier(id))")
             }
+        }
+        for id in restore.neverDetectors.sorted() where !known.contains(id) {
+            throw PolicyError(file: source, message: "'restore: never' names an unknown detector or category \(StrictYAML.quotedIdentifier(id))")
         }
     }
 

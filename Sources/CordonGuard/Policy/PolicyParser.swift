@@ -9,8 +9,10 @@ import Yams
 /// type coercion), and messages never quote values from the file beyond field names.
 struct PolicyParser {
     private static let topLevelFields: Set<String> = [
-        "default_destination", "failure_mode", "destinations", "detectors", "categories", "paths", "exceptions", "mcp_tools",
+        "default_destination", "failure_mode", "destinations", "detectors", "categories", "paths", "exceptions", "mcp_tools", "restore",
     ]
+    private static let restoreFields: Set<String> = ["text", "tool_arguments", "urls", "never", "tools"]
+    private static let restoreToolFields: Set<String> = ["tool", "up_to"]
     private static let destinationFields: Set<String> = ["max_level", "action"]
     private static let overrideFields: Set<String> = ["level", "action"]
     private static let pathFields: Set<String> = ["glob", "level"]
@@ -92,10 +94,11 @@ struct PolicyParser {
             }
         }
         if let node = top["mcp_tools"] { _ = try ToolRulesParser(file: file).parse(node) }
+        let restore = try top["restore"].map { (node) throws(PolicyError) in try restorePolicy(node) } ?? RestorePolicy()
         return Policy(
             destinations: destinations, defaultDestination: defaultName, failureMode: failureMode,
             detectorOverrides: detectorOverrides, categoryOverrides: categoryOverrides, pathRules: pathRules,
-            exceptions: exceptions, version: version, source: file)
+            exceptions: exceptions, restore: restore, version: version, source: file)
     }
 
     static func isValidName(_ name: String) -> Bool {
@@ -129,6 +132,35 @@ struct PolicyParser {
         if let levelNode = fields["level"] { result.level = try levelValue(levelNode) }
         if let actionNode = fields["action"] { result.action = try actionValue(actionNode, allowed: [.redact, .block]) }
         return result
+    }
+
+    private func restorePolicy(_ node: Node) throws(PolicyError) -> RestorePolicy {
+        let fields = try self.fields(node, what: "'restore'")
+        try checkFields(fields, allowed: Self.restoreFields, what: "'restore'")
+        var policy = RestorePolicy()
+        if let levelNode = fields["text"] { policy.text = try levelValue(levelNode) }
+        if let levelNode = fields["tool_arguments"] { policy.toolArguments = try levelValue(levelNode) }
+        if let levelNode = fields["urls"] { policy.urls = try levelValue(levelNode) }
+        if let neverNode = fields["never"] {
+            for item in try sequence(neverNode, "never") {
+                let name = try string(item, "never")
+                if let category = Category(rawValue: name) {
+                    policy.neverCategories.insert(category)
+                } else {
+                    policy.neverDetectors.insert(name)
+                }
+            }
+        }
+        if let toolsNode = fields["tools"] {
+            for item in try sequence(toolsNode, "tools") {
+                let toolFields = try self.fields(item, what: "a 'restore: tools' entry")
+                try checkFields(toolFields, allowed: Self.restoreToolFields, what: "a 'restore: tools' entry")
+                let tool = try nonEmptyString(try required(toolFields, "tool"), "tool")
+                let level = try levelValue(try required(toolFields, "up_to"))
+                policy.tools.append(RestorePolicy.ToolLimit(tool: tool, maximumLevel: level))
+            }
+        }
+        return policy
     }
 
     private func exception(_ node: Node, destinations: [PolicyDestination]) throws(PolicyError) -> PolicyException {

