@@ -43,9 +43,13 @@ class Gateway:
     def __init__(self, upstream_url, extra=(), tmp_path=None):
         self.port = free_port()
         self.audit = str(tmp_path / "audit.jsonl") if tmp_path else None
+        self.audit_key = str(tmp_path / "audit.key") if tmp_path else None
         arguments = [cordon_executable(), "gateway", "--listen", f"127.0.0.1:{self.port}", "--upstream", upstream_url]
         if self.audit:
-            arguments += ["--audit", self.audit]
+            # A keyed trail: records hold content, sessions and paths only as keyed fingerprints.
+            with open(self.audit_key, "wb") as key:
+                key.write(os.urandom(32))
+            arguments += ["--audit", self.audit, "--audit-key-file", self.audit_key]
         arguments += list(extra)
         self.process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         wait_healthy(self.port, self.process)

@@ -5,6 +5,7 @@ import gzip
 import hashlib
 import json
 import socket
+import subprocess
 import urllib.request
 import zlib
 
@@ -13,7 +14,7 @@ import httpx
 import openai
 import pytest
 
-from conftest import Gateway
+from conftest import Gateway, cordon_executable
 
 EMAIL = "jane.doe@acme-corp.io"
 PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEA" + "q" * 60 + "\n" + "Zm9vYmFy" * 8 + "\n-----END RSA PRIVATE KEY-----"
@@ -234,9 +235,15 @@ def test_audit_records_every_request_and_response_without_values(gateway):
     assert operations == ["gateway.chat_completions", "gateway.chat_completions.response"] * 3
     assert records[0]["action"] == "redact" and records[0]["detectors"].get("email") == 1
     assert all(record["error"] is None for record in records[:4])
-    assert records[3]["output_sha256"] == hashlib.sha256(received).hexdigest()
+    # The record names the received bytes only by their keyed fingerprint, which the audit key's
+    # holder can compute (`cordon audit fingerprint`) and nobody else can.
+    fingerprint = subprocess.run([cordon_executable(), "audit", "fingerprint", "-", "--key-file", gateway.audit_key],
+                                 input=received, capture_output=True, check=True).stdout.decode().split()
+    assert fingerprint[0] == "content"
+    assert records[3]["output_hmac"] == fingerprint[1]
+    assert hashlib.sha256(received).hexdigest() not in "\n".join(lines)
     assert records[3]["action"] == "allow"
     assert records[5]["error"] == "response_malformed" and records[5]["action"] is None
-    assert records[5]["output_sha256"] not in (None, records[3]["output_sha256"])
+    assert records[5]["output_hmac"] not in (None, records[3]["output_hmac"])
     assert EMAIL not in "\n".join(lines)
     assert EMAIL not in gateway.stderr
