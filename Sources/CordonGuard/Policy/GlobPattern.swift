@@ -52,12 +52,20 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `path` matches the glob; with `ignoringCase`, letters match either case
     /// (`server.PEM` for `**/*.pem`).
+    ///
+    /// Ignoring case never matches less than matching with case: a path that matches exactly
+    /// also matches ignoring case. Case folding alone would break that for a negated class —
+    /// `[!a]` takes `A` with case but not folded (found by fuzz-paths) — and a rule that
+    /// ignores case must protect at least what its exact spelling protects.
     public func matches(_ path: String, ignoringCase: Bool = false) -> Bool {
         guard !path.utf8.contains(0), let normalized = Self.normalizedComponents(of: path) else { return false }
         if normalized.isAbsolute != isAbsolute, !(normalized.isAbsolute && startsWithDoubleStar) { return false }
         let parts = normalized.components
         var memo = [Int8](repeating: -1, count: (components.count + 1) * (parts.count + 1))
-        return match(0, 0, parts, ignoringCase ? Self.caseFold : 0, &memo)
+        if match(0, 0, parts, 0, &memo) { return true }
+        guard ignoringCase else { return false }
+        memo = [Int8](repeating: -1, count: (components.count + 1) * (parts.count + 1))
+        return match(0, 0, parts, Self.caseFold, &memo)
     }
 
     /// The components of `path` after normalisation, and whether it is absolute (`/…`, `\…`,

@@ -77,4 +77,14 @@ struct PathRedTeamTests {
         #expect(GlobPattern("../examples/**")!.matches("../examples/a"))
         #expect(GlobPattern("*/examples/**")!.matches("proj/examples/a"))
     }
+
+    @Test("a rule that ignores case matches at least what its exact spelling matches, negated classes too")
+    func ignoringCaseNeverMatchesLess() {
+        // Found by fuzz-paths: folded, `[!a]` refuses `A`, which it takes with case.
+        #expect(GlobPattern("secrets/[!a]*.key")!.matches("secrets/A1.key"))
+        #expect(GlobPattern("secrets/[!a]*.key")!.matches("secrets/A1.key", ignoringCase: true))
+        #expect(GlobPattern("./.[!a'].")!.matches(".A.", ignoringCase: true))
+        #expect(GlobPattern("**/*.pem")!.matches("certs/server.PEM", ignoringCase: true))
+        #expect(!GlobPattern("**/*.pem")!.matches("certs/server.PEM"))
+    }
 }
