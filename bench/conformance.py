@@ -61,15 +61,9 @@ def load_exclusions(path):
 
 
 def excluded(record, exclusions):
-    for rule in exclusions:
-        if rule.get("project") not in (None, "", "*", record["project"]):
-            continue
-        if rule.get("rule") != record["rule"]:
-            continue
-        if rule.get("expected") not in (None, "", record["expected"]):
-            continue
-        return rule.get("reason", "excluded")
-    return None
+    """The reason of the first exclusion that applies to `record`, or None."""
+    index = reason_key(record, exclusions)
+    return None if index is None else exclusions[index].get("reason", "excluded")
 
 
 def reason_key(record, exclusions):
