@@ -104,6 +104,22 @@ struct SidecarAuditTests {
         }
     }
 
+    @Test("an audit trail without a key is said once at start-up; with a key, nothing is said")
+    func unkeyedTrailWarns() throws {
+        let folder = try TemporaryFolder()
+        let audit = folder.url.appendingPathComponent("audit.jsonl")
+        let key = try folder.write("audit.key", "0123456789abcdef0123456789abcdef")
+        let event = #"{"hook_event_name":"UserPromptSubmit","session_id":"s","cwd":"/tmp","prompt":"hello"}"#
+        let unkeyed = try CordonProcess.run(["hook", "claude-code", "--audit", audit.path], input: event)
+        #expect(unkeyed.status == 0, "\(unkeyed.stderrText)")
+        let warnings = unkeyed.stderrText.components(separatedBy: "not signed and carry no content fingerprints")
+        #expect(warnings.count == 2, "exactly one warning: \(unkeyed.stderrText)")
+        let keyed = try CordonProcess.run(
+            ["hook", "claude-code", "--audit", audit.path + ".keyed", "--audit-key-file", key.path], input: event)
+        #expect(keyed.status == 0, "\(keyed.stderrText)")
+        #expect(!keyed.stderrText.contains("not signed"), "\(keyed.stderrText)")
+    }
+
     @Test("a hostile last record (the largest sequence number) fails the hook closed and stops serve, without a crash")
     func hostileSequenceNumber() throws {
         let folder = try TemporaryFolder()

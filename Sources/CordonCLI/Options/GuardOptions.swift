@@ -46,6 +46,14 @@ struct GuardOptions: ParsableArguments {
         let loaded = try Guard(GuardConfiguration(
             policyPath: policyPath, detectorPaths: detectorOptions.paths, auditPath: auditPath, auditKeyPath: auditKeyFile,
             placeholderLimits: limits))
+        if auditPath != nil, auditKeyFile == nil {
+            // Said once at start-up, not per record: without a key the records are neither
+            // signed nor matchable to a message, which a user who asked for an audit trail
+            // would otherwise only find out when they need it.
+            logger.warning(
+                "audit records are not signed and carry no content fingerprints: give --audit-key-file to sign them",
+                metadata: ["audit": "\(auditPath ?? "")"])
+        }
         for exception in loaded.expiredExceptions() {
             logger.warning(
                 "policy exception expired and no longer applies",
