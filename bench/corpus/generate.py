@@ -116,6 +116,7 @@ DETECTORS = {
     "secret-named-mixed-value": ("secret", "restricted"),
     "terraform-variable-default": ("secret", "restricted"),
     "secret-in-prose": ("secret", "restricted"),
+    "secret-used-as-key": ("secret", "restricted"),
     "password-comparison": ("secret", "restricted"),
     "connection-string-password": ("secret", "restricted"),
     "gradle-repository-password": ("secret", "restricted"),
@@ -316,6 +317,7 @@ FORMATS = {
     "secret-named-mixed-value": r"[^\s\"'\\]{8,128}",
     "terraform-variable-default": r"[^\s\"\\]{8,200}",
     "secret-in-prose": r"[^\s\"'`]{10,128}",
+    "secret-used-as-key": r"[^\s\"'`]{10,128}",
     "password-comparison": r"[^\s\"'\\]{4,64}",
     "connection-string-password": r"[^;\"'\s=]{4,128}",
     "gradle-repository-password": r"[^\s\"'\\]{4,128}",
@@ -335,7 +337,7 @@ FORMATS = {
     "payment-card-contextual": r"\d{2,6}(?:[ .\t\u00a0-]\d{2,6}){0,5}",
     "date-of-birth-nearby": r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}",
     "ipv6-public": r"[0-9a-fA-F:]{6,39}",
-    "secret-named-assignment": r"[A-Za-z0-9+/=_.~!&*^#@-]{16,200}",
+    "secret-named-assignment": r"[A-Za-z0-9+/=_.~!&*^#@-]{16,400}",
     "aws-arn": r"arn:aws(?:-cn|-us-gov)?:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:[A-Za-z0-9_/.:*+=,@-]+",
     "google-oauth-client-id": r"\d{6,20}-[a-z0-9]{10,40}\.apps\.googleusercontent\.com",
     "marking-internal": r"(?i)internal use only|for internal use|internal only|company internal",
@@ -345,7 +347,7 @@ FORMATS = {
 TOKEN_DETECTORS = [d for d in FORMATS if DETECTORS[d][0] == "secret" and d not in (
     "database-url-password", "url-credentials", "password-assignment", "secret-assignment",
     "aws-secret-access-key", "secret-named-assignment", "pgpass-password", "secret-named-mixed-value",
-    "terraform-variable-default", "secret-in-prose", "password-comparison", "connection-string-password",
+    "terraform-variable-default", "secret-in-prose", "secret-used-as-key", "password-comparison", "connection-string-password",
     "gradle-repository-password", "password-in-command", "password-documentation-value", "credential-filler-value",
     "http-bearer-token")]
 
@@ -417,10 +419,11 @@ def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
         digits = re.sub(r"\D", "", value)
         if not 8 <= len(digits) <= 15:
             fail("wrong digit count")
-    elif detector in ("secret-named-mixed-value", "secret-in-prose"):
+    elif detector in ("secret-named-mixed-value", "secret-in-prose", "secret-used-as-key"):
         # A chosen password: under secret-named-assignment's floors (so that detector stays out),
         # with a letter, a digit and a symbol.
-        if entropy(value) < 2.5 or (len(value) >= 16 and entropy(value) >= 3.5):
+        floor = 2.5 if detector == "secret-named-mixed-value" else 3.0  # the detectors' entropy floors
+        if entropy(value) < floor or (len(value) >= 16 and entropy(value) >= 3.5):
             fail(f"entropy {entropy(value):.2f} outside the chosen-password band")
         if not (re.search(r"[A-Za-z]", value) and re.search(r"\d", value) and re.search(r"[!#%*+@^&~]", value)):
             fail("needs a letter, a digit and a symbol")
