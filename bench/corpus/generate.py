@@ -113,6 +113,17 @@ DETECTORS = {
     "marking-confidential": ("internal", "confidential"),
     "us-ssn-bare": ("pii", "restricted"),
     "pgpass-password": ("secret", "restricted"),
+    "secret-named-mixed-value": ("secret", "restricted"),
+    "terraform-variable-default": ("secret", "restricted"),
+    "secret-in-prose": ("secret", "restricted"),
+    "secret-used-as-key": ("secret", "restricted"),
+    "password-comparison": ("secret", "restricted"),
+    "connection-string-password": ("secret", "restricted"),
+    "gradle-repository-password": ("secret", "restricted"),
+    "password-in-command": ("secret", "restricted"),
+    "password-documentation-value": ("secret", "restricted"),
+    "credential-filler-value": ("secret", "restricted"),
+    "http-bearer-token": ("secret", "restricted"),
 }
 
 LEVELS = ["public", "internal", "confidential", "restricted"]
@@ -303,6 +314,17 @@ FORMATS = {
     "us-ssn": r"\d{3}-\d{2}-\d{4}",
     "us-ssn-bare": r"\d{3}([ ./]?)\d{2}\1\d{4}",
     "pgpass-password": r"[^\s:\\]{4,128}",
+    "secret-named-mixed-value": r"[^\s\"'\\]{8,128}",
+    "terraform-variable-default": r"[^\s\"\\]{8,200}",
+    "secret-in-prose": r"[^\s\"'`]{10,128}",
+    "secret-used-as-key": r"[^\s\"'`]{10,128}",
+    "password-comparison": r"[^\s\"'\\]{4,64}",
+    "connection-string-password": r"[^;\"'\s=]{4,128}",
+    "gradle-repository-password": r"[^\s\"'\\]{4,128}",
+    "password-in-command": r"[^\s'\";]{4,128}",
+    "password-documentation-value": r"[A-Za-z_-]{6,20}",
+    "credential-filler-value": r"[A-Za-z0-9-]{16,80}",
+    "http-bearer-token": r"[A-Za-z0-9._~+/!#%*@^-]{8,}={0,2}",
     "payment-card": r"\d{4}(?:[ -]?\d{2,6}){2,4}",
     "iban": r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4})+",
     "ipv4-private": r"(?:\d{1,3}\.){3}\d{1,3}",
@@ -315,7 +337,7 @@ FORMATS = {
     "payment-card-contextual": r"\d{2,6}(?:[ .\t\u00a0-]\d{2,6}){0,5}",
     "date-of-birth-nearby": r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}",
     "ipv6-public": r"[0-9a-fA-F:]{6,39}",
-    "secret-named-assignment": r"[A-Za-z0-9+/=_.~!&*^#@-]{16,200}",
+    "secret-named-assignment": r"[A-Za-z0-9+/=_.~!&*^#@-]{16,400}",
     "aws-arn": r"arn:aws(?:-cn|-us-gov)?:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:[A-Za-z0-9_/.:*+=,@-]+",
     "google-oauth-client-id": r"\d{6,20}-[a-z0-9]{10,40}\.apps\.googleusercontent\.com",
     "marking-internal": r"(?i)internal use only|for internal use|internal only|company internal",
@@ -324,7 +346,10 @@ FORMATS = {
 
 TOKEN_DETECTORS = [d for d in FORMATS if DETECTORS[d][0] == "secret" and d not in (
     "database-url-password", "url-credentials", "password-assignment", "secret-assignment",
-    "aws-secret-access-key", "secret-named-assignment", "pgpass-password")]
+    "aws-secret-access-key", "secret-named-assignment", "pgpass-password", "secret-named-mixed-value",
+    "terraform-variable-default", "secret-in-prose", "secret-used-as-key", "password-comparison", "connection-string-password",
+    "gradle-repository-password", "password-in-command", "password-documentation-value", "credential-filler-value",
+    "http-bearer-token")]
 
 
 def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
@@ -394,8 +419,17 @@ def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
         digits = re.sub(r"\D", "", value)
         if not 8 <= len(digits) <= 15:
             fail("wrong digit count")
+    elif detector in ("secret-named-mixed-value", "secret-in-prose", "secret-used-as-key"):
+        # A chosen password: under secret-named-assignment's floors (so that detector stays out),
+        # with a letter, a digit and a symbol.
+        floor = 2.5 if detector == "secret-named-mixed-value" else 3.0  # the detectors' entropy floors
+        if entropy(value) < floor or (len(value) >= 16 and entropy(value) >= 3.5):
+            fail(f"entropy {entropy(value):.2f} outside the chosen-password band")
+        if not (re.search(r"[A-Za-z]", value) and re.search(r"\d", value) and re.search(r"[!#%*+@^&~]", value)):
+            fail("needs a letter, a digit and a symbol")
     elif detector in ("password-assignment", "secret-assignment", "database-url-password", "pgpass-password",
-                      "url-credentials", "aws-secret-access-key"):
+                      "url-credentials", "aws-secret-access-key", "terraform-variable-default", "password-comparison",
+                      "connection-string-password", "gradle-repository-password", "password-in-command", "http-bearer-token"):
         if entropy(value) < 3.0:
             fail(f"entropy {entropy(value):.2f} < 3.0")
         if detector != "aws-secret-access-key":
@@ -425,6 +459,7 @@ PUBLIC_FIRST_OCTETS = [3, 13, 18, 23, 34, 35, 44, 52, 54, 63, 66, 69, 74, 81, 85
 US_AREA_CODES = ["212", "312", "415", "503", "512", "617", "646", "702", "718", "808", "917",
                  "206", "303", "404", "425", "510", "619", "650", "713", "786"]
 PASSWORD_CHARS = ALNUM + "-_.!*%+"
+CHOSEN_WORDS = ["Granite", "lantern", "Orchid", "pebble", "Saffron", "willow", "Cobalt", "juniper", "Thistle", "Meadow"]
 URLPASS_CHARS = ALNUM + "-_."
 
 
@@ -631,6 +666,9 @@ def generate_value(rng: random.Random, spec: str) -> str:
         "openssh": lambda: gen_pem(rng, "openssh"),
         "jwt": lambda: gen_jwt(rng, arg or "HS256"),
         "password": lambda: mixed(rng, PASSWORD_CHARS, rng.randrange(14, 21)),
+        # A password a person chose: a word, a symbol, digits, a word (under the generic floors).
+        "chosen": lambda: rng.choice(CHOSEN_WORDS) + rng.choice("!#%*+@") + str(rng.randrange(100, 99999))
+        + rng.choice(CHOSEN_WORDS).lower(),
         "urlpass": lambda: mixed(rng, URLPASS_CHARS, rng.randrange(12, 21)),
         "secret": lambda: mixed(rng, URLSAFE, int(arg or rng.randrange(32, 49))),
         "email": lambda: gen_email(rng, arg),
