@@ -86,8 +86,6 @@ struct GenericSecretTests {
 
     /// Documentation passwords and filler values of a credential's length: found, tagged.
     static let documentationValues: [(text: String, value: String)] = [
-        ("user = Aladdin\npassword = open_sesame\n", "open_sesame"),
-        ("[SupportSite]\nUsername=demo\nPassword=thisismypassword\n", "thisismypassword"),
         ("if creds.Secret != \"open-sesame\" {\n  return\n}", "open-sesame"),
         ("Server=host;Port=5432;User Id=username;Password=secret;Database=db;", "secret"),
         ("credentials {\n    username 'user'\n    password 'secret'\n}\n", "secret"),

@@ -121,7 +121,6 @@ DETECTORS = {
     "connection-string-password": ("secret", "restricted"),
     "gradle-repository-password": ("secret", "restricted"),
     "password-in-command": ("secret", "restricted"),
-    "password-documentation-value": ("secret", "restricted"),
     "credential-filler-value": ("secret", "restricted"),
     "http-bearer-token": ("secret", "restricted"),
 }
@@ -322,7 +321,6 @@ FORMATS = {
     "connection-string-password": r"[^;\"'\s=]{4,128}",
     "gradle-repository-password": r"[^\s\"'\\]{4,128}",
     "password-in-command": r"[^\s'\";]{4,128}",
-    "password-documentation-value": r"[A-Za-z_-]{6,20}",
     "credential-filler-value": r"[A-Za-z0-9-]{16,80}",
     "http-bearer-token": r"[A-Za-z0-9._~+/!#%*@^-]{8,}={0,2}",
     "payment-card": r"\d{4}(?:[ -]?\d{2,6}){2,4}",
@@ -348,7 +346,7 @@ TOKEN_DETECTORS = [d for d in FORMATS if DETECTORS[d][0] == "secret" and d not i
     "database-url-password", "url-credentials", "password-assignment", "secret-assignment",
     "aws-secret-access-key", "secret-named-assignment", "pgpass-password", "secret-named-mixed-value",
     "terraform-variable-default", "secret-in-prose", "secret-used-as-key", "password-comparison", "connection-string-password",
-    "gradle-repository-password", "password-in-command", "password-documentation-value", "credential-filler-value",
+    "gradle-repository-password", "password-in-command", "credential-filler-value",
     "http-bearer-token")]
 
 
