@@ -105,3 +105,21 @@ def test_sigterm_finishes_the_stream_in_flight_then_exits_0(gateway):
         received.append(chunk.choices[0].delta.content or "")
     assert "".join(received) == text
     assert gateway.process.wait(timeout=20) == 0
+
+
+def test_sigterm_with_idle_kept_alive_connections_exits_0_within_seconds(gateway, upstream):
+    # A non-streamed and a streamed answer, both on one kept-alive upstream connection (streams
+    # are chunked, as providers send them) and one kept-alive client connection: then nothing is
+    # in flight, and SIGTERM must not wait for either idle connection to time out.
+    recorder, _ = upstream
+    client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+    assert client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "hi"}]).choices[0].message.content == "hi"
+    streamed = client.chat.completions.create(model="echo", stream=True, messages=[{"role": "user", "content": "hello there"}])
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in streamed) == "hello there"
+    assert client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "again"}]).choices[0].message.content == "again"
+    assert len(recorder.requests) == 3
+    assert recorder.connections == 1, "the gateway did not keep its upstream connection alive"
+    started = time.monotonic()
+    gateway.process.send_signal(signal.SIGTERM)
+    assert gateway.process.wait(timeout=15) == 0
+    assert time.monotonic() - started < 5
