@@ -55,9 +55,14 @@ public struct Gateway: Sendable {
         // request fails after the connect timeout: a gateway must not throttle its clients' streams.
         clientConfiguration.connectionPool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.upstreamConnections)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        // Not `preWarmedHTTP1ConnectionCount`: in AsyncHTTPClient 1.37 it made requests to an
+        // upstream that closes after each response wait for a connection until the connect timeout
+        // (502), and `shutdown()` never finish (the gateway did not exit on SIGTERM): measured,
+        // bench/gateway/RESULTS.md round 7. Kept-alive connections on each loop's client do the job.
+        // The server and the upstream clients share NIO's singleton group; one client per loop.
+        let clients = UpstreamClients(group: .singleton, configuration: clientConfiguration)
         let responder = GatewayResponder(
-            configuration: configuration, pipeline: pipeline, client: client, logger: logger, metricsText: metricsText)
+            configuration: configuration, pipeline: pipeline, clients: clients, logger: logger, metricsText: metricsText)
         let logger = self.logger
         let app = Application(
             responder: responder,
@@ -71,9 +76,9 @@ public struct Gateway: Sendable {
         do {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
-            try? await client.shutdown()
+            try? await clients.shutdown()
             throw error
         }
-        try await client.shutdown()
+        try await clients.shutdown()
     }
 }
