@@ -9,6 +9,9 @@ cd "$(dirname "$0")/../.."
 KIND="${1:-400k}"
 SECONDS_PER_RUN="${2:-10}"
 CORDON="${CORDON_EXECUTABLE:-$PWD/.build/release/cordon}"
+command -v nginx >/dev/null || apt-get install -y -qq nginx-light >/dev/null
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+command -v perf >/dev/null || apt-get install -y -qq linux-perf >/dev/null
 WORK="$(mktemp -d)"
 cleanup() { [ -n "${GATEWAY_PID:-}" ] && kill "$GATEWAY_PID" 2>/dev/null; [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
