@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where the parts of a JSON object body lie in its bytes: each top-level member's name and
 /// value, and, for a member whose value is an array (`messages`, `input`, `tools`), each
 /// element's bytes.
@@ -163,19 +169,25 @@ struct RequestBodyLayout {
         }
 
         /// Skips a string starting at its opening quote; returns its range, quotes included.
+        ///
+        /// The closing quote is the first `"` after an even run of backslashes (an odd run escapes
+        /// it), found with `memchr`: a conversation body is mostly long strings, and a byte-by-byte
+        /// walk over them was the layout's whole cost (13.7 % of the gateway's CPU for a 400 KB
+        /// resent conversation, perf).
         mutating func string() -> Range<Int>? {
             let start = index
-            index += 1
-            while index < bytes.count {
-                switch bytes[index] {
-                case UInt8(ascii: "\""):
-                    index += 1
+            guard let base = bytes.baseAddress else { return nil }
+            var from = index + 1
+            while from < bytes.count {
+                guard let found = memchr(base + from, Int32(UInt8(ascii: "\"")), bytes.count - from) else { return nil }
+                let quote = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                var before = quote - 1
+                while before > start, bytes[before] == UInt8(ascii: "\\") { before -= 1 }
+                if (quote - 1 - before) % 2 == 0 {
+                    index = quote + 1
                     return start..<index
-                case UInt8(ascii: "\\"):
-                    index += 2
-                default:
-                    index += 1
                 }
+                from = quote + 1
             }
             return nil
         }

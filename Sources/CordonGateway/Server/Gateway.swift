@@ -3,6 +3,7 @@ import CordonGuard
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// The gateway: a Hummingbird server answering with a ``GatewayResponder``, and the
@@ -28,6 +29,22 @@ public struct Gateway: Sendable {
         self.metricsText = metricsText
     }
 
+    /// Makes NIO's event loops (`MultiThreadedEventLoopGroup.singleton`, which the server and the
+    /// upstream client share) the process's Swift-concurrency executor; call once, from the main
+    /// thread, before any task starts. Returns whether it took effect.
+    ///
+    /// A request's task then runs on the event loop whose socket woke it (NIO keeps a task on the
+    /// loop it was resumed from), the upstream client prefers a connection on that same loop, and
+    /// an upstream event is read, rewritten and written to the client on one thread. Without it
+    /// every event crosses three threads (client loop → concurrency pool → server loop), each
+    /// crossing an eventfd wake-up: measured +0.47 → +0.28 ms per streamed event through the
+    /// gateway, 870 → 358 system calls and 36.8 → 31.8 ms CPU per 100-event stream (see
+    /// bench/gateway/RESULTS.md, round 7). Only for a process whose work is the gateway: nothing
+    /// in it may block an event-loop thread waiting for another task.
+    public static func runTasksOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var clientConfiguration = HTTPClient.Configuration(
@@ -38,9 +55,14 @@ public struct Gateway: Sendable {
         // request fails after the connect timeout: a gateway must not throttle its clients' streams.
         clientConfiguration.connectionPool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.upstreamConnections)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        // Not `preWarmedHTTP1ConnectionCount`: in AsyncHTTPClient 1.37 it made requests to an
+        // upstream that closes after each response wait for a connection until the connect timeout
+        // (502), and `shutdown()` never finish (the gateway did not exit on SIGTERM): measured,
+        // bench/gateway/RESULTS.md round 7. Kept-alive connections on each loop's client do the job.
+        // The server and the upstream clients share NIO's singleton group; one client per loop.
+        let clients = UpstreamClients(group: .singleton, configuration: clientConfiguration)
         let responder = GatewayResponder(
-            configuration: configuration, pipeline: pipeline, client: client, logger: logger, metricsText: metricsText)
+            configuration: configuration, pipeline: pipeline, clients: clients, logger: logger, metricsText: metricsText)
         let logger = self.logger
         let app = Application(
             responder: responder,
@@ -54,9 +76,9 @@ public struct Gateway: Sendable {
         do {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
-            try? await client.shutdown()
+            try? await clients.shutdown()
             throw error
         }
-        try await client.shutdown()
+        try await clients.shutdown()
     }
 }

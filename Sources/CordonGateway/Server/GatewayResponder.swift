@@ -16,11 +16,12 @@ import NIOHTTP1
 /// limit), parsed with the strict order-keeping parser, scanned string by string, and only then
 /// sent; a request that cannot be read, parsed or scanned gets a non-retryable 4xx.
 public struct GatewayResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = GatewayRequestContext
 
     let configuration: GatewayConfiguration
     let pipeline: Guard
-    let client: HTTPClient
+    /// The upstream clients, one per event loop.
+    let clients: UpstreamClients
     let logger: Logger
     let metricsText: (@Sendable () -> [UInt8])?
     let metrics = GatewayMetrics()
@@ -31,13 +32,13 @@ public struct GatewayResponder: HTTPResponder {
 
     /// Creates the responder; `metricsText` renders `/metrics` (absent: 404).
     public init(
-        configuration: GatewayConfiguration, pipeline: Guard, client: HTTPClient, logger: Logger,
+        configuration: GatewayConfiguration, pipeline: Guard, clients: UpstreamClients, logger: Logger,
         metricsText: (@Sendable () -> [UInt8])? = nil
     ) {
         self.cache = configuration.decisionCacheEntries > 0 ? DecisionCache(maximumEntries: configuration.decisionCacheEntries) : nil
         self.configuration = configuration
         self.pipeline = pipeline
-        self.client = client
+        self.clients = clients
         self.logger = logger
         self.metricsText = metricsText
     }
@@ -68,7 +69,7 @@ public struct GatewayResponder: HTTPResponder {
         }
         let exchange = Exchange(request: request, endpoint: endpoint, subpath: subpath, configuration: configuration, pipeline: pipeline)
         do {
-            return try await forward(exchange, request: request)
+            return try await forward(exchange, request: request, client: clients.client(on: context.eventLoop))
         } catch let failure as GatewayFailure {
             metrics.failure(endpoint: endpoint, code: failure.code)
             if !exchange.sessionIsNamed { enforcer.placeholders.removeSession(exchange.session) }
@@ -78,7 +79,7 @@ public struct GatewayResponder: HTTPResponder {
 
     // MARK: - Forwarding
 
-    private func forward(_ exchange: Exchange, request: Request) async throws -> Response {
+    private func forward(_ exchange: Exchange, request: Request, client: HTTPClient) async throws -> Response {
         let endpoint = exchange.endpoint
         var body: [UInt8]? = nil
         var forwardedBody: [UInt8]? = nil
@@ -139,6 +140,8 @@ public struct GatewayResponder: HTTPResponder {
                 status: .gatewayTimeout, code: "cordon_upstream_timeout",
                 message: "The upstream did not answer within \(configuration.upstreamTimeout) seconds.", retryable: true)
         } catch {
+            // The error names the failure (connect refused, reset, TLS), never request content.
+            logger.warning("upstream request failed", metadata: ["error": "\(error)"])
             try? audit(exchange, destination: destination, response: true, error: "cordon_upstream_unavailable")
             throw GatewayFailure(
                 status: .badGateway, code: "cordon_upstream_unavailable", message: "The upstream could not be reached.", retryable: true)
@@ -173,14 +176,16 @@ public struct GatewayResponder: HTTPResponder {
             throw GatewayFailure(status: .contentTooLarge, code: "cordon_request_too_large", message: "The request body is larger than \(limit) bytes.")
         }
         let timeout = Duration.seconds(configuration.requestTimeout)
+        let expected = request.headers[.contentLength].flatMap(Int.init).map { min($0, limit) } ?? 0
         let outcome: BodyRead
         do {
             outcome = try await withThrowingTaskGroup(of: BodyRead.self) { group in
                 group.addTask {
                     var bytes: [UInt8] = []
+                    bytes.reserveCapacity(expected)
                     for try await buffer in request.body {
                         guard bytes.count + buffer.readableBytes <= limit else { return .tooLarge }
-                        bytes += buffer.readableBytesView
+                        buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
                     }
                     return .complete(bytes)
                 }

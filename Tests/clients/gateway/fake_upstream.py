@@ -15,8 +15,19 @@ selects the behaviour:
   3 s before the rest (upstream timeouts).
 - ``flood``: stream 32 MiB of text (16,384 events of 2 KiB) as fast as the reader takes it.
 - ``slow``: echo, one character every 20 ms (for shutdown tests and the streaming benchmark); each
-  chunk's ``created`` is the upstream's ``time.perf_counter_ns()`` when it was sent, so a client in
-  the same process can tell how long an event took to reach it.
+  chunk's ``created`` is the upstream's ``time.perf_counter_ns()`` when it was sent, and its
+  ``upstream_received`` the same clock when the request's head had been read, so a client on the
+  same machine (``perf_counter_ns`` is the system-wide monotonic clock on Linux) can tell how long
+  the request took to reach the upstream and each event took to reach it.
+
+Streams are sent as real providers send them: ``transfer-encoding: chunked`` on a connection kept
+alive for the next request, one write per event, ``TCP_NODELAY`` set. ``start(close_streams=True)``
+(or ``--close-streams`` when run as a program) ends every stream by closing the connection instead
+(a connection per streamed request); ``close-early`` always does, since it models that close.
+
+Run as a program (``python fake_upstream.py [--close-streams]``) it serves in its own process and
+prints its base URL on the first line: the streaming benchmark uses it so that the client's and
+the upstream's Python threads do not share one interpreter lock.
 """
 
 import json
@@ -44,6 +55,8 @@ class Recorder:
     def __init__(self):
         self.requests = []
         self.lock = threading.Lock()
+        # How many connections the upstream has accepted (kept-alive ones count once).
+        self.connections = 0
         # Set when a ``flood`` stream's reader (the gateway) closed the connection before its end.
         self.flood_abandoned = threading.Event()
 
@@ -65,9 +78,49 @@ class Recorder:
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     recorder = None
+    # Whether streams end by closing the connection (a connection per streamed request) instead of
+    # a chunked body on a kept-alive connection.
+    close_streams = False
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        with self.recorder.lock:
+            self.recorder.connections += 1
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.chunked = False
+
+    def begin_stream(self, close=False):
+        """Sends an event stream's head: chunked on a kept-alive connection, as providers do, or
+        (``close_streams``, or ``close``) delimited by closing the connection."""
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.chunked = not (close or self.close_streams)
+        if self.chunked:
+            self.send_header("transfer-encoding", "chunked")
+        else:
+            self.send_header("connection", "close")
+            self.close_connection = True
+        self.end_headers()
+
+    def write_frame(self, data):
+        """Writes one event (bytes) in one write, as one chunk of a chunked body."""
+        if self.chunked:
+            data = b"%x\r\n" % len(data) + data + b"\r\n"
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def end_stream(self):
+        """Ends a chunked stream (a close-delimited one ends when the handler closes)."""
+        if self.chunked:
+            self.chunked = False
+            try:
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+            except OSError:
+                self.close_connection = True
 
     def do_GET(self):
         self.recorder.add({"method": "GET", "path": self.path, "headers": dict(self.headers), "body": b""})
@@ -77,6 +130,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
 
     def do_POST(self):
+        self.received_ns = time.perf_counter_ns()
         length = int(self.headers.get("content-length", "0"))
         raw = self.rfile.read(length)
         self.recorder.add({"method": "POST", "path": self.path, "headers": dict(self.headers), "body": raw})
@@ -96,30 +150,35 @@ class Handler(BaseHTTPRequestHandler):
         if model == "error":
             self.send_json(429, {"error": {"message": "rate limited: " + text, "type": "rate_limit_error"}})
             return
-        if self.path.startswith("/v1/responses"):
-            self.responses_api(text, model, bool(body.get("stream")))
-        elif body.get("stream"):
-            self.stream(body, text, model, anthropic)
-        elif anthropic:
-            self.send_json(200, {
-                "id": "msg_1", "type": "message", "role": "assistant", "model": model,
-                "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
-                "usage": {"input_tokens": 1, "output_tokens": 1},
-            })
-        elif model == "tool":
-            self.send_json(200, {
-                "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
-                "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
-                    "role": "assistant", "content": None,
-                    "tool_calls": [{"id": "call_1", "type": "function",
-                                    "function": {"name": "send", "arguments": json.dumps({"text": text})}}]}}],
-            })
-        else:
-            self.send_json(200, {
-                "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
-                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            })
+        try:
+            if self.path.startswith("/v1/responses"):
+                self.responses_api(text, model, bool(body.get("stream")))
+                self.end_stream()
+            elif body.get("stream"):
+                self.stream(body, text, model, anthropic)
+                self.end_stream()
+            elif anthropic:
+                self.send_json(200, {
+                    "id": "msg_1", "type": "message", "role": "assistant", "model": model,
+                    "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
+                    "usage": {"input_tokens": 1, "output_tokens": 1},
+                })
+            elif model == "tool":
+                self.send_json(200, {
+                    "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
+                    "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+                        "role": "assistant", "content": None,
+                        "tool_calls": [{"id": "call_1", "type": "function",
+                                        "function": {"name": "send", "arguments": json.dumps({"text": text})}}]}}],
+                })
+            else:
+                self.send_json(200, {
+                    "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
+                    "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                })
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the reader (a client test that leaves mid-stream) is gone
 
     def send_json(self, status, payload):
         data = json.dumps(payload).encode()
@@ -144,18 +203,13 @@ class Handler(BaseHTTPRequestHandler):
         if not stream:
             self.send_json(200, response("completed", text))
             return
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("connection", "close")
-        self.end_headers()
-        self.close_connection = True
+        self.begin_stream()
         sequence = [0]
 
         def send(kind, payload):
             payload = {"type": kind, "sequence_number": sequence[0], **payload}
             sequence[0] += 1
-            self.wfile.write(f"event: {kind}\ndata: {json.dumps(payload)}\n\n".encode())
-            self.wfile.flush()
+            self.write_frame(f"event: {kind}\ndata: {json.dumps(payload)}\n\n".encode())
 
         where = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
         send("response.created", {"response": response("in_progress", None)})
@@ -164,8 +218,7 @@ class Handler(BaseHTTPRequestHandler):
         send("response.content_part.added", {**where, "part": {"type": "output_text", "text": "", "annotations": []}})
         for index, character in enumerate(text):
             if model == "malformed" and index == 5:
-                self.wfile.write(b"event: response.output_text.delta\ndata: {this is not json\n\n")
-                self.wfile.flush()
+                self.write_frame(b"event: response.output_text.delta\ndata: {this is not json\n\n")
                 return
             send("response.output_text.delta", {**where, "delta": character, "logprobs": []})
         send("response.output_text.done", {**where, "text": text, "logprobs": []})
@@ -174,16 +227,11 @@ class Handler(BaseHTTPRequestHandler):
         send("response.completed", {"response": response("completed", text)})
 
     def stream(self, body, text, model, anthropic):
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.send_header("connection", "close")
-        self.end_headers()
-        self.close_connection = True
+        self.begin_stream(close=model == "close-early")
 
         def send(data, event=None):
             frame = (f"event: {event}\n" if event else "") + f"data: {data}\n\n"
-            self.wfile.write(frame.encode())
-            self.wfile.flush()
+            self.write_frame(frame.encode())
 
         if anthropic:
             send(json.dumps({"type": "message_start", "message": {
@@ -207,8 +255,11 @@ class Handler(BaseHTTPRequestHandler):
             return
 
         def chunk(delta, finish=None):
-            created = time.perf_counter_ns() if model == "slow" else 1
-            return json.dumps({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": created, "model": model,
+            if model == "slow":
+                return json.dumps({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": time.perf_counter_ns(),
+                                   "upstream_received": self.received_ns, "model": model,
+                                   "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+            return json.dumps({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": model,
                                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
 
         send(chunk({"role": "assistant", "content": ""}))
@@ -234,6 +285,8 @@ class Handler(BaseHTTPRequestHandler):
                 send("[DONE]")
             except OSError:
                 self.recorder.flood_abandoned.set()  # the reader left
+                self.chunked = False
+                self.close_connection = True
             return
         for index, character in enumerate(text):
             if model == "stall-mid" and index == 5:
@@ -249,10 +302,10 @@ class Handler(BaseHTTPRequestHandler):
         send("[DONE]")
 
 
-def start():
+def start(close_streams=False):
     """Starts the fake upstream on a free loopback port; returns (server, recorder, base_url)."""
     recorder = Recorder()
-    handler = type("BoundHandler", (Handler,), {"recorder": recorder})
+    handler = type("BoundHandler", (Handler,), {"recorder": recorder, "close_streams": close_streams})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler, bind_and_activate=False)
     server.request_queue_size = 256  # the default 5 refuses concurrent test clients
     server.server_bind()
@@ -260,3 +313,11 @@ def start():
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, recorder, f"http://127.0.0.1:{server.server_address[1]}/v1"
+
+
+if __name__ == "__main__":
+    import sys
+
+    _, _, url = start(close_streams="--close-streams" in sys.argv[1:])
+    print(url, flush=True)
+    threading.Event().wait()

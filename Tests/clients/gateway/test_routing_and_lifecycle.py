@@ -105,3 +105,25 @@ def test_sigterm_finishes_the_stream_in_flight_then_exits_0(gateway):
         received.append(chunk.choices[0].delta.content or "")
     assert "".join(received) == text
     assert gateway.process.wait(timeout=20) == 0
+
+
+def test_sigterm_with_idle_kept_alive_connections_exits_0_within_seconds(gateway, upstream):
+    # Non-streamed and streamed answers on kept-alive upstream connections (streams are chunked,
+    # as providers send them) and one kept-alive client connection: then nothing is in flight,
+    # and SIGTERM must not wait for an idle connection to time out.
+    recorder, _ = upstream
+    client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+    for number in range(3):
+        text = f"hi number {number}"
+        assert client.chat.completions.create(model="echo", messages=[{"role": "user", "content": text}]).choices[0].message.content == text
+        streamed = client.chat.completions.create(model="echo", stream=True, messages=[{"role": "user", "content": text}])
+        assert "".join(chunk.choices[0].delta.content or "" for chunk in streamed) == text
+    assert len(recorder.requests) == 6
+    # The gateway writes a stream's last event as soon as it has read it, and may not yet have
+    # read the upstream's closing empty chunk when the client's next request arrives: that request
+    # then opens a second connection. After that, both are reused.
+    assert recorder.connections <= 2, "the gateway did not keep its upstream connections alive"
+    started = time.monotonic()
+    gateway.process.send_signal(signal.SIGTERM)
+    assert gateway.process.wait(timeout=15) == 0
+    assert time.monotonic() - started < 5
