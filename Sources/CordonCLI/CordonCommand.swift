@@ -25,7 +25,7 @@ struct CordonCommand: ParsableCommand {
     /// callers can tell "found something" (1) from "could not decide" (2).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command: any ParsableCommand = try HookCommand.ClaudeCode.parsedDirectly(from: CommandLine.arguments) ?? parseAsRoot()
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)

@@ -206,4 +206,20 @@ struct SidecarHookTests {
         let verify = try CordonProcess.run(["audit", "verify", audit.path])
         #expect(verify.status == 0)
     }
+
+    @Test("Help and option errors are those of the whole command, though a hook parses its own options directly")
+    func helpAndOptionErrors() throws {
+        let help = try CordonProcess.run(["hook", "claude-code", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdoutText.contains("USAGE: cordon hook claude-code"))
+        let unknown = try CordonProcess.run(["hook", "claude-code", "--no-such-option"], input: "{}")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderrText.contains("Unknown option '--no-such-option'"))
+        #expect(unknown.stderrText.contains("cordon hook claude-code"))
+        let invalid = try CordonProcess.run(["hook", "claude-code", "--operator", "hash"], input: "{}")
+        #expect(invalid.status == 2)
+        #expect(invalid.stderrText.contains("--operator hash needs --hash-key-file"))
+        let version = try CordonProcess.run(["hook", "claude-code", "--version"], input: "{}")
+        #expect(version.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+    }
 }

@@ -46,6 +46,9 @@ struct BlockTerminator: Sendable, Equatable {
         // Flags that change what a literal matches make the reading uncertain.
         if contains(source, "(?i") || contains(source, "\\Q") || contains(source, "(?-x") { return nil }
         if contains(source, "(?x)") { source = removingExtendedWhitespace(source) }
+        // Only a lazy bounded repeat (`{m,n}?`) makes a block pattern. Most patterns have none,
+        // and every engine reads every pattern at start-up, so they are turned away in one pass.
+        guard hasLazyBoundedRepeat(source) else { return nil }
         // Walk the pattern, tracking open groups, up to the first large lazy repeat.
         var groups: [(start: Int, isPlain: Bool)] = []
         var prefixBound = 0
@@ -278,10 +281,24 @@ struct BlockTerminator: Sendable, Equatable {
         return index + bytes.count <= source.count && source[index..<(index + bytes.count)].elementsEqual(bytes)
     }
 
-    private static func contains(_ source: [UInt8], _ needle: String) -> Bool {
-        let bytes = Array(needle.utf8)
-        guard source.count >= bytes.count else { return false }
-        return (0...(source.count - bytes.count)).contains { source[$0..<($0 + bytes.count)].elementsEqual(bytes) }
+    /// Whether `source` holds `}?`: a bounded repeat made lazy, or text that looks like one.
+    private static func hasLazyBoundedRepeat(_ source: [UInt8]) -> Bool {
+        guard source.count >= 2 else { return false }
+        for index in 1..<source.count where source[index] == UInt8(ascii: "?") && source[index - 1] == UInt8(ascii: "}") {
+            return true
+        }
+        return false
+    }
+
+    private static func contains(_ source: [UInt8], _ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { needle in
+            guard let first = needle.first, source.count >= needle.count else { return false }
+            for index in 0...(source.count - needle.count)
+            where source[index] == first && source[index..<(index + needle.count)].elementsEqual(needle) {
+                return true
+            }
+            return false
+        }
     }
 }
 

@@ -12,7 +12,20 @@ enum LatinBytes {
             var written = 0
             var index = 0
             let end = text.count
+            let raw = UnsafeRawPointer(text.baseAddress)
+            let target = UnsafeMutableRawPointer(out.baseAddress)
             while index < end {
+                // Eight bytes below 0x80 at once: they are copied as they are (most of a
+                // serialized database is such bytes, and this runs at every start-up).
+                if index &+ 8 <= end, let raw, let target {
+                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        target.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
+                        index &+= 8
+                        written &+= 8
+                        continue
+                    }
+                }
                 let byte = text[index]
                 if byte < 0x80 {
                     out[written] = byte

@@ -90,6 +90,19 @@ struct HookCommand: ParsableCommand {
             if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
         }
 
+        /// The command `arguments` (the whole command line, program name first) name when it is
+        /// `cordon hook claude-code` with options that parse; `nil` for anything else, help and
+        /// errors included, which the full command tree then parses and reports as always.
+        ///
+        /// A hook runs as one process per agent event, so start-up is its latency. Parsing
+        /// against the full tree of `cordon` reflects every subcommand's options and names
+        /// (a quarter of a hook process's instructions); parsing the leaf command alone, with the
+        /// same option definitions and validation, does not.
+        static func parsedDirectly(from arguments: [String]) -> Self? {
+            guard arguments.count >= 3, arguments[1] == "hook", arguments[2] == configuration.commandName else { return nil }
+            return try? parse(Array(arguments.dropFirst(3)))
+        }
+
         /// The event's bytes, or `nil` when it is larger than the limit.
         private func readEvent() -> [UInt8]? {
             var bytes: [UInt8] = []
