@@ -1,20 +1,26 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension Decoder {
     // MARK: - Percent
 
     /// Decodes `%XX` escapes that give printable ASCII or a well-formed UTF-8 sequence
     /// (`%C3%A9`), and `%uXXXX` escapes (a non-standard form some servers accept); others
     /// (`%AD` in `%ADMIN_PASSWORD%`) are left as written.
-    static func decodePercent(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+    static func decodePercent(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         func escape(at index: Int) -> UInt8? {
             guard index + 2 < input.count, input[index] == UInt8(ascii: "%"), let high = Hex.value(of: input[index + 1]),
                 let low = Hex.value(of: input[index + 2])
             else { return nil }
             return UInt8(high << 4 | low)
         }
-        var index = 0
+        var index = next(UInt8(ascii: "%"), in: input, from: 0, pass)
         while index + 2 < input.count {
             guard input[index] == UInt8(ascii: "%") else {
-                index += 1
+                index = next(UInt8(ascii: "%"), in: input, from: index + 1, pass)
                 continue
             }
             if input[index + 1] | 0x20 == UInt8(ascii: "u"), let value = hexValue(input, from: index + 2, digits: 4),
@@ -64,11 +70,11 @@ extension Decoder {
 
     // MARK: - JSON
 
-    static func decodeJSONEscapes(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
-        var index = 0
+    static func decodeJSONEscapes(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
+        var index = next(UInt8(ascii: "\\"), in: input, from: 0, pass)
         while index + 1 < input.count {
             guard input[index] == UInt8(ascii: "\\") else {
-                index += 1
+                index = next(UInt8(ascii: "\\"), in: input, from: index + 1, pass)
                 continue
             }
             let next = input[index + 1]
@@ -115,14 +121,15 @@ extension Decoder {
     /// lacks: `\x41`, octal `\101`, `\u{41}`, `\U00000041`, and CSS's `\41 ` (1–6 hex digits,
     /// an optional blank). Only escapes that give a printable character are decoded, so regular
     /// expressions (`\d`, `\b`, `\1`) and control characters stay as written.
-    static func decodeBackslashEscapes(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+    static func decodeBackslashEscapes(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         var index = 0
         // Where the last decoded escape ended: a run of escapes is worth decoding as a whole even
         // when CSS's blanks cut it into short stretches.
         var lastEnd = -1
+        index = next(UInt8(ascii: "\\"), in: input, from: 0, pass)
         while index + 2 < input.count {
             guard input[index] == UInt8(ascii: "\\") else {
-                index += 1
+                index = next(UInt8(ascii: "\\"), in: input, from: index + 1, pass)
                 continue
             }
             if input[index + 1] == UInt8(ascii: "\\") {
@@ -146,6 +153,9 @@ extension Decoder {
 
     /// The code point and length of the backslash escape at `index`, when it gives printable text.
     private static func backslashEscape(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
+        // A backslash ending the input (checked after a decoded escape) escapes nothing; reading
+        // past it read one byte beyond the buffer.
+        guard index + 1 < input.count else { return nil }
         let next = input[index + 1]
         func printable(_ value: UInt32) -> Bool { (0x20...0x7E).contains(value) || value >= 0xA0 }
         switch next {
@@ -200,11 +210,11 @@ extension Decoder {
 
     /// Decodes character references: named ones from a short list, and numeric ones
     /// (`&#65;`, `&#x41;`) with or without their `;` — browsers accept both.
-    static func decodeHTML(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
-        var index = 0
+    static func decodeHTML(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
+        var index = next(UInt8(ascii: "&"), in: input, from: 0, pass)
         while index + 2 < input.count {
             guard input[index] == UInt8(ascii: "&") else {
-                index += 1
+                index = next(UInt8(ascii: "&"), in: input, from: index + 1, pass)
                 continue
             }
             var replacement: [UInt8]?
@@ -253,7 +263,7 @@ extension Decoder {
     /// Code is full of `=` followed by two digits (`port=80`, `width=40`), so `=XX` escapes are
     /// decoded only in a message that is quoted-printable for sure: one holding an encoded `=`
     /// (`=3D`, which every `key=value` becomes) or a soft line break.
-    static func decodeQuotedPrintable(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+    static func decodeQuotedPrintable(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         func upperHex(_ byte: UInt8) -> UInt32? {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - 48)
@@ -262,41 +272,42 @@ extension Decoder {
             }
         }
         /// The length of the soft line break at `index` (`=` and CRLF or LF), or 0.
-        func softBreak(at index: Int, lineStart: Int) -> Int {
-            guard index + 1 < input.count, index - lineStart >= minimumSoftBreakColumn, input[index - 1] != UInt8(ascii: "=") else { return 0 }
+        func softBreak(at index: Int) -> Int {
+            guard index + 1 < input.count, input[index + 1] == 0x0D || input[index + 1] == 0x0A,
+                index >= minimumSoftBreakColumn, input[index - 1] != UInt8(ascii: "="),
+                !containsLineFeed(input, (index - minimumSoftBreakColumn)..<index)
+            else { return 0 }
             let length = input[index + 1] == 0x0D && index + 2 < input.count && input[index + 2] == 0x0A ? 3 : input[index + 1] == 0x0A ? 2 : 0
             return length > 0 && index + length < input.count && isTokenByte(input[index + length]) ? length : 0
         }
-        // Is this quoted-printable at all?
+        // Is this quoted-printable at all? Only the `=` signs are looked at.
+        let equals = UInt8(ascii: "=")
         var isQuotedPrintable = false
-        var lineStart = 0
-        for index in 0..<input.count where input[index] == 0x0A || input[index] == UInt8(ascii: "=") {
-            if input[index] == 0x0A {
-                lineStart = index + 1
+        var index = next(equals, in: input, from: 0, pass)
+        while index < input.count {
+            if input[index] != equals {
+                // Only with ``Pass/everyByte``: `next` gives every offset.
             } else if index + 2 < input.count, input[index + 1] == UInt8(ascii: "3"), input[index + 2] == UInt8(ascii: "D") {
                 isQuotedPrintable = true
                 break
-            } else if softBreak(at: index, lineStart: lineStart) > 0 {
+            } else if softBreak(at: index) > 0 {
                 isQuotedPrintable = true
                 break
             }
+            index = next(equals, in: input, from: index + 1, pass)
         }
         guard isQuotedPrintable else { return }
-        var index = 0
-        lineStart = 0
+        index = next(equals, in: input, from: 0, pass)
         while index + 1 < input.count {
-            let byte = input[index]
-            if byte == 0x0A { lineStart = index + 1 }
-            guard byte == UInt8(ascii: "=") else {
-                index += 1
+            guard input[index] == equals else {
+                index = next(equals, in: input, from: index + 1, pass)
                 continue
             }
-            let length = softBreak(at: index, lineStart: lineStart)
+            let length = softBreak(at: index)
             if length > 0 {
                 writer.flush(upTo: index, from: input)
                 writer.remove(length)
                 index += length
-                lineStart = index
                 continue
             }
             guard index + 2 < input.count, let high = upperHex(input[index + 1]), let low = upperHex(input[index + 2]),
@@ -309,6 +320,13 @@ extension Decoder {
             writer.append([UInt8(value)], units: 1, derivedUnit: 1, originalUnit: 3)
             index += 3
         }
+    }
+
+    /// Whether `range` of `input` holds a line feed: a soft line break ends a line at least
+    /// ``minimumSoftBreakColumn`` bytes long, so only that many bytes before it are looked at.
+    private static func containsLineFeed(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let base = input.baseAddress, !range.isEmpty else { return false }
+        return memchr(base + range.lowerBound, 0x0A, range.count) != nil
     }
 
     /// The shortest line a soft line break may end: encoders wrap at 76 columns.

@@ -64,12 +64,52 @@ extension Decoder {
     @inline(__always)
     static func isTokenByte(_ byte: UInt8) -> Bool { (0x21...0x7E).contains(byte) }
 
-    static func join(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+    /// The offset of the first byte at or after `start` that may start an invisible character,
+    /// a terminal sequence or a string seam (``joinTriggers``), or `input.count`.
+    ///
+    /// Eight bytes are looked at at once: a word without a byte of 0x80 or more, `ESC`, `"` or
+    /// `'` holds no trigger, and most words of ASCII text are such words.
+    @inline(__always)
+    static func nextJoinTrigger(_ input: UnsafeBufferPointer<UInt8>, from start: Int, _ triggers: UnsafeBufferPointer<Bool>) -> Int {
+        guard let base = input.baseAddress else { return input.count }
+        var index = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+            let x = word ^ (ones &* UInt64(byte))
+            return (x &- ones) & ~x & highs != 0
+        }
+        while true {
+            while index &+ 8 <= input.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if word & highs != 0 || hasByte(word, 0x1B) || hasByte(word, UInt8(ascii: "\"")) || hasByte(word, UInt8(ascii: "'")) {
+                    break
+                }
+                index &+= 8
+            }
+            // A flagged word (or the last few bytes), byte by byte: a byte of 0x80 or more is
+            // a trigger only as the lead byte of the characters the decoder removes.
+            let stop = min(input.count, index &+ 8)
+            while index < stop {
+                if triggers[Int(input[index])] { return index }
+                index &+= 1
+            }
+            if index >= input.count { return input.count }
+        }
+    }
+
+    static func join(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
+        joinTriggers.withUnsafeBufferPointer { triggers in join(input, &writer, pass, triggers) }
+    }
+
+    private static func join(
+        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass, _ triggers: UnsafeBufferPointer<Bool>
+    ) {
         var index = 0
         while index < input.count {
             let byte = input[index]
-            guard joinTriggers[Int(byte)] else {
-                index += 1
+            guard triggers[Int(byte)] else {
+                index = pass == .everyByte ? index + 1 : nextJoinTrigger(input, from: index, triggers)
                 continue
             }
             if byte == 0x1B, case let length = terminalSequenceLength(input, at: index), length > 0 {

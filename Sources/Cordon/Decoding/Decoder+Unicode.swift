@@ -74,11 +74,11 @@ extension Decoder {
     /// Greek homoglyphs and combining marks only in a run that touches an ASCII letter or digit
     /// (`ghр_…` with a Cyrillic `р`, `AKIA` with a combining accent), so Russian or Greek prose
     /// is left alone.
-    static func fold(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+    static func fold(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         var index = 0
         while index < input.count {
             // ASCII text (most of every message) is skipped eight bytes at a time.
-            index = nextNonASCII(input, from: index)
+            if pass == .prescanned { index = nextNonASCII(input, from: index) }
             guard index < input.count else { break }
             guard foldTriggers[Int(input[index])], let (value, length) = scalar(input, at: index) else {
                 index += 1

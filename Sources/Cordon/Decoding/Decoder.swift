@@ -42,35 +42,74 @@ enum Decoder: String, CaseIterable, Sendable {
     /// their cells, so the header is the context of every cell below it.
     case columns
 
+    /// How a decoder finds what to look at.
+    ///
+    /// The reason for two: decoders look only at their trigger bytes (``prescanned``), and a
+    /// reference that looks at every byte (``everyByte``) lets the tests check that skipping
+    /// between triggers never passes over something the decoder would have decoded.
+    enum Pass: Sendable {
+        /// A message without the decoder's trigger byte is left at once (`memchr`); in the
+        /// others, the text between two triggers is skipped many bytes at a time.
+        case prescanned
+        /// No early exit, every byte looked at in turn: the reference.
+        case everyByte
+    }
+
     /// The decoded message, or `nil` when nothing was decoded.
-    func decode(_ input: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], map: LayerMap)? {
+    func decode(_ input: UnsafeBufferPointer<UInt8>, pass: Pass = .prescanned) -> (bytes: [UInt8], map: LayerMap)? {
         guard let base = input.baseAddress, !input.isEmpty else { return nil }
         // Cheap triggers: most messages hold none of these bytes.
-        switch self {
-        case .percent: if memchr(base, Int32(UInt8(ascii: "%")), input.count) == nil { return nil }
-        case .json, .backslash: if memchr(base, Int32(UInt8(ascii: "\\")), input.count) == nil { return nil }
-        case .html: if memchr(base, Int32(UInt8(ascii: "&")), input.count) == nil { return nil }
-        case .quotedPrintable: if memchr(base, Int32(UInt8(ascii: "=")), input.count) == nil { return nil }
-        case .utf16: if input.count < 4 || !(input[0] == 0xFF && input[1] == 0xFE || input[0] == 0xFE && input[1] == 0xFF) { return nil }
-        case .joined, .base64, .hex, .unicode, .columns: break
-        }
+        if pass == .prescanned, !Self.mayDecode(self, base: base, count: input.count) { return nil }
         var writer = LayerWriter(capacity: input.count)
         switch self {
-        case .joined: Self.join(input, &writer)
+        case .joined: Self.join(input, &writer, pass)
         case .base64: Self.decodeBase64Runs(input, &writer)
         case .hex: Self.decodeHexRuns(input, &writer)
-        case .percent: Self.decodePercent(input, &writer)
-        case .json: Self.decodeJSONEscapes(input, &writer)
-        case .backslash: Self.decodeBackslashEscapes(input, &writer)
-        case .html: Self.decodeHTML(input, &writer)
-        case .quotedPrintable: Self.decodeQuotedPrintable(input, &writer)
-        case .unicode: Self.fold(input, &writer)
+        case .percent: Self.decodePercent(input, &writer, pass)
+        case .json: Self.decodeJSONEscapes(input, &writer, pass)
+        case .backslash: Self.decodeBackslashEscapes(input, &writer, pass)
+        case .html: Self.decodeHTML(input, &writer, pass)
+        case .quotedPrintable: Self.decodeQuotedPrintable(input, &writer, pass)
+        case .unicode: Self.fold(input, &writer, pass)
         case .utf16: Self.decodeUTF16(input, &writer)
         case .columns: Self.repeatColumnHeaders(input, &writer)
         }
         guard writer.map.changesAnything else { return nil }
         writer.flush(upTo: input.count, from: input)
         return (writer.bytes, writer.map)
+    }
+
+    /// Whether `decoder` can change anything in a message: whether the message holds its
+    /// trigger byte (`%`, `\\`, `&`, `=`, a byte-order mark); decoders of runs, look-alikes,
+    /// invisible characters and tables have no single trigger byte and find their own.
+    private static func mayDecode(_ decoder: Decoder, base: UnsafePointer<UInt8>, count: Int) -> Bool {
+        switch decoder {
+        case .percent: return memchr(base, Int32(UInt8(ascii: "%")), count) != nil
+        case .json, .backslash: return memchr(base, Int32(UInt8(ascii: "\\")), count) != nil
+        case .html: return memchr(base, Int32(UInt8(ascii: "&")), count) != nil
+        case .quotedPrintable: return memchr(base, Int32(UInt8(ascii: "=")), count) != nil
+        case .utf16: return count >= 4 && (base[0] == 0xFF && base[1] == 0xFE || base[0] == 0xFE && base[1] == 0xFF)
+        case .joined, .base64, .hex, .unicode, .columns: return true
+        }
+    }
+
+    // MARK: - Seeking
+
+    /// The offset of the first `byte` at or after `start`, or `input.count`.
+    ///
+    /// The reason: decoders look only at their escape character (`%`, `\\`, `&`, `=`), and
+    /// `memchr` skips the text between two of them many bytes at a time, where a loop over
+    /// every byte made each decoder a full pass over the message (#13).
+    ///
+    /// With ``Pass/everyByte`` the answer is `start` itself (clamped to `input.count`): the
+    /// caller looks at that byte and moves on by one, as a loop over every byte does.
+    @inline(__always)
+    static func next(_ byte: UInt8, in input: UnsafeBufferPointer<UInt8>, from start: Int, _ pass: Pass) -> Int {
+        if pass == .everyByte { return min(start, input.count) }
+        guard start < input.count, let base = input.baseAddress,
+            let found = memchr(base + start, Int32(byte), input.count - start)
+        else { return input.count }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(base)
     }
 
     // MARK: - Shared rules

@@ -6,7 +6,7 @@
 /// removed zero-width character a piece of 0 ↔ 3. A few pieces describe a whole message, so
 /// layers of large inputs stay cheap.
 struct LayerMap: Sendable {
-    struct Piece: Sendable {
+    struct Piece: Sendable, Equatable {
         var derivedStart: Int
         var originalStart: Int
         var units: Int

@@ -30,6 +30,8 @@ public final class Engine: Sendable {
     private let scratchPool = Mutex<[MatchScratch]>([])
     /// Finds Cordon's own placeholders, which scans read as blanks.
     let placeholderMask: PlaceholderMask
+    /// How decoders find what to decode: at their trigger bytes, or (the reference) at every byte.
+    let decoderPass: Decoder.Pass
 
     /// The most distinct found values looked for again in one pass over a message (all are
     /// looked for, in batches of this many).
@@ -45,7 +47,14 @@ public final class Engine: Sendable {
     ///
     /// - Throws: ``DetectorError`` naming the file and detector of the first pattern or allowlist
     ///   pattern that PCRE2 rejects.
-    public init(_ set: DetectorSet, limits: ScanLimits = .default) throws(DetectorError) {
+    public convenience init(_ set: DetectorSet, limits: ScanLimits = .default) throws(DetectorError) {
+        try self.init(set, limits: limits, decoderPass: .prescanned)
+    }
+
+    /// Compiles every detector of `set`, with decoders that find what to decode as `decoderPass`
+    /// says (``Decoder/Pass/everyByte`` is the tests' reference).
+    init(_ set: DetectorSet, limits: ScanLimits, decoderPass: Decoder.Pass) throws(DetectorError) {
+        self.decoderPass = decoderPass
         self.limits = limits
         detectors = set.detectors
         var compiled: [CompiledDetector] = []
@@ -249,9 +258,11 @@ public final class Engine: Sendable {
                     }
                     let decoded: (bytes: [UInt8], map: LayerMap)?
                     if let source {
-                        decoded = source.bytes.withUnsafeBufferPointer { decoder.decode(UnsafeBufferPointer(rebasing: $0[input])) }
+                        decoded = source.bytes.withUnsafeBufferPointer {
+                            decoder.decode(UnsafeBufferPointer(rebasing: $0[input]), pass: decoderPass)
+                        }
                     } else {
-                        decoded = decoder.decode(buffer)
+                        decoded = decoder.decode(buffer, pass: decoderPass)
                     }
                     guard let decoded else { continue }
                     let layer = DecodedLayer(
