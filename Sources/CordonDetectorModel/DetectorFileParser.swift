@@ -17,7 +17,7 @@ package struct DetectorFileParser {
         "test_value_examples", "references",
     ]
     private static let contextFields: Set<String> = ["words", "window", "required"]
-    private static let runFields: Set<String> = ["class", "length", "within"]
+    private static let runFields: Set<String> = ["class", "length", "within", "group"]
     private static let allowlistFields: Set<String> = ["values", "patterns", "test_values"]
     private static let testValueFields: Set<String> = ["values", "patterns"]
     private static let minimumExamples = 2
@@ -258,7 +258,17 @@ package struct DetectorFileParser {
             }
             within = value
         }
-        return RunGate(characterClass: characterClass, length: length, within: within)
+        var groupDigits: Int?
+        if let groupNode = fields["group"] {
+            guard characterClass == .digits else {
+                throw error(groupNode, detector, "'group' applies only to a run of class 'digits'")
+            }
+            guard let text = scalar(groupNode), let value = Int(text), (length...256).contains(value) else {
+                throw error(groupNode, detector, "'group' must be a whole number of digits from the run's 'length' to 256")
+            }
+            groupDigits = value
+        }
+        return RunGate(characterClass: characterClass, length: length, within: within, groupDigits: groupDigits)
     }
 
     // MARK: - Node helpers: the strict reader, its problems named with file and detector
