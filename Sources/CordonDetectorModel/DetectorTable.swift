@@ -41,6 +41,7 @@ package enum DetectorTable {
                 writer.int(gate.length)
                 writer.int(gate.within)
                 writer.optional(gate.groupDigits) { $0.int($1) }
+                writer.optional(gate.before) { $0.field($1) }
             }
             writer.optional(detector.minimumEntropy) { $0.field(String($1.bitPattern)) }
             writer.list(detector.validators.map(\.rawValue))
@@ -87,7 +88,8 @@ package enum DetectorTable {
                 RunGate(
                     characterClass: try reader.value(RunGate.CharacterClass.init(rawValue:)),
                     length: try reader.int(), within: try reader.int(),
-                    groupDigits: try reader.optional { reader throws(DecodingError) in try reader.int() })
+                    groupDigits: try reader.optional { reader throws(DecodingError) in try reader.int() },
+                    before: try reader.optional { reader throws(DecodingError) in try reader.string() })
             }
             let entropy = try reader.optional { reader throws(DecodingError) in
                 Double(bitPattern: try reader.value(UInt64.init))

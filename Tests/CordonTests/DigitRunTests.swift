@@ -6,7 +6,7 @@ import Testing
 
 /// The digit-run scanner that gates the digit-shaped detectors, and the `group` field of a run
 /// gate.
-@Suite("Digit runs and digit groups")
+@Suite("Digit runs, digit groups and the bytes before a run")
 struct DigitRunTests {
     /// The maximal digit runs of `bytes`, one byte at a time: what the scanner must find.
     static func referenceRuns(_ bytes: [UInt8]) -> [Range<Int>] {
@@ -99,12 +99,44 @@ struct DigitRunTests {
         }
     }
 
+    @Test("The bytes before a run are read as bracket classes and single characters")
+    func beforeClasses() {
+        #expect(RunGate.beforeClasses("[A-Z][A-Z] ") == [Set(65...90), Set(65...90), [32]])
+        #expect(RunGate.beforeClasses("[a-c\\]\\-]x") == [[97, 98, 99, 93, 45], [120]])
+        #expect(RunGate.beforeClasses("[-a]") == [[45, 97]])
+        for bad in ["", "[A-Z", "[]", "[z-a]", "é", "\t", String(repeating: "x", count: 17)] {
+            #expect(RunGate.beforeClasses(bad) == nil, "\(bad.debugDescription)")
+        }
+    }
+
+    @Test("A run opens a gate with 'before' only right after those bytes")
+    func beforeGate() throws {
+        let yaml = detectorYAML(
+            pattern: "(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}-[0-9]{4}(?![0-9])", extra: "    run: {class: digits, length: 2, within: 2, before: '[A-Z][A-Z]'}",
+            examples: "['GB12-3456', 'x DE99-0000 y']", negatives: "['G12-3456']"
+        ).replacingOccurrences(of: "    keywords: [tok_]\n", with: "")
+        let detectors = try DetectorSet.parse(yaml: yaml, file: "before.yaml")
+        #expect(detectors.first?.runGate == RunGate(characterClass: .digits, length: 2, within: 2, before: "[A-Z][A-Z]"))
+        let engine = try Engine(DetectorSet(detectors))
+        #expect(engine.checkExamples().isEmpty)
+        let text = "12 ab34 GB12-3456 x99 DE99-0000"
+        let starts = Array(text.utf8).withUnsafeBufferPointer { engine.runGates.runStarts(in: $0) }
+        // `12` is at the start, `ab34` has lower-case letters, `x99` one letter.
+        #expect(starts == [[10, 24]])
+        #expect(engine.scan(text).findings.map(\.range) == [8..<17, 22..<31])
+        for sample in [text, "GB12-3456", "G12-3456", "aGB12-3456", "GB1-3456", ""] {
+            #expect(engine.scan(sample) == engine.referenceScan(sample), "\(sample)")
+        }
+    }
+
     @Test("A group gate is refused on a class other than digits, and below the run's length")
     func groupErrors() {
         let cases = [
             ("run: {class: alphanumerics, length: 3, group: 10}", "'group' applies only to a run of class 'digits'"),
             ("run: {class: digits, length: 3, group: 2}", "'group' must be a whole number"),
             ("run: {class: digits, length: 3, group: ten}", "'group' must be a whole number"),
+            ("run: {class: digits, length: 3, before: '[A-Z'}", "'before' must be 1 to 16 bracket classes"),
+            ("run: {class: digits, length: 3, before: ''}", "'before' must be 1 to 16 bracket classes"),
         ]
         for (gate, message) in cases {
             let yaml = detectorYAML(extra: "    " + gate).replacingOccurrences(of: "    keywords: [tok_]\n", with: "")
@@ -125,5 +157,12 @@ struct DigitRunTests {
         }
         #expect(decoded.first?.runGate?.groupDigits == 10)
         #expect(decoded == detectors)
+        var gated = detectors
+        gated[0].runGate?.before = "[A-Z] "
+        let decodedBefore = try DetectorTable.encode(gated).withUnsafeBufferPointer {
+            (buffer) throws(DetectorTable.DecodingError) in try DetectorTable.decode(buffer)
+        }
+        #expect(decodedBefore.first?.runGate?.before == "[A-Z] ")
+        #expect(decodedBefore == gated)
     }
 }

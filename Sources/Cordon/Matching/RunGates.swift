@@ -16,6 +16,8 @@ struct RunGates: Sendable {
         var characterClass: RunGate.CharacterClass
         var length: Int
         var groupDigits: Int
+        /// The classes of the bytes right before the run (``RunGate/before``), empty for none.
+        var before: [ByteSet]
     }
 
     /// The distinct gates.
@@ -27,7 +29,13 @@ struct RunGates: Sendable {
         var keys: [Key] = []
         keyOfDetector = detectors.map { detector in
             guard let gate = detector.runGate else { return nil }
-            let key = Key(characterClass: gate.characterClass, length: gate.length, groupDigits: gate.groupDigits ?? 0)
+            let before = gate.before.flatMap(RunGate.beforeClasses)?.map { members in
+                var set = ByteSet()
+                for byte in members { set.insert(byte) }
+                return set
+            }
+            let key = Key(
+                characterClass: gate.characterClass, length: gate.length, groupDigits: gate.groupDigits ?? 0, before: before ?? [])
             if let known = keys.firstIndex(of: key) { return known }
             keys.append(key)
             return keys.count - 1
@@ -51,7 +59,9 @@ struct RunGates: Sendable {
             let members = Self.members[characterClass]!
             members.withUnsafeBufferPointer { members in
                 ByteRuns.forEach(in: text, atLeast: shortest, of: { members[Int($0)] }) { start, length in
-                    for key in gated where length >= keys[key].length { starts[key].append(start) }
+                    for key in gated where length >= keys[key].length && Self.isPreceded(text, at: start, by: keys[key].before) {
+                        starts[key].append(start)
+                    }
                 }
             }
         }
@@ -69,7 +79,10 @@ struct RunGates: Sendable {
         let keys = self.keys
         func flush(_ group: inout DigitGroupBuffer) {
             for run in group.runs where run.length >= shortest {
-                for key in gated where run.length >= keys[key].length && group.digits >= keys[key].groupDigits {
+                for key in gated
+                where run.length >= keys[key].length && group.digits >= keys[key].groupDigits
+                    && Self.isPreceded(text, at: run.start, by: keys[key].before)
+                {
                     starts[key].append(run.start)
                 }
             }
@@ -80,6 +93,20 @@ struct RunGates: Sendable {
             group.append(start: start, length: length)
         }
         flush(&group)
+    }
+
+    /// Whether the bytes right before `start` belong, one by one, to the classes of `before`.
+    @inline(__always)
+    private static func isPreceded(_ text: UnsafeBufferPointer<UInt8>, at start: Int, by before: [ByteSet]) -> Bool {
+        guard !before.isEmpty else { return true }
+        guard start >= before.count else { return false }
+        let from = start &- before.count
+        var index = 0
+        while index < before.count {
+            guard before[index].contains(text[from &+ index]) else { return false }
+            index &+= 1
+        }
+        return true
     }
 
     /// Each class as a table of its 256 bytes.
