@@ -12,7 +12,7 @@
 #   scan      `cordon scan corpus/samples`: the folder scan of the CLI
 #   realtext  `cordon scan --threads 1 --format jsonl` on every 16th file of the real-text corpus
 #             (bench/out/corpus-realtext, ~3.4 MB; build it first with `python3 bench/corpora.py`)
-#   dense     the same on every 50th folder of the dense corpus (bench/out/corpus-large, ~3.3 MB)
+#   dense     the same on every 16th folder of the dense corpus (bench/out/corpus-large, ~3.3 MB)
 #
 # Besides the total, each line gives the calls into PCRE2's matcher (pcre2_jit_match_8 and
 # pcre2_match_8, from callgrind's call counts): the confirmation work the first stage and the
@@ -101,7 +101,7 @@ PY
             ;;
         realtext|dense)
             if [[ $workload == realtext ]]; then source=bench/out/corpus-realtext/samples step=16
-            else source=bench/out/corpus-large/samples step=50; fi
+            else source=bench/out/corpus-large/samples step=16; fi
             [[ -d $source ]] || { echo "$source is missing: build the corpora with python3 bench/corpora.py" >&2; exit 1; }
             mkdir -p "$work/$workload"
             ls "$source" | sort | awk -v step="$step" 'NR % step == 1' | while read -r name; do cp -r "$source/$name" "$work/$workload/"; done
