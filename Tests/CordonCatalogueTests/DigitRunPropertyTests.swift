@@ -135,16 +135,17 @@ struct DigitRunPropertyTests {
         #expect(found > 1000)
     }
 
-    @Test("IBANs and US addresses with the bytes before their gating runs varied")
+    @Test("IBANs, US addresses and Indian PANs with the bytes before their gating runs varied")
     func ibansAndAddresses() {
         let ibans = ["GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "de89-3704-0044-0532-0130-00", "FR14 2004 1010 0505 0001 3M02 606"]
         let addresses = [
             "1600 Pennsylvania Avenue NW, Washington, DC 20500", "350 Fifth Avenue\nNew York, NY 10118-0110",
             "12345 Main St, Apt 4, Springfield, IL 62704",
         ]
-        let befores = ["", " ", "x", "\\n", "(", "9", "iban: ", "Ship to: ", "_", "-"]
+        let pans = ["ABCPE1234F", "AAAPL1234C", "ABCXE1234F", "ABCPE12345F", "ABCPE123F", "aBCPE1234F"]
+        let befores = ["", " ", "x", "\\n", "(", "9", "iban: ", "Ship to: ", "_", "-", "PAN: ", "pan "]
         var found = 0
-        for value in ibans + addresses {
+        for value in ibans + addresses + pans {
             for before in befores {
                 for variant in [value, value.lowercased(), value.uppercased(), value.replacingOccurrences(of: " ", with: "  ")] {
                     let text = before + variant + " end"
