@@ -16,6 +16,8 @@ public struct RunGate: Sendable, Hashable {
         case alphanumerics
         /// ASCII digits and `.` (dotted numbers: IPv4 addresses, versions).
         case digitsAndDots = "digits-and-dots"
+        /// ASCII hex digits and `:` (IPv6 addresses, MAC addresses, times).
+        case hexDigitsAndColons = "hex-and-colons"
     }
 
     /// The characters of the run.

@@ -157,4 +157,29 @@ struct DigitRunPropertyTests {
         }
         #expect(found > 50)
     }
+
+    @Test("IPv6 addresses and colon-and-hex text near address words: fast scan equals the reference scan")
+    func ipv6() {
+        let values = [
+            "2a03:2880:f12f:83:face:b00c:0:25de", "2600:1f18:4a3:6900::a1", "c8d5:7717:9055:a36f:4aa5:f9d4:335f:2f59", "::2:3",
+            "1:2::", "2001:db8:85a3::8a2e:370:7334", "fe80::1ff:fe23:4567:890a", "12:30:45", "std::fd::close", "a::b", "::1",
+            "dead:beef:cafe::1", "1::2",
+        ]
+        let befores = ["", " ", "address ", "ip=", "from [", "\\n", "x", ":", ".", "host: 1", "server "]
+        let afters = ["", " ", "]:443", "/64", ".5", "x", " port 22"]
+        var found = 0
+        for value in values {
+            for before in befores {
+                for after in afters {
+                    for variant in [value, value.uppercased()] {
+                        let text = before + variant + after
+                        let fast = Self.engine.scan(text)
+                        #expect(fast == Self.engine.referenceScan(text), "\(text.utf8.count) bytes")
+                        found += fast.findings.count
+                    }
+                }
+            }
+        }
+        #expect(found > 100)
+    }
 }

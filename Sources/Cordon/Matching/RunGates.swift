@@ -5,6 +5,7 @@ extension RunGate.CharacterClass {
         case .digits: return ByteClass.isDigit(byte)
         case .alphanumerics: return ByteClass.isAlphanumeric(byte)
         case .digitsAndDots: return ByteClass.isDigit(byte) || byte == UInt8(ascii: ".")
+        case .hexDigitsAndColons: return ByteClass.isHexDigit(byte) || byte == UInt8(ascii: ":")
         }
     }
 }
