@@ -11,7 +11,7 @@
 #             4096-byte pieces, sent as base64): start-up plus steady-state scanning
 #   scan      `cordon scan corpus/samples`: the folder scan of the CLI
 #   realtext  `cordon scan --threads 1 --format jsonl` on every 16th file of the real-text corpus
-#             (bench/out/corpus-realtext, ~3.4 MB; build it first with `python3 bench/corpora.py`)
+#             (bench/out/corpus-realtext, ~3.0 MB; build it first with `python3 bench/corpora.py`)
 #   dense     the same on every 16th folder of the dense corpus (bench/out/corpus-large, ~3.3 MB)
 #
 # Besides the total, each line gives the calls into PCRE2's matcher (pcre2_jit_match_8 and
