@@ -182,4 +182,26 @@ struct DigitRunPropertyTests {
         }
         #expect(found > 100)
     }
+
+    @Test("Bare numbers after phone labels, with the longest labels, quotes and spacing: fast scan equals the reference scan")
+    func labelledPhones() {
+        let labels = [
+            "contact_phone_number", "CONTACT-PHONE#", "office phone no.", "t\u{E9}l\u{E9}phone", "mobiltelefon", "handynummer",
+            "whats_app", "ph.", "tel", "hotel", "cell", "fax", "portable",
+        ]
+        let joins = ["", " ", "\\\"   =>   \\\"", "\"\t\t\t:=\n\n\n(", "' is '", "=", ": ", "   #   ", "\t\t\t\t"]
+        let numbers = ["02079460958", "0207946095812", "4155550132", "14155550132", "123456789", "0301234567", "9876543210x"]
+        var found = 0
+        for label in labels {
+            for join in joins {
+                for number in numbers {
+                    let text = "x " + label + join + number + " y"
+                    let fast = Self.engine.scan(text)
+                    #expect(fast == Self.engine.referenceScan(text), "\(text.utf8.count) bytes")
+                    found += fast.findings.count
+                }
+            }
+        }
+        #expect(found > 100)
+    }
 }
