@@ -10,38 +10,61 @@
 #   prompts   300 redact requests of 4 KB through `cordon serve` (corpus/samples cut into
 #             4096-byte pieces, sent as base64): start-up plus steady-state scanning
 #   scan      `cordon scan corpus/samples`: the folder scan of the CLI
+#   realtext  `cordon scan --threads 1 --format jsonl` on every 16th file of the real-text corpus
+#             (bench/out/corpus-realtext, ~3.0 MB; build it first with `python3 bench/corpora.py`)
+#   dense     the same on every 16th folder of the dense corpus (bench/out/corpus-large, ~3.3 MB)
+#
+# Besides the total, each line gives the calls into PCRE2's matcher (pcre2_jit_match_8 and
+# pcre2_match_8, from callgrind's call counts): the confirmation work the first stage and the
+# gates leave over. Default workloads: hook, prompts, scan (realtext and dense need the corpora).
 #
 # The binary measured is the install build (`make release`: optimised, Swift libraries linked
 # in), stripped of its debug information: valgrind 3.19 cannot read Swift 6's DWARF 5. Counts
 # do not depend on the machine's load; they do depend on the binary, so the commit is printed.
-# Needs valgrind (installed from Debian when missing and run as root).
+# Needs valgrind (installed from Debian when missing and run as root). CORDON_BINARY=PATH measures
+# that release binary (another commit's build) instead of building this checkout; the commit
+# printed is then this checkout's, not the binary's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 workloads=("$@")
 [[ ${#workloads[@]} -gt 0 ]] || workloads=(hook prompts scan)
 for workload in "${workloads[@]}"; do
-    case $workload in hook|prompts|scan) ;; *) echo "unknown workload '$workload' (hook, prompts, scan)" >&2; exit 2 ;; esac
+    case $workload in hook|prompts|scan|realtext|dense) ;; *) echo "unknown workload '$workload' (hook, prompts, scan, realtext, dense)" >&2; exit 2 ;; esac
 done
 
 if ! command -v valgrind >/dev/null; then
     echo "installing valgrind" >&2
     apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
 fi
-make -s release >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp .build/release/cordon "$work/cordon"
+if [[ -n ${CORDON_BINARY:-} ]]; then
+    cp "$CORDON_BINARY" "$work/cordon"
+else
+    make -s release >/dev/null
+    cp .build/release/cordon "$work/cordon"
+fi
 objcopy --strip-debug "$work/cordon"
 
-# Prints the total instructions of one run of `$work/cordon "$@"` with standard input from $input.
+# Prints the total instructions of one run of `$work/cordon "$@"` with standard input from $input,
+# and the calls into PCRE2's matcher.
 count() {
-    local log="$work/callgrind.log"
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$work/cordon" "$@" <"$input" >/dev/null 2>"$log" || true
-    local total
+    local log="$work/callgrind.log" out="$work/callgrind.out"
+    valgrind --tool=callgrind --callgrind-out-file="$out" "$work/cordon" "$@" <"$input" >/dev/null 2>"$log" || true
+    local total calls
     total=$(grep -o 'Collected : [0-9]*' "$log" | grep -o '[0-9]*$' || true)
     [[ -n $total ]] || { echo "callgrind gave no count; its log:" >&2; cat "$log" >&2; exit 1; }
-    echo "$total"
+    # Callgrind names a function once as `fn=(id) name` or `cfn=(id) name` and later by its id
+    # alone; each `calls=N ...` line counts the calls into the last `cfn=` target.
+    calls=$(awk '
+        /^c?fn=/ { called = ($0 ~ /^cfn=/); sub(/^c?fn=/, ""); match($0, /^\([0-9]+\)/)
+                   id = substr($0, 1, RLENGTH); rest = substr($0, RLENGTH + 2)
+                   if (rest != "") name[id] = rest; if (called) current = id; next }
+        /^calls=/ { split($0, f, /[= ]/); if (name[current] ~ /^pcre2_(jit_)?match_8$/) n += f[2]; next }
+        END { print n + 0 }' "$out")
+    rm -f "$out"
+    echo "$total $calls"
 }
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -76,6 +99,17 @@ PY
             input=/dev/null
             total=$(count scan corpus/samples --threads 1)
             ;;
+        realtext|dense)
+            if [[ $workload == realtext ]]; then source=bench/out/corpus-realtext/samples step=16
+            else source=bench/out/corpus-large/samples step=16; fi
+            [[ -d $source ]] || { echo "$source is missing: build the corpora with python3 bench/corpora.py" >&2; exit 1; }
+            mkdir -p "$work/$workload"
+            ls "$source" | sort | awk -v step="$step" 'NR % step == 1' | while read -r name; do cp -r "$source/$name" "$work/$workload/"; done
+            input=/dev/null
+            total=$(count scan "$work/$workload" --threads 1 --format jsonl)
+            ;;
     esac
-    printf '%-8s %15s instructions  (%s M)\n' "$workload" "$total" "$(awk -v n="$total" 'BEGIN { printf "%.1f", n / 1e6 }')"
+    read -r total calls <<<"$total"
+    printf '%-8s %15s instructions  (%s M)  %10s PCRE2 match calls\n' "$workload" "$total" \
+        "$(awk -v n="$total" 'BEGIN { printf "%.1f", n / 1e6 }')" "$calls"
 done

@@ -17,7 +17,7 @@ package struct DetectorFileParser {
         "test_value_examples", "references",
     ]
     private static let contextFields: Set<String> = ["words", "window", "required"]
-    private static let runFields: Set<String> = ["class", "length", "within"]
+    private static let runFields: Set<String> = ["class", "length", "within", "group", "before"]
     private static let allowlistFields: Set<String> = ["values", "patterns", "test_values"]
     private static let testValueFields: Set<String> = ["values", "patterns"]
     private static let minimumExamples = 2
@@ -258,7 +258,24 @@ package struct DetectorFileParser {
             }
             within = value
         }
-        return RunGate(characterClass: characterClass, length: length, within: within)
+        var groupDigits: Int?
+        if let groupNode = fields["group"] {
+            guard characterClass == .digits else {
+                throw error(groupNode, detector, "'group' applies only to a run of class 'digits'")
+            }
+            guard let text = scalar(groupNode), let value = Int(text), (length...256).contains(value) else {
+                throw error(groupNode, detector, "'group' must be a whole number of digits from the run's 'length' to 256")
+            }
+            groupDigits = value
+        }
+        var before: String?
+        if let beforeNode = fields["before"] {
+            guard let text = scalar(beforeNode), RunGate.beforeClasses(text) != nil else {
+                throw error(beforeNode, detector, "'before' must be 1 to 16 bracket classes or printable ASCII characters")
+            }
+            before = text
+        }
+        return RunGate(characterClass: characterClass, length: length, within: within, groupDigits: groupDigits, before: before)
     }
 
     // MARK: - Node helpers: the strict reader, its problems named with file and detector

@@ -14,7 +14,7 @@
 package enum DetectorTable {
     /// The first field of every table: the format and its version (2 added `references`, 3 the
     /// allowlist's test values and `test_value_examples`).
-    static let header = "cordon-detector-table/3"
+    static let header = "cordon-detector-table/4"
 
     /// The reason a table could not be decoded: where in the table decoding stopped.
     package struct DecodingError: Error, Sendable, Equatable {
@@ -40,6 +40,8 @@ package enum DetectorTable {
                 writer.field(gate.characterClass.rawValue)
                 writer.int(gate.length)
                 writer.int(gate.within)
+                writer.optional(gate.groupDigits) { $0.int($1) }
+                writer.optional(gate.before) { $0.field($1) }
             }
             writer.optional(detector.minimumEntropy) { $0.field(String($1.bitPattern)) }
             writer.list(detector.validators.map(\.rawValue))
@@ -85,7 +87,9 @@ package enum DetectorTable {
             let runGate = try reader.optional { reader throws(DecodingError) in
                 RunGate(
                     characterClass: try reader.value(RunGate.CharacterClass.init(rawValue:)),
-                    length: try reader.int(), within: try reader.int())
+                    length: try reader.int(), within: try reader.int(),
+                    groupDigits: try reader.optional { reader throws(DecodingError) in try reader.int() },
+                    before: try reader.optional { reader throws(DecodingError) in try reader.string() })
             }
             let entropy = try reader.optional { reader throws(DecodingError) in
                 Double(bitPattern: try reader.value(UInt64.init))
