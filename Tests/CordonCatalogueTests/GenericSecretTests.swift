@@ -59,7 +59,8 @@ struct GenericSecretTests {
         }
     }
 
-    /// The same places holding no value: variables, templates, self-naming placeholders, words.
+    /// The same places holding no value: variables, templates, self-naming placeholders, words
+    /// (written here, not taken from peer scanners' examples).
     static let nonValues = [
         "const val LEDGER_SECRET: String = \"${LEDGER_SECRET}\"",
         "SERVICE_TOKEN: deploy-token-v2",
@@ -69,13 +70,13 @@ struct GenericSecretTests {
         "if password == confirm_password:",
         "if password == \"\":",
         "Server=db01;Database=ledger;User Id=app;Password=${LEDGER_DB_PASSWORD};",
-        "Provider=SQLNCLI;Server=sql07;Database=ledger;Uid=myUsername;Pwd=myPassword;",
-        "psExec \\\\host07 -u User -p $Password -i -d calc.exe",
-        "Connect-VIServer $host -User $user -Password $password",
-        "credentials {\n  username \"SOME_USERNAME\"\n  password \"SOME_PASSWORD\"\n}",
-        "REACT_APP_MAILER_PASSWORD=smtp_password # Enter your SMTP email password",
-        "NPM_TOKEN=\"007e65c7-635d-4d54-8294-f360cb8e2e3f\"",
-        "TAVILY_API_KEY = \"tvly-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
+        "Provider=SQLOLEDB;Data Source=sql12;Initial Catalog=billing;User ID=myLogin;Pwd=myPassword;",
+        "PsExec64.exe \\\\build04 -u OPS\\deployer -p $DeployPass cmd /c whoami",
+        "Connect-VIServer -Server $vcenter -User $svcUser -Password $svcPassword",
+        "repositories {\n  maven {\n    credentials {\n      username \"REPO_USERNAME\"\n      password \"REPO_PASSWORD\"\n    }\n  }\n}",
+        "VITE_SMTP_PASSWORD=smtp_pass # put your SMTP password here",
+        "DEPLOY_TOKEN=\"3f1c9a2e-7b40-4d6e-9a15-c2e8b7d04f61\"",
+        "FIRECRAWL_API_KEY = \"fc-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
     ]
 
     @Test("Variables, templates and placeholders in the same places are not secrets", arguments: nonValues)
