@@ -379,20 +379,17 @@ def cordon_throughput(corpora, reps, clean_root=None):
     return table
 
 
-def split_detectors(fractions):
-    """Writes subsets of detectors/*.yaml: every detector is kept or dropped whole, spread evenly
-    over the catalogue (in file and list order), each file keeping its header (file-wide
-    allowlist). Returns {percent: folder}."""
+def detector_chunks():
+    """(file, header, detector text) for every detector of detectors/*.yaml, in catalogue order:
+    every detector kept whole, each file's header (its file-wide allowlist) beside it."""
     source = os.path.join(ROOT, "detectors")
-    chunks = []  # (file, header, detector text)
+    chunks = []
     for name in sorted(os.listdir(source)):
         if not name.endswith((".yaml", ".yml")):
             continue
-        text = open(os.path.join(source, name), encoding="utf-8").read()
-        lines = text.splitlines(keepends=True)
-        try:
-            top = next(i for i, line in enumerate(lines) if line.rstrip() == "detectors:")
-        except StopIteration:
+        lines = open(os.path.join(source, name), encoding="utf-8").read().splitlines(keepends=True)
+        top = next((i for i, line in enumerate(lines) if line.rstrip() == "detectors:"), None)
+        if top is None:
             continue
         header = "".join(lines[:top + 1])
         current = None
@@ -402,6 +399,14 @@ def split_detectors(fractions):
                 chunks.append((name, header, current))
             elif current is not None:
                 current.append(line)
+    return chunks
+
+
+def split_detectors(fractions):
+    """Writes subsets of detectors/*.yaml: every detector is kept or dropped whole, spread evenly
+    over the catalogue (in file and list order), each file keeping its header (file-wide
+    allowlist). Returns {percent: folder}."""
+    chunks = detector_chunks()
     total = len(chunks)
     folders = {}
     for fraction in fractions:

@@ -30,29 +30,10 @@ import time
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
 OUT = os.path.join(BENCH, "out")
+sys.path.insert(0, BENCH)
+from harness import detector_chunks  # noqa: E402  one reader of the detector files for both scripts
+
 FOLDERS = {"realtext": "corpus-realtext", "agent": "corpus-agent", "dense": "corpus-large"}
-
-
-def detector_chunks():
-    """(file, header, detector text) for every detector of detectors/*.yaml, in catalogue order."""
-    source = os.path.join(ROOT, "detectors")
-    chunks = []
-    for name in sorted(os.listdir(source)):
-        if not name.endswith((".yaml", ".yml")):
-            continue
-        lines = open(os.path.join(source, name), encoding="utf-8").read().splitlines(keepends=True)
-        top = next((i for i, line in enumerate(lines) if line.rstrip() == "detectors:"), None)
-        if top is None:
-            continue
-        header = "".join(lines[:top + 1])
-        current = None
-        for line in lines[top + 1:]:
-            if line.startswith("  - id:") or line.startswith("- id:"):
-                current = [line]
-                chunks.append((name, header, current))
-            elif current is not None:
-                current.append(line)
-    return chunks
 
 
 def write_subsets(seed):
