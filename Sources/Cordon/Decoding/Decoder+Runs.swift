@@ -13,6 +13,9 @@ extension Decoder {
         return table
     }()
 
+    /// The bytes of ``base64Values``' alphabets (standard and URL-safe), for the run finder.
+    static let base64Alphabet = ByteRanges { base64Values[Int($0)] >= 0 }!
+
     /// Runs shorter than this are left alone.
     static let minimumRunLength = 20
     /// Longer runs are decoded in part only (their first this many characters).
@@ -26,7 +29,7 @@ extension Decoder {
             // the next line then continues the same data (`base64` wraps at 76 columns, PEM at
             // 64), and the line break between them is dropped so a value that straddles it is whole.
             var wrappedLineEnd: Int?
-            ByteRuns.forEach(in: input, atLeast: minimumRunLength, of: { values[Int($0)] >= 0 }) { runStart, runCount in
+            ByteRuns.forEach(in: input, atLeast: minimumRunLength, of: base64Alphabet) { runStart, runCount in
                 var lineBreak = 0
                 if let end = wrappedLineEnd {
                     if end + 1 == runStart, input[end] == 0x0A { lineBreak = 1 }
@@ -147,11 +150,12 @@ extension Decoder {
     /// The fewest pairs of a separated hex run (`41:4b:…`): 16, more than a MAC or IPv6 address.
     static let minimumSeparatedPairs = 16
 
+    /// ``hexRunMembers`` as ranges, for the run finder.
+    static let hexRunRanges = ByteRanges { hexRunMembers[Int($0)] }!
+
     static func decodeHexRuns(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
-        hexRunMembers.withUnsafeBufferPointer { members in
-            ByteRuns.forEach(in: input, atLeast: 32, of: { members[Int($0)] }) { runStart, runCount in
-                decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
-            }
+        ByteRuns.forEach(in: input, atLeast: 32, of: hexRunRanges) { runStart, runCount in
+            decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
         }
     }
 

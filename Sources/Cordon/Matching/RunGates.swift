@@ -57,12 +57,9 @@ struct RunGates: Sendable {
                 collectDigitRuns(in: text, keys: gated, shortest: shortest, into: &starts)
                 continue
             }
-            let members = Self.members[characterClass]!
-            members.withUnsafeBufferPointer { members in
-                ByteRuns.forEach(in: text, atLeast: shortest, of: { members[Int($0)] }) { start, length in
-                    for key in gated where length >= keys[key].length && Self.isPreceded(text, at: start, by: keys[key].before) {
-                        starts[key].append(start)
-                    }
+            ByteRuns.forEach(in: text, atLeast: shortest, of: Self.members[characterClass]!) { start, length in
+                for key in gated where length >= keys[key].length && Self.isPreceded(text, at: start, by: keys[key].before) {
+                    starts[key].append(start)
                 }
             }
         }
@@ -110,10 +107,10 @@ struct RunGates: Sendable {
         return true
     }
 
-    /// Each class as a table of its 256 bytes.
-    private static let members: [RunGate.CharacterClass: [Bool]] = Dictionary(
+    /// Each class as ranges of ASCII bytes, for the block-at-a-time run finder.
+    private static let members: [RunGate.CharacterClass: ByteRanges] = Dictionary(
         uniqueKeysWithValues: RunGate.CharacterClass.allCases.map { characterClass in
-            (characterClass, (0...255).map { characterClass.contains(UInt8($0)) })
+            (characterClass, ByteRanges { characterClass.contains($0) }!)
         })
 }
 
@@ -134,36 +131,5 @@ private struct DigitGroupBuffer {
     mutating func removeAll() {
         runs.removeAll(keepingCapacity: true)
         digits = 0
-    }
-}
-
-/// Finding maximal runs of one byte class quickly.
-enum ByteRuns {
-    /// Calls `body` with the start and length of every maximal run of at least `minimum` bytes
-    /// for which `isMember` holds, in order.
-    ///
-    /// Only every `minimum`-th byte is looked at until one is a member (a run of `minimum`
-    /// members must cover one of them), so the pass is fast where long runs are rare.
-    @inline(__always)
-    static func forEach(
-        in text: UnsafeBufferPointer<UInt8>, atLeast minimum: Int, of isMember: (UInt8) -> Bool,
-        _ body: (_ start: Int, _ length: Int) -> Void
-    ) {
-        let count = text.count
-        var probe = minimum &- 1
-        var previousEnd = 0  // no run starts before this offset
-        while probe < count {
-            guard isMember(text[probe]) else {
-                probe &+= minimum
-                continue
-            }
-            var start = probe
-            while start > previousEnd, isMember(text[start &- 1]) { start &-= 1 }
-            var end = probe &+ 1
-            while end < count, isMember(text[end]) { end &+= 1 }
-            if end &- start >= minimum { body(start, end &- start) }
-            previousEnd = end
-            probe = end &+ minimum
-        }
     }
 }

@@ -1,0 +1,119 @@
+import CordonTestSupport
+import Testing
+
+@testable import Cordon
+
+/// The block-at-a-time run finder of the run gates and of the base64 and hex decoders.
+@Suite("Runs of a byte class, 64 bytes at a time")
+struct ByteRunsTests {
+    /// The maximal runs of at least `minimum` members of `bytes`, one byte at a time.
+    static func referenceRuns(_ bytes: [UInt8], atLeast minimum: Int, _ isMember: (UInt8) -> Bool) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start: Int?
+        for (index, byte) in bytes.enumerated() {
+            if isMember(byte) {
+                if start == nil { start = index }
+            } else if let open = start {
+                if index - open >= minimum { runs.append(open..<index) }
+                start = nil
+            }
+        }
+        if let open = start, bytes.count - open >= minimum { runs.append(open..<bytes.count) }
+        return runs
+    }
+
+    static func blockRuns(_ bytes: [UInt8], atLeast minimum: Int, _ members: ByteRanges) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            ByteRuns.forEach(in: buffer, atLeast: minimum, of: members) { start, length in runs.append(start..<(start + length)) }
+        }
+        return runs
+    }
+
+    static func probedRuns(_ bytes: [UInt8], atLeast minimum: Int, _ isMember: (UInt8) -> Bool) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            ByteRuns.forEach(in: buffer, atLeast: minimum, of: isMember) { start, length in runs.append(start..<(start + length)) }
+        }
+        return runs
+    }
+
+    /// The classes the engine reads runs of: the run gates' and the decoders'.
+    static var classes: [(name: String, isMember: (UInt8) -> Bool)] {
+        RunGate.CharacterClass.allCases.map { characterClass in ("\(characterClass)", { characterClass.contains($0) }) } + [
+            ("base64", { Decoder.base64Values[Int($0)] >= 0 }),
+            ("hex run", { Decoder.hexRunRanges.table[Int($0)] }),
+        ]
+    }
+
+    @Test("The word test marks exactly the members, for every byte in every lane, for every class")
+    func wordMask() throws {
+        for (name, isMember) in Self.classes {
+            let members = try #require(ByteRanges(isMember), "\(name)")
+            for byte in 0...255 {
+                for lane in 0..<8 {
+                    // The byte under test in one lane; the other lanes a member, a non-member or a high byte.
+                    for filler: UInt64 in [0x30, 0x41, 0x20, 0xB5, 0x7F, 0x01] {
+                        var word: UInt64 = 0
+                        for other in 0..<8 { word |= (other == lane ? UInt64(byte) : filler) << UInt64(other * 8) }
+                        let bit = members.mask(word) >> UInt64(lane * 8 + 7) & 1
+                        #expect((bit == 1) == isMember(UInt8(byte)), "\(name): byte \(byte) lane \(lane)")
+                        #expect(members.mask(word) & ~0x8080_8080_8080_8080 == 0)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("Every maximal run of at least the minimum is found, as the byte-by-byte walk and the probing walk find them")
+    func runsMatchByteByByte() throws {
+        var generator = SeededGenerator(seed: 64)
+        // Members and non-members of every class, high bytes, and long stretches of one byte so
+        // that runs cross block boundaries and fill whole blocks.
+        let alphabet: [UInt8] = Array("aZ09fF:.+/_- ,\n=%".utf8) + [0xC2, 0xA0, 0xFF, 0x80]
+        for (name, isMember) in Self.classes {
+            let members = try #require(ByteRanges(isMember), "\(name)")
+            let inside = alphabet.filter(isMember)
+            let outside = alphabet.filter { !isMember($0) }
+            for minimum in [1, 2, 5, 7, 20, 22, 32, 42, 61, 62, 63, 64, 65, 100, 130] {
+                for trial in 0..<60 {
+                    let length = Int(generator.next() % 400)
+                    // Some texts mostly members (long runs), some mixed (short runs).
+                    let memberShare = trial % 3 == 0 ? 97 : trial % 3 == 1 ? 80 : 40
+                    let bytes: [UInt8] = (0..<length).map { _ in
+                        let pool = Int(generator.next() % 100) < memberShare ? inside : outside
+                        return pool[Int(generator.next() % UInt64(pool.count))]
+                    }
+                    let expected = Self.referenceRuns(bytes, atLeast: minimum, isMember)
+                    #expect(Self.blockRuns(bytes, atLeast: minimum, members) == expected, "\(name), minimum \(minimum): \(bytes)")
+                    #expect(Self.probedRuns(bytes, atLeast: minimum, isMember) == expected, "\(name), minimum \(minimum)")
+                }
+            }
+        }
+    }
+
+    @Test("Runs at the edges of blocks: a run ending at 63, 64 or 65 bytes, filling a block, or ending the text")
+    func blockEdges() throws {
+        let members = try #require(ByteRanges(ByteClass.isAlphanumeric))
+        for length in [1, 5, 22, 62, 63, 64, 65, 127, 128, 129, 200] {
+            for offset in [0, 1, 2, 40, 63, 64, 65, 100] {
+                var bytes = [UInt8](repeating: UInt8(ascii: " "), count: offset) + [UInt8](repeating: UInt8(ascii: "k"), count: length)
+                for tail in [0, 1, 70] {
+                    bytes += [UInt8](repeating: UInt8(ascii: " "), count: tail)
+                    for minimum in [1, 5, 22, 63, 64, 65] {
+                        let expected = Self.referenceRuns(bytes, atLeast: minimum, ByteClass.isAlphanumeric)
+                        #expect(Self.blockRuns(bytes, atLeast: minimum, members) == expected, "run \(length) at \(offset), tail \(tail), minimum \(minimum)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("Classes the word test cannot hold are refused: bytes of 0x80 or more, NUL, more than eight ranges")
+    func refusedClasses() {
+        #expect(ByteRanges { $0 >= 0xC2 } == nil)
+        #expect(ByteRanges { $0 == 0 || $0 == UInt8(ascii: "a") } == nil)
+        #expect(ByteRanges { $0 < 0x80 && $0 % 2 == 1 } == nil)
+        #expect(ByteRanges { $0 < 0x80 && $0 % 16 == 1 } != nil)
+    }
+}
