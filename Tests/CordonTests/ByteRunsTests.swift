@@ -42,23 +42,24 @@ struct ByteRunsTests {
     static var classes: [(name: String, isMember: (UInt8) -> Bool)] {
         RunGate.CharacterClass.allCases.map { characterClass in ("\(characterClass)", { characterClass.contains($0) }) } + [
             ("base64", { Decoder.base64Values[Int($0)] >= 0 }),
-            ("hex run", { Decoder.hexRunRanges.table[Int($0)] }),
+            ("hex run", { Decoder.hexRunMembers[Int($0)] }),
         ]
     }
 
-    @Test("The word test marks exactly the members, for every byte in every lane, for every class")
-    func wordMask() throws {
+    @Test("The block test marks exactly the members, for every byte at every position of a block, for every class")
+    func blockMask() throws {
         for (name, isMember) in Self.classes {
             let members = try #require(ByteRanges(isMember), "\(name)")
             for byte in 0...255 {
-                for lane in 0..<8 {
-                    // The byte under test in one lane; the other lanes a member, a non-member or a high byte.
-                    for filler: UInt64 in [0x30, 0x41, 0x20, 0xB5, 0x7F, 0x01] {
-                        var word: UInt64 = 0
-                        for other in 0..<8 { word |= (other == lane ? UInt64(byte) : filler) << UInt64(other * 8) }
-                        let bit = members.mask(word) >> UInt64(lane * 8 + 7) & 1
-                        #expect((bit == 1) == isMember(UInt8(byte)), "\(name): byte \(byte) lane \(lane)")
-                        #expect(members.mask(word) & ~0x8080_8080_8080_8080 == 0)
+                // The byte under test at each position; the other bytes a member, a non-member or a high byte.
+                for filler: UInt8 in [0x30, 0x41, 0x20, 0xB5, 0x7F, 0x01] {
+                    for position in 0..<64 {
+                        var block = [UInt8](repeating: filler, count: 64)
+                        block[position] = UInt8(byte)
+                        let mask = block.withUnsafeBytes { members.blockMask($0.baseAddress!) }
+                        var expected: UInt64 = 0
+                        for (index, value) in block.enumerated() where isMember(value) { expected |= 1 << UInt64(index) }
+                        #expect(mask == expected, "\(name): byte \(byte) at \(position) among \(filler)")
                     }
                 }
             }

@@ -4,7 +4,7 @@ enum ByteRuns {
     /// of `members`, in order.
     ///
     /// The message is read 64 bytes at a time: each block becomes a 64-bit mask of its members
-    /// (``ByteRanges/blockMask(_:)``, eight words without a branch), and runs are read off the
+    /// (``ByteRanges/Vectors/blockMask(_:)``, four 16-byte vectors without a branch), and runs are read off the
     /// mask with bit operations — a block whose runs are all shorter than `minimum` (most
     /// blocks of ordinary text, whose words are short) costs a few operations more than its
     /// mask. The reason: the probing walk (``forEach(in:atLeast:of:_:)``, the tests' reference)
@@ -16,7 +16,16 @@ enum ByteRuns {
         in text: UnsafeBufferPointer<UInt8>, atLeast minimum: Int, of members: ByteRanges,
         _ body: (_ start: Int, _ length: Int) -> Void
     ) {
-        guard let base = text.baseAddress, minimum >= 1 else { return }
+        guard text.baseAddress != nil, minimum >= 1 else { return }
+        members.withVectors { vectors in forEach(in: text, atLeast: minimum, of: members, vectors, body) }
+    }
+
+    @inline(__always)
+    private static func forEach(
+        in text: UnsafeBufferPointer<UInt8>, atLeast minimum: Int, of members: ByteRanges, _ vectors: ByteRanges.Vectors,
+        _ body: (_ start: Int, _ length: Int) -> Void
+    ) {
+        let base = text.baseAddress!
         let count = text.count
         let raw = UnsafeRawPointer(base)
         var runStart = -1  // the start of the run open at the block's start, or -1
@@ -24,7 +33,7 @@ enum ByteRuns {
         // A run that does not reach the block's end is at most 63 bytes long.
         let findsInside = minimum <= 63
         while block &+ 64 <= count {
-            var mask = members.blockMask(raw + block)
+            var mask = vectors.blockMask(raw + block)
             if runStart >= 0 {
                 // The members at the block's start continue the open run.
                 let leading = (~mask).trailingZeroBitCount
@@ -56,7 +65,7 @@ enum ByteRuns {
                     let start = starts.trailingZeroBitCount
                     let length = (~(mask >> UInt64(start))).trailingZeroBitCount
                     body(block &+ start, length)
-                    let end = start &+ length  // < 64: the run does not touch the block's end
+                    let end = start &+ length  // < 64: the run does not reach the block's end
                     starts &= ~0 << UInt64(end)
                 }
             }

@@ -57,10 +57,20 @@ struct RunGates: Sendable {
                 collectDigitRuns(in: text, keys: gated, shortest: shortest, into: &starts)
                 continue
             }
-            ByteRuns.forEach(in: text, atLeast: shortest, of: Self.members[characterClass]!) { start, length in
+            func record(_ start: Int, _ length: Int) {
                 for key in gated where length >= keys[key].length && Self.isPreceded(text, at: start, by: keys[key].before) {
                     starts[key].append(start)
                 }
+            }
+            let members = Self.members[characterClass]!
+            if characterClass == .digitsAndDots {
+                // Digits and dots are rare in most text: probing every `shortest`-th byte seldom
+                // lands in a run, and measured as fast as the vector pass (13 ms per 50 MB).
+                members.table.withUnsafeBufferPointer { table in
+                    ByteRuns.forEach(in: text, atLeast: shortest, of: { table[Int($0)] }, record)
+                }
+            } else {
+                ByteRuns.forEach(in: text, atLeast: shortest, of: members, record)
             }
         }
         return starts
