@@ -32,21 +32,6 @@ struct DigitRunTests {
         return runs
     }
 
-    @Test("The word classifier marks exactly the ASCII digits, for every byte in every lane")
-    func digitMask() {
-        for byte in 0...255 {
-            for lane in 0..<8 {
-                // The byte under test in one lane, other lanes a digit or a high byte.
-                let filler: UInt64 = byte % 2 == 0 ? 0x35 : 0xB5
-                var word: UInt64 = 0
-                for other in 0..<8 { word |= (other == lane ? UInt64(byte) : filler) << UInt64(other * 8) }
-                let bit = DigitRuns.digitMask(word) >> UInt64(lane * 8 + 7) & 1
-                #expect((bit == 1) == ByteClass.isDigit(UInt8(byte)), "byte \(byte) lane \(lane)")
-                #expect(DigitRuns.digitMask(word) & ~0x8080_8080_8080_8080 == 0)
-            }
-        }
-    }
-
     @Test("Every maximal digit run is found, at every length and alignment, including the tail")
     func runsMatchByteByByte() {
         var generator = SeededGenerator(seed: 13)

@@ -1,12 +1,11 @@
-/// Finding the maximal runs of ASCII digits in a message, eight bytes at a time, and the digit
+/// Finding the maximal runs of ASCII digits in a message, sixteen bytes at a time, and the digit
 /// group each belongs to.
 ///
 /// The digit-shaped detectors (phones, cards, national ids) are gated by digit runs, and ordinary
 /// text holds thousands of runs per megabyte — line numbers, years, ports, constants. Looking at
-/// one byte at a time for each run length cost more than the runs themselves; here a whole
-/// 64-bit word is classified with a few integer operations (SWAR: SIMD within a register), words
-/// without a digit — most of them — are passed over whole, and only words holding a digit are
-/// looked at byte by byte.
+/// one byte at a time for each run length cost more than the runs themselves; here sixteen
+/// bytes are classified at once and the runs of each 64-byte block are read off its bit mask
+/// (``ByteRuns``).
 ///
 /// A *digit group* is a maximal stretch of digits in which each gap between two runs is 1 to
 /// ``maximumGap`` bytes of ``separators`` (`RunGate.groupDigits` documents it for detector
@@ -25,63 +24,18 @@ enum DigitRuns {
         return set
     }()
 
-    /// The high bit of each byte of `word` that is an ASCII digit, every other bit clear.
-    ///
-    /// Carry-free: with the high bits cleared, adding 0x46 sets a byte's high bit exactly when
-    /// it is above `9` (0x39), adding 0x50 exactly when it is at least `0` (0x30), and neither
-    /// sum leaves its byte. Bytes with the high bit set (UTF-8 continuation and lead bytes) are
-    /// never digits.
-    @inline(__always)
-    static func digitMask(_ word: UInt64) -> UInt64 {
-        let low = word & 0x7F7F_7F7F_7F7F_7F7F
-        let aboveNine = low &+ 0x4646_4646_4646_4646
-        let atLeastZero = low &+ 0x5050_5050_5050_5050
-        return atLeastZero & ~aboveNine & ~word & 0x8080_8080_8080_8080
-    }
+    /// The ASCII digits, for the block-at-a-time run finder.
+    static let digits = ByteRanges(ByteClass.isDigit)!
 
     /// Calls `body` with the start and length of every maximal run of digits in `text`, in order.
+    ///
+    /// Sixteen bytes are tested at a time and runs are read off each 64-byte block's mask
+    /// (``ByteRuns``): on digit-rich text (logs, JSON, tables) the word-at-a-time walk looked at
+    /// every lane of each word holding a digit one by one. 50 MB of the agent corpus: 29 → 15 ms;
+    /// of real text: 17 → 11 ms (micro-benchmark, both in one -O process).
     @inline(__always)
     static func forEach(in text: UnsafeBufferPointer<UInt8>, _ body: (_ start: Int, _ length: Int) -> Void) {
-        guard let base = text.baseAddress else { return }
-        let count = text.count
-        let raw = UnsafeRawPointer(base)
-        var index = 0
-        var runStart = -1  // the start of the run that is open at `index`, or -1
-        while index &+ 8 <= count {
-            let mask = digitMask(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
-            if mask == 0 {
-                if runStart >= 0 {
-                    body(runStart, index &- runStart)
-                    runStart = -1
-                }
-            } else if mask == 0x8080_8080_8080_8080 {
-                if runStart < 0 { runStart = index }
-            } else {
-                // Byte `lane` of the word is a digit when bit 8 × lane + 7 of the mask is set.
-                var lane = 0
-                while lane < 8 {
-                    let isDigit = (mask >> UInt64(lane &* 8 &+ 7)) & 1 != 0
-                    if isDigit {
-                        if runStart < 0 { runStart = index &+ lane }
-                    } else if runStart >= 0 {
-                        body(runStart, index &+ lane &- runStart)
-                        runStart = -1
-                    }
-                    lane &+= 1
-                }
-            }
-            index &+= 8
-        }
-        while index < count {
-            if ByteClass.isDigit(base[index]) {
-                if runStart < 0 { runStart = index }
-            } else if runStart >= 0 {
-                body(runStart, index &- runStart)
-                runStart = -1
-            }
-            index &+= 1
-        }
-        if runStart >= 0 { body(runStart, count &- runStart) }
+        ByteRuns.forEach(in: text, atLeast: 1, of: digits, body)
     }
 
     /// Whether the bytes from `end` (the end of one run) to `start` (the start of the next) join
