@@ -80,10 +80,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Installs the gateway's Swift-concurrency executor hook where `dlsym` cannot find it
+        // (binaries linked with --static-swift-stdlib).
+        .target(name: "CConcurrencyHook"),
         // The OpenAI- and Anthropic-compatible HTTP gateway (`cordon gateway`).
         .target(
             name: "CordonGateway",
             dependencies: [
+                "CConcurrencyHook",
                 "Cordon",
                 "CordonGuard",
                 "CordonJSON",
@@ -135,6 +139,8 @@ let package = Package(
                 "CordonTestSupport",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -65,7 +65,9 @@ struct GatewayCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         // The gateway's tasks run on its event loops (one thread per event instead of three);
         // CORDON_GATEWAY_TASKS_ON_EVENT_LOOPS=0 keeps Swift's own pool, to compare.
-        if environment["CORDON_GATEWAY_TASKS_ON_EVENT_LOOPS"] != "0" { Gateway.runTasksOnEventLoops() }
+        // Logged at start: the hook that puts them there is reached differently in static and
+        // dynamic builds, and a build where it fails still works, only slower.
+        let tasksOnEventLoops = environment["CORDON_GATEWAY_TASKS_ON_EVENT_LOOPS"] != "0" && Gateway.runTasksOnEventLoops()
         var configuration =
             try configPath.map { (path) throws(GatewayConfigurationError) in try GatewayConfigurationParser.load(from: path, environment: environment) }
             ?? GatewayConfiguration(upstreams: [])
@@ -91,6 +93,7 @@ struct GatewayCommand: ParsableCommand {
             metadata: [
                 "policy": "\(pipeline.policy.version)", "policy_source": "\(pipeline.policy.source)",
                 "upstreams": "\(configuration.upstreams.map(\.name).joined(separator: ","))", "audit": "\(options.auditPath ?? "off")",
+                "tasks_on_event_loops": "\(tasksOnEventLoops)",
             ])
         let outcome = AsyncOutcome()
         let done = DispatchSemaphore(value: 0)

@@ -37,13 +37,15 @@ public final class ResponseTextFilter: Sendable {
     public var redactedCounts: [String: Int] { tally.withLock { $0 } }
 
     /// Filters one complete text: redacts new values, restores placeholders. `jsonDocument`:
-    /// the text is a JSON document (a tool call's arguments), see ``restore(_:jsonDocument:)``.
-    public func filter(_ bytes: [UInt8], jsonDocument: Bool = false) throws(ResponseFilterError) -> [UInt8] {
+    /// the text is a JSON document (a tool call's arguments), see ``restore(_:jsonDocument:tool:toolInput:preceding:precedingIsComplete:)``;
+    /// `tool`: the tool whose arguments these are, when known; `toolInput`: a string inside a
+    /// tool call's structured input (an Anthropic `tool_use` block's `input`).
+    public func filter(_ bytes: [UInt8], jsonDocument: Bool = false, tool: String? = nil, toolInput: Bool = false) throws(ResponseFilterError) -> [UInt8] {
         guard !bytes.isEmpty else { return bytes }
         let remembered = bytes.count <= Self.unchangedLength && !jsonDocument
         if remembered, unchanged.withLock({ $0.contains(bytes) }) { return bytes }
         let spans = try newValueSpans(in: bytes)
-        let output = restore(redact(bytes, spans: spans, from: 0, to: bytes.count), jsonDocument: jsonDocument)
+        let output = restore(redact(bytes, spans: spans, from: 0, to: bytes.count), jsonDocument: jsonDocument, tool: tool, toolInput: toolInput)
         if remembered, output == bytes, bytes.withUnsafeBufferPointer({ PlaceholderSyntax.reversibleRanges(in: $0).isEmpty }) {
             unchanged.withLock { set in
                 if set.count < Self.unchangedLimit { set.insert(bytes) }
@@ -89,19 +91,25 @@ public final class ResponseTextFilter: Sendable {
     }
 
     /// `bytes` with the session's placeholders replaced by the client's values, as far as the
-    /// policy's restore section lets them into reply text or (`jsonDocument`) a tool call's
-    /// arguments; `preceding` is the text released before `bytes` (complete when it reaches the
-    /// start of the field), read to tell whether a placeholder stands in a URL.
+    /// policy's restore section lets them into reply text or a tool call's arguments (`jsonDocument`:
+    /// the arguments as one JSON document in a string; `toolInput`: a string inside structured
+    /// arguments) — of tool `tool` when its name is known, so that `restore.tools` applies;
+    /// `preceding` is the text released before `bytes` (complete when it reaches the start of the
+    /// field), read to tell whether a placeholder stands in a URL.
     ///
     /// In a JSON document held in a string (`jsonDocument`: a tool call's arguments) a model may
     /// write the placeholder with escapes (`\u27e6EMAIL_1_…\u27e7`), and a value put back must not
     /// break the document: there escaped placeholders are recognised too, and values are written
     /// with JSON string escapes.
-    func restore(_ bytes: [UInt8], jsonDocument: Bool = false, preceding: [UInt8] = [], precedingIsComplete: Bool = true) -> [UInt8] {
+    func restore(
+        _ bytes: [UInt8], jsonDocument: Bool = false, tool: String? = nil, toolInput: Bool = false, preceding: [UInt8] = [],
+        precedingIsComplete: Bool = true
+    ) -> [UInt8] {
         guard let session = context.session, !bytes.isEmpty else { return bytes }
         guard jsonDocument else {
+            let place: RestorePlace = toolInput ? .toolArguments(tool: tool) : .text
             return bytes.withUnsafeBufferPointer {
-                enforcer.restore($0, session: session, into: .text, preceding: preceding, precedingIsComplete: precedingIsComplete).bytes
+                enforcer.restore($0, session: session, into: place, preceding: preceding, precedingIsComplete: precedingIsComplete).bytes
             }
         }
         let text = PlaceholderEscapes.unescapingPlaceholders(bytes)
@@ -114,7 +122,7 @@ public final class ResponseTextFilter: Sendable {
             let placeholder = Array(text[range])
             let inURL = URLContext.isInURL(text, at: range.lowerBound, preceding: preceding, precedingIsComplete: precedingIsComplete)
             let restored = placeholder.withUnsafeBufferPointer {
-                enforcer.restore($0, session: session, into: .toolArguments(tool: nil), inURL: inURL)
+                enforcer.restore($0, session: session, into: .toolArguments(tool: tool), inURL: inURL)
             }
             guard restored.count == 1 else { continue }
             output += text[copied..<range.lowerBound]

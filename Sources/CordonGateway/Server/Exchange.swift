@@ -16,6 +16,8 @@ final class Exchange: Sendable {
     let sessionIsNamed: Bool
     /// The requested policy destination.
     let destination: String
+    /// Timestamps of the request's steps, when recorded (``RequestTimeline``).
+    let timeline = RequestTimeline.start()
     private let decision = Mutex<(level: String?, action: String?, routed: String?)>((nil, nil, nil))
 
     init(request: Request, endpoint: Endpoint, subpath: String, configuration: GatewayConfiguration, pipeline: Guard) {

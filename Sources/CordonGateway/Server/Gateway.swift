@@ -3,6 +3,7 @@ import CordonGuard
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 
@@ -41,8 +42,13 @@ public struct Gateway: Sendable {
     /// gateway, 870 → 358 system calls and 36.8 → 31.8 ms CPU per 100-event stream (see
     /// bench/gateway/RESULTS.md, round 7). Only for a process whose work is the gateway: nothing
     /// in it may block an event-loop thread waiting for another task.
+    ///
+    /// SwiftNIO's installer finds the runtime's hook with `dlsym`, which fails in a binary linked
+    /// with `--static-swift-stdlib`; there the hook is installed through a link-time reference
+    /// instead (``installEventLoopExecutorHook()``).
+    @discardableResult
     public static func runTasksOnEventLoops() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() || installEventLoopExecutorHook()
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
@@ -51,6 +57,16 @@ public struct Gateway: Sendable {
             timeout: HTTPClient.Configuration.Timeout(connect: .seconds(10), read: .seconds(Int64(configuration.upstreamTimeout))),
             decompression: .disabled)
         clientConfiguration.httpVersion = .automatic
+        // No distributed tracing: the gateway bootstraps no tracer, and AsyncHTTPClient would
+        // otherwise open a (no-op) span and set its attributes around every upstream request.
+        clientConfiguration.tracing.tracer = nil
+        // A forwarded request's head and body in one write (UpstreamRequestCoalescer).
+        clientConfiguration.http1_1ConnectionDebugInitializer = { channel in
+            channel.eventLoop.submit {
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.addHandler(UpstreamRequestCoalescer(), position: .after(try pipeline.handler(type: HTTPRequestEncoder.self)))
+            }
+        }
         // AsyncHTTPClient queues requests beyond 8 connections per host by default, and a queued
         // request fails after the connect timeout: a gateway must not throttle its clients' streams.
         clientConfiguration.connectionPool = HTTPClient.Configuration.ConnectionPool(

@@ -62,6 +62,8 @@ extension GatewayResponder {
             defer { if !exchange.sessionIsNamed { responder.enforcer.placeholders.removeSession(exchange.session) } }
             do {
                 for try await buffer in response.body {
+                    let stamped = exchange.timeline?.nextEvent()
+                    if let stamped { exchange.timeline?.stamp("read\(stamped)") }
                     let events: [ServerSentEvent]
                     do {
                         events = try parser.feed(buffer.readableBytesView)
@@ -78,6 +80,10 @@ extension GatewayResponder {
                     } catch {
                         clientGone = true
                         throw error
+                    }
+                    if let stamped {
+                        exchange.timeline?.stamp("written\(stamped)")
+                        if stamped == RequestTimeline.eventLimit { exchange.timeline?.write() }
                     }
                 }
                 var output: [UInt8] = []

@@ -87,6 +87,7 @@ public struct GatewayResponder: HTTPResponder {
         var destination = exchange.destination
         if request.method == .post || request.method == .put || request.method == .patch {
             var bytes = try await readBody(request, exchange: exchange)
+            exchange.timeline?.stamp("body")
             if let header = request.headers[.contentEncoding], let codings = RequestContentDecoding.codings(header) {
                 bytes = try decodeBody(bytes, codings: codings, exchange: exchange)
             }
@@ -97,6 +98,7 @@ public struct GatewayResponder: HTTPResponder {
             destination = result.1
             let isText = result.isText
             metrics.scanDuration(endpoint: endpoint, ContinuousClock.now - started)
+            exchange.timeline?.stamp("scanned")
             exchange.levelHeader = scan!.level.name
             // A request sent to its route's overflow destination reports `route` (and, in
             // `x-cordon-route`, where); the policy's action there is in the audit record.
@@ -132,6 +134,7 @@ public struct GatewayResponder: HTTPResponder {
         }
         let upstreamRequest = makeUpstreamRequest(exchange, request: request, upstream: upstream, body: forwardedBody)
         let response: HTTPClientResponse
+        exchange.timeline?.stamp("forwarding")
         do {
             response = try await client.execute(upstreamRequest, timeout: .seconds(Int64(configuration.upstreamTimeout)))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
@@ -146,6 +149,7 @@ public struct GatewayResponder: HTTPResponder {
             throw GatewayFailure(
                 status: .badGateway, code: "cordon_upstream_unavailable", message: "The upstream could not be reached.", retryable: true)
         }
+        exchange.timeline?.stamp("upstream_head")
         let filter = ResponseTextFilter(
             enforcer: enforcer, context: MessageContext(destination: destination, session: exchange.session),
             holdBackLimit: configuration.streamHoldBack)

@@ -14,6 +14,8 @@ struct AnthropicStreamRewriter: StreamRewriter {
     private var fieldOrder: [String] = []
     /// The delta type each field last arrived in (`text` → `text_delta`).
     private var deltaTypes: [String: [UInt8]] = [:]
+    /// The tool name of each `tool_use` block, by block index (`restore.tools`).
+    private var blockTools: [Int: String] = [:]
 
     init(filter: ResponseTextFilter) {
         self.filter = filter
@@ -28,6 +30,11 @@ struct AnthropicStreamRewriter: StreamRewriter {
         switch type {
         case "content_block_delta":
             rewritten.data = try delta(payload).serialized()
+        case "content_block_start":
+            if let name = payload["content_block"]?["name"]?.bytes {
+                blockTools[payload.integer("index") ?? 0] = String(decoding: name, as: UTF8.self)
+            }
+            rewritten.data = try filter.filter(json: payload).serialized()
         case "content_block_stop":
             before = try flush(block: payload.integer("index") ?? 0)
             rewritten.data = try filter.filter(json: payload).serialized()
@@ -65,7 +72,7 @@ struct AnthropicStreamRewriter: StreamRewriter {
             } else if case .string(let bytes) = member.value {
                 let key = "\(block)\u{1}\(member.name)"
                 if fields[key] == nil {
-                    fields[key] = StreamedField(jsonDocument: member.name == "partial_json")
+                    fields[key] = StreamedField(jsonDocument: member.name == "partial_json", tool: blockTools[block])
                     fieldOrder.append(key)
                 }
                 deltaTypes[key] = deltaType

@@ -16,6 +16,8 @@ struct ChatCompletionStreamRewriter: StreamRewriter {
     /// The top-level members of the last chunk other than `choices` (id, object, created, model…).
     private var template: [JSONMember] = []
     private var sawDone = false
+    /// The tool name of each tool call, by field key.
+    private var toolNames: [String: String] = [:]
 
     init(filter: ResponseTextFilter) {
         self.filter = filter
@@ -114,6 +116,11 @@ struct ChatCompletionStreamRewriter: StreamRewriter {
     private mutating func toolCall(_ call: JSONValue, choice: Int, position: Int, final: Bool) throws(ResponseFilterError) -> JSONValue {
         guard case .object(let members) = call else { return try filter.filter(json: call) }
         let callIndex = call.integer("index") ?? position
+        // The tool's name comes whole in the call's first fragment: its arguments are restored
+        // as that tool's (`restore.tools`).
+        if let name = call["function"]?["name"]?.bytes {
+            toolNames[Self.key(choice: choice, toolCall: callIndex)] = String(decoding: name, as: UTF8.self)
+        }
         var output: [JSONMember] = []
         for member in members {
             if member.name == "function", case .object(let functionMembers) = member.value {
@@ -146,6 +153,7 @@ struct ChatCompletionStreamRewriter: StreamRewriter {
             fields[key] = StreamedField(jsonDocument: key.contains("\u{1}tool\u{1}"))
             fieldOrder.append(key)
         }
+        if let tool = toolNames[key] { fields[key]!.tool = tool }
         return try fields[key]!.release(bytes, final: final, filter: filter)
     }
 

@@ -18,6 +18,8 @@ struct ResponsesStreamRewriter: StreamRewriter {
     private(set) var isComplete = false
     /// The last `sequence_number` seen, so that an error event the gateway adds follows it.
     private var lastSequence = -1
+    /// The tool name of each `function_call` output item, by item id (`restore.tools`).
+    private var itemTools: [String: String] = [:]
 
     init(filter: ResponseTextFilter) {
         self.filter = filter
@@ -30,10 +32,14 @@ struct ResponsesStreamRewriter: StreamRewriter {
         var rewritten = event
         if let sequence = payload.integer("sequence_number") { lastSequence = max(lastSequence, sequence) }
         if type == "response.completed" || type == "response.incomplete" || type == "response.failed" { isComplete = true }
+        if let item = payload["item"], let id = item["id"]?.bytes, let name = item["name"]?.bytes {
+            itemTools[String(decoding: id, as: UTF8.self)] = String(decoding: name, as: UTF8.self)
+        }
         if type.hasSuffix(".delta"), case .string(let bytes)? = payload["delta"] {
             let key = Self.key(type: String(type.dropLast(6)), payload: payload)
             if fields[key] == nil {
-                fields[key] = StreamedField(jsonDocument: type.contains("arguments"))
+                let item = payload["item_id"]?.bytes.map { String(decoding: $0, as: UTF8.self) }
+                fields[key] = StreamedField(jsonDocument: type.contains("arguments"), tool: item.flatMap { itemTools[$0] })
                 fieldOrder.append(key)
             }
             shapes[key] = (event.name, members.filter { $0.name != "delta" })
@@ -57,7 +63,8 @@ struct ResponsesStreamRewriter: StreamRewriter {
         } else if isComplete {
             before = try flushAll()
         }
-        rewritten.data = try filter.filter(json: payload).serialized()
+        let item = payload["item_id"]?.bytes.map { String(decoding: $0, as: UTF8.self) }
+        rewritten.data = try filter.filter(json: payload, argumentsOf: item.flatMap { itemTools[$0] }).serialized()
         return before + [rewritten]
     }
 

@@ -20,9 +20,12 @@ struct StreamedField {
     /// Whether the field is a JSON document in pieces (tool-call arguments), restored with
     /// escapes (``ResponseTextFilter/restore(_:jsonDocument:)``).
     var jsonDocument = false
+    /// The tool whose arguments the field holds, once its name is known (`restore.tools`).
+    var tool: String? = nil
 
-    init(jsonDocument: Bool = false) {
+    init(jsonDocument: Bool = false, tool: String? = nil) {
         self.jsonDocument = jsonDocument
+        self.tool = tool
     }
 
     /// Whether text is held back.
@@ -53,7 +56,7 @@ struct StreamedField {
         }
         guard cut > start else { return [] }
         let released = filter.restore(
-            filter.redact(window, spans: spans, from: start, to: cut), jsonDocument: jsonDocument, preceding: context,
+            filter.redact(window, spans: spans, from: start, to: cut), jsonDocument: jsonDocument, tool: tool, preceding: context,
             precedingIsComplete: context.count < Self.contextLength)
         context = Array(window[max(0, cut - Self.contextLength)..<cut])
         pending = Array(window[cut...])

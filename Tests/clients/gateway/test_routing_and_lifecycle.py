@@ -127,3 +127,24 @@ def test_sigterm_with_idle_kept_alive_connections_exits_0_within_seconds(gateway
     gateway.process.send_signal(signal.SIGTERM)
     assert gateway.process.wait(timeout=15) == 0
     assert time.monotonic() - started < 5
+
+
+def test_the_gateway_runs_its_tasks_on_its_event_loops_and_says_so_at_start(upstream):
+    # The hook that puts the gateway's tasks on NIO's event loops is found by dlsym in a dynamically
+    # linked build and by a link-time reference in a --static-swift-stdlib one (`make release`,
+    # where dlsym finds nothing): either way it must take effect, and the start-up line says
+    # whether it did. CORDON_GATEWAY_TASKS_ON_EVENT_LOOPS=0 turns it off.
+    _, url = upstream
+    for setting, expected in ((None, "tasks_on_event_loops=true"), ("0", "tasks_on_event_loops=false")):
+        if setting is not None:
+            os.environ["CORDON_GATEWAY_TASKS_ON_EVENT_LOOPS"] = setting
+        try:
+            gateway = Gateway(url)
+        finally:
+            os.environ.pop("CORDON_GATEWAY_TASKS_ON_EVENT_LOOPS", None)
+        client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+        streamed = client.chat.completions.create(model="echo", stream=True, messages=[{"role": "user", "content": "hello there"}])
+        assert "".join(chunk.choices[0].delta.content or "" for chunk in streamed) == "hello there"
+        assert gateway.stop() == 0
+        starting = [line for line in gateway.stderr.splitlines() if "starting" in line]
+        assert len(starting) == 1 and expected in starting[0], starting
