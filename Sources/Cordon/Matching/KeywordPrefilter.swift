@@ -72,7 +72,7 @@ final class KeywordPrefilter: @unchecked Sendable {
             }
         }
         wordLengths = words.map { Int32($0.count) }
-        longestWord = words.map(\.count).max() ?? 1
+        longestWord = wordLengths.reduce(1) { max($0, Int($1)) }
         detectorStart = start
         wordDetectors = detectors
     }
