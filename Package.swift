@@ -129,15 +129,13 @@ let package = Package(
             ],
             swiftSettings: startUpSettings,
             // The install build (`make release`) starts a process per hook event, so what the
-            // loader and kernel do before `main` counts. lld packs the ~131,000 relative
-            // relocations (DT_RELR, glibc 2.36+: 3 MB of relocation entries to read becomes a
-            // few KB), and no symbol is exported (the static Swift runtime's link flags export
-            // all 40,000 of the binary's own; nothing looks them up): fewer pages touched and
-            // no 40,000-entry symbol table to search. Position-independent (ASLR) as before.
+            // loader does before `main` counts. The static Swift runtime's link flags export all
+            // 40,000 of the binary's own symbols (nothing looks them up; the backtracer's
+            // `dladdr` at start-up searched them): none are. Still position-independent (ASLR).
+            // Packed relative relocations (lld, `-z pack-relative-relocs`) measured no faster and
+            // would need glibc 2.36 wherever the binary runs: not used.
             linkerSettings: [
-                .unsafeFlags(
-                    ["-use-ld=lld", "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
-                    .when(platforms: [.linux], configuration: .release)),
+                .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release)),
             ]
         ),
         .target(
