@@ -16,7 +16,8 @@ once first (page cache), then --runs times per event. Wall time is from spawn to
 this script (fork/exec included); CPU is the child's user + system time from wait4.
 
 Prints one JSON object: per binary and event the median, p90 and min wall in ms, the median CPU
-in ms, the exit codes, plus the load average before and after and the date.
+in ms (and its user and system parts), the median number of minor page faults, the exit codes,
+plus the load average before and after and the date.
 """
 
 import argparse
@@ -56,7 +57,8 @@ def run_once(binary, event):
     process.stdin.close()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    return wall * 1000, (usage.ru_utime + usage.ru_stime) * 1000, os.waitstatus_to_exitcode(status)
+    return (wall * 1000, (usage.ru_utime + usage.ru_stime) * 1000, os.waitstatus_to_exitcode(status),
+            usage.ru_utime * 1000, usage.ru_stime * 1000, usage.ru_minflt)
 
 
 def main():
@@ -88,6 +90,9 @@ def main():
             "p90_ms": round(walls[max(0, int(len(walls) * 0.9) - 1)], 2),
             "min_ms": round(walls[0], 2),
             "cpu_median_ms": round(statistics.median(r[1] for r in runs), 2),
+            "user_median_ms": round(statistics.median(r[3] for r in runs), 2),
+            "system_median_ms": round(statistics.median(r[4] for r in runs), 2),
+            "minor_faults_median": statistics.median(r[5] for r in runs),
             "exit_codes": sorted({r[2] for r in runs}),
         }
     result["binaries"] = table

@@ -25,8 +25,14 @@ struct CordonCommand: ParsableCommand {
     /// callers can tell "found something" (1) from "could not decide" (2).
     static func main() {
         do {
-            var command: any ParsableCommand = try HookCommand.ClaudeCode.parsedDirectly(from: CommandLine.arguments) ?? parseAsRoot()
-            try command.run()
+            // A hook is one process per agent event: its command line is read directly when it
+            // can be (``HookInvocation/init(directlyParsing:)``), the whole tree otherwise.
+            if let hook = HookInvocation(directlyParsing: CommandLine.arguments) {
+                try hook.run()
+            } else {
+                var command = try parseAsRoot()
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {

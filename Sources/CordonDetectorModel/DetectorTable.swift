@@ -92,7 +92,7 @@ package enum DetectorTable {
                     before: try reader.optional { reader throws(DecodingError) in try reader.string() })
             }
             let entropy = try reader.optional { reader throws(DecodingError) in
-                Double(bitPattern: try reader.value(UInt64.init))
+                Double(bitPattern: try reader.unsigned())
             }
             let validators = try reader.list().map { (name) throws(DecodingError) in
                 guard let validator = Validator(rawValue: name) else { throw reader.error }
@@ -196,12 +196,48 @@ package enum DetectorTable {
             return value
         }
 
+        /// The next field as a non-negative decimal number.
+        ///
+        /// Read from the bytes, not through a `String`: a table holds about 7,000 numbers and
+        /// flags, and a `String` for each was a tenth of decoding the catalogue at start-up.
         mutating func int() throws(DecodingError) -> Int {
-            try value { Int($0).flatMap { $0 >= 0 ? $0 : nil } }
+            let start = offset
+            let digits = try field()
+            guard let value = Self.decimal(digits), value <= UInt64(Int.max) else { throw DecodingError(offset: start) }
+            return Int(value)
         }
 
+        /// The next field as `1` (true) or `0` (false).
         mutating func bool() throws(DecodingError) -> Bool {
-            try value { $0 == "1" ? true : $0 == "0" ? false : nil }
+            let start = offset
+            let digits = try field()
+            guard digits.count == 1, digits[0] == UInt8(ascii: "0") || digits[0] == UInt8(ascii: "1") else {
+                throw DecodingError(offset: start)
+            }
+            return digits[0] == UInt8(ascii: "1")
+        }
+
+        /// The next field as an unsigned decimal number (a `Double`'s bit pattern).
+        mutating func unsigned() throws(DecodingError) -> UInt64 {
+            let start = offset
+            guard let value = Self.decimal(try field()) else { throw DecodingError(offset: start) }
+            return value
+        }
+
+        /// `digits` as an unsigned decimal number: one or more ASCII digits (a `+` or `-` sign is
+        /// not one: ``Writer`` never writes one), `nil` past `UInt64.max`.
+        private static func decimal(_ digits: UnsafeBufferPointer<UInt8>) -> UInt64? {
+            guard !digits.isEmpty else { return nil }
+            var value: UInt64 = 0
+            for byte in digits {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = times10.addingReportingOverflow(UInt64(digit))
+                guard !overflow, !carry else { return nil }
+                value = sum
+            }
+            return value
         }
 
         mutating func list() throws(DecodingError) -> [String] {

@@ -65,12 +65,12 @@ public final class Engine: Sendable {
                 try CompiledDetector(detector, allowlistPatterns: &allowlistPatterns, defersCompilation: set.hasBuiltInPatterns))
         }
         self.compiled = compiled
-        let gateWords = compiled.map(\.gateWords)
+        let gateWords = compiled.map { $0.gateWords }
         prefilter = KeywordPrefilter(gateWords: gateWords)
         automaton = prefilter == nil ? KeywordAutomaton(keywords: gateWords) : nil
         runGates = RunGates(compiled)
-        gated = compiled.map(\.isGated)
-        placeholderMask = PlaceholderMask(detectorIDs: compiled.map(\.id))
+        gated = compiled.map { $0.isGated }
+        placeholderMask = PlaceholderMask(detectorIDs: compiled.map { $0.id })
     }
 
     // MARK: - Scanning

@@ -22,6 +22,8 @@ final class KeywordPrefilter: @unchecked Sendable {
     private let ownsDatabase: Bool
     /// For pattern id `w`: the word's length in bytes.
     private let wordLengths: [Int32]
+    /// The longest word's length in bytes (chunks overlap by one less).
+    private let longestWord: Int
     /// For pattern id `w`: the detectors gated by the word, `wordDetectors[detectorStart[w]..<detectorStart[w + 1]]`.
     private let detectorStart: [Int32]
     private let wordDetectors: [Int32]
@@ -35,34 +37,84 @@ final class KeywordPrefilter: @unchecked Sendable {
     /// `nil` when Vectorscan cannot run on this machine or the words do not compile.
     init?(gateWords: [[String]]) {
         guard hs_valid_platform() == HS_SUCCESS else { return nil }
-        // Each detector's words, lowercased and unique: a detector with `key` and `KEY` gets
-        // one hit per occurrence, as from the automaton.
-        let perDetector = gateWords.map { words in Set(words.filter { !$0.isEmpty }.map(Self.lowercased)) }
-        var ids: [[UInt8]: Int]
-        var words: [[UInt8]]
-        if let embedded = Self.embedded, perDetector.allSatisfy({ $0.allSatisfy { embedded.index[$0] != nil } }) {
+        // Each detector's words, lowercased; each word's id counts once per detector, so a
+        // detector with `key` and `KEY` gets one hit per occurrence, as from the automaton.
+        let lowered = gateWords.map { words in words.compactMap { $0.isEmpty ? nil : Self.lowercased($0) } }
+        let words: [[UInt8]]
+        let idsOfDetector: [[Int32]]
+        if let embedded = Self.embedded, let ids = Self.ids(of: lowered, in: embedded.words) {
             database = embedded.database
             ownsDatabase = false
             isEmbedded = true
-            ids = embedded.index
             words = embedded.words
+            idsOfDetector = ids
         } else {
-            words = Set(perDetector.joined()).sorted { $0.lexicographicallyPrecedes($1) }
-            guard !words.isEmpty, let compiled = Self.compile(words) else { return nil }
+            words = Set(lowered.joined()).sorted { $0.lexicographicallyPrecedes($1) }
+            guard !words.isEmpty, let compiled = Self.compile(words), let ids = Self.ids(of: lowered, in: words) else { return nil }
             database = compiled
             ownsDatabase = true
             isEmbedded = false
-            ids = Dictionary(uniqueKeysWithValues: words.enumerated().map { ($1, $0) })
+            idsOfDetector = ids
         }
-        var detectorsOfWord = [[Int32]](repeating: [], count: words.count)
-        for (detector, set) in perDetector.enumerated() {
-            for word in set { detectorsOfWord[ids[word]!].append(Int32(detector)) }
+        // Each word's detectors in ascending order, laid out one word after another (a counting
+        // sort: one array instead of one per word).
+        var start = [Int32](repeating: 0, count: words.count + 1)
+        for ids in idsOfDetector {
+            for id in ids { start[Int(id) + 1] += 1 }
+        }
+        for word in 0..<words.count { start[word + 1] += start[word] }
+        var next = start
+        var detectors = [Int32](repeating: 0, count: Int(start[words.count]))
+        for (detector, ids) in idsOfDetector.enumerated() {
+            for id in ids {
+                detectors[Int(next[Int(id)])] = Int32(detector)
+                next[Int(id)] += 1
+            }
         }
         wordLengths = words.map { Int32($0.count) }
-        var start: [Int32] = [0]
-        for list in detectorsOfWord { start.append(start.last! + Int32(list.count)) }
+        longestWord = wordLengths.reduce(1) { max($0, Int($1)) }
         detectorStart = start
-        wordDetectors = Array(detectorsOfWord.joined())
+        wordDetectors = detectors
+    }
+
+    /// The position in `sorted` (byte-wise ascending, unique) of each detector's words, each
+    /// position once per detector; `nil` if a word is not in `sorted`.
+    ///
+    /// A binary search per word: hashing the words into a dictionary, as before, was most of
+    /// the first stage's set-up at every start-up.
+    private static func ids(of lowered: [[[UInt8]]], in sorted: [[UInt8]]) -> [[Int32]]? {
+        var result: [[Int32]] = []
+        result.reserveCapacity(lowered.count)
+        for words in lowered {
+            var ids: [Int32] = []
+            ids.reserveCapacity(words.count)
+            for word in words {
+                guard let id = position(of: word, in: sorted) else { return nil }
+                if !ids.contains(id) { ids.append(id) }
+            }
+            result.append(ids)
+        }
+        return result
+    }
+
+    /// The index of `word` in `sorted` (byte-wise ascending), or `nil`.
+    private static func position(of word: [UInt8], in sorted: [[UInt8]]) -> Int32? {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            let order = compare(sorted[middle], word)
+            if order == 0 { return Int32(middle) }
+            if order < 0 { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    /// The byte-wise order of `a` and `b` (`lexicographicallyPrecedes`'s): negative, zero or positive.
+    private static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        let common = min(a.count, b.count)
+        let order = a.withUnsafeBytes { a in b.withUnsafeBytes { b in common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common) } }
+        return order != 0 ? Int(order) : a.count - b.count
     }
 
     deinit {
@@ -95,7 +147,7 @@ final class KeywordPrefilter: @unchecked Sendable {
     /// does); returns `false` if Vectorscan failed, in which case `hits` is unchanged.
     func collectHits(in text: UnsafeBufferPointer<UInt8>, scratch: OpaquePointer, into hits: inout KeywordHits) -> Bool {
         guard let base = text.baseAddress, !text.isEmpty else { return true }
-        let longest = Int(wordLengths.max() ?? 1)
+        let longest = longestWord
         let saved = hits
         let succeeded = wordLengths.withUnsafeBufferPointer { lengths in
             detectorStart.withUnsafeBufferPointer { starts in
@@ -168,15 +220,23 @@ final class KeywordPrefilter: @unchecked Sendable {
         return status == HS_SUCCESS ? database : nil
     }
 
-    /// The database the build embedded for the built-in detectors, deserialized once per
-    /// process; `nil` if it cannot be (a different Vectorscan library at run time). Read-only
-    /// once initialised, and a Vectorscan database may be scanned by any number of threads at
-    /// once (each with its own scratch), hence `nonisolated(unsafe)` for the opaque pointer.
-    nonisolated(unsafe) private static let embedded: (database: OpaquePointer, words: [[UInt8]], index: [[UInt8]: Int])? = {
-        let words: [[UInt8]] = EmbeddedKeywordDatabase.words.withUTF8Buffer { text in
-            text.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { hex in
-                stride(from: hex.startIndex, to: hex.endIndex, by: 2).map { UInt8(Hex.value(of: hex[$0])! << 4 | Hex.value(of: hex[$0 + 1])!) }
-            }
+    /// The database the build embedded for the built-in detectors and its words (byte-wise
+    /// ascending, a word's position is its pattern id), decoded once per process; `nil` if it
+    /// cannot be (a different Vectorscan library at run time). Read-only once initialised, and a
+    /// Vectorscan database may be scanned by any number of threads at once (each with its own
+    /// scratch), hence `nonisolated(unsafe)` for the opaque pointer.
+    nonisolated(unsafe) private static let embedded: (database: OpaquePointer, words: [[UInt8]])? = {
+        // Each word is one byte of its length, then its bytes (`LatinBytes`): one pass, where
+        // hex digits were a pass and an array per word.
+        guard let packed = EmbeddedKeywordDatabase.words.withUTF8Buffer({ LatinBytes.decode($0) }) else { return nil }
+        var words: [[UInt8]] = []
+        var index = 0
+        while index < packed.count {
+            let length = Int(packed[index])
+            index += 1
+            guard length > 0, index + length <= packed.count else { return nil }
+            words.append(Array(packed[index..<(index + length)]))
+            index += length
         }
         guard let bytes = EmbeddedKeywordDatabase.database.withUTF8Buffer({ LatinBytes.decode($0) }) else { return nil }
         var database: OpaquePointer?
@@ -184,6 +244,6 @@ final class KeywordPrefilter: @unchecked Sendable {
             buffer.withMemoryRebound(to: CChar.self) { hs_deserialize_database($0.baseAddress, $0.count, &database) }
         }
         guard status == HS_SUCCESS, let database else { return nil }
-        return (database, words, Dictionary(uniqueKeysWithValues: words.enumerated().map { ($1, $0) }))
+        return (database, words)
     }()
 }

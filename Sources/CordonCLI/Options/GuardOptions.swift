@@ -32,37 +32,22 @@ struct GuardOptions: ParsableArguments {
         if auditKeyFile != nil, auditPath == nil { throw ValidationError("--audit-key-file needs --audit") }
     }
 
+    /// These options as plain values.
+    var settings: GuardSettings {
+        GuardSettings(
+            policyPath: policyPath, auditPath: auditPath, auditKeyFile: auditKeyFile, logLevel: logLevel,
+            detectorPaths: detectorOptions.paths)
+    }
+
     /// Sets up swift-log on standard error (once per process) and returns a logger.
     func makeLogger(label: String) -> Logger {
-        SidecarLogging.bootstrap()
-        var logger = Logger(label: label)
-        logger.logLevel = logLevel
-        return logger
+        settings.makeLogger(label: label)
     }
 
     /// The pipeline these options describe, with `limits` for its placeholder sessions; expired
     /// policy exceptions are reported through `logger`.
     func makeGuard(logger: Logger, placeholderLimits limits: PlaceholderLimits = PlaceholderLimits()) throws -> Guard {
-        let loaded = try Guard(GuardConfiguration(
-            policyPath: policyPath, detectorPaths: detectorOptions.paths, auditPath: auditPath, auditKeyPath: auditKeyFile,
-            placeholderLimits: limits))
-        if auditPath != nil, auditKeyFile == nil {
-            // Said once at start-up, not per record: without a key the records are neither
-            // signed nor matchable to a message, which a user who asked for an audit trail
-            // would otherwise only find out when they need it.
-            logger.warning(
-                "audit records are not signed and carry no content fingerprints: give --audit-key-file to sign them",
-                metadata: ["audit": "\(auditPath ?? "")"])
-        }
-        for exception in loaded.expiredExceptions() {
-            logger.warning(
-                "policy exception expired and no longer applies",
-                metadata: [
-                    "file": "\(loaded.policy.source)", "line": "\(exception.line.map(String.init) ?? "?")",
-                    "scope": "\(exception.scope)", "owner": "\(exception.owner)", "expired": "\(exception.expires)",
-                ])
-        }
-        return loaded
+        try settings.makeGuard(logger: logger, placeholderLimits: limits)
     }
 }
 
