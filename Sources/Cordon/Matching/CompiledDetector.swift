@@ -37,6 +37,8 @@ struct CompiledDetector: Sendable {
     let confidence: Confidence
     let context: CompiledContext?
     let scansDecodedLayers: Bool
+    /// Whether found values are looked for again in the rest of the message (``Detector/propagatesValue``).
+    let propagatesValue: Bool
     /// The literal every match of a block pattern ends with, and how far it can lie from the
     /// match's start (``BlockTerminator``); `nil` for other patterns.
     let terminator: BlockTerminator?
@@ -112,6 +114,7 @@ struct CompiledDetector: Sendable {
         confidence = detector.confidence
         context = detector.context.map(CompiledContext.init)
         scansDecodedLayers = detector.scansDecodedLayers
+        propagatesValue = detector.propagatesValue
         terminator = !gateWords.isEmpty || runGate != nil ? BlockTerminator(pattern: detector.pattern) : nil
     }
 
