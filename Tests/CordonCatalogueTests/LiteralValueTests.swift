@@ -9,7 +9,9 @@ import Testing
 /// Dockerfile or `.properties`, a connection string, a quoted string literal — a word under a
 /// password key is the password, even one shaped like a name (`harbor_lantern`, `copperKettle`).
 /// A value that names itself (`smtp_password`, `SOME_PASSWORD`, `myPassword`) is a documentation
-/// value: found and tagged as a test value. References, templates and masks are not values; nor
+/// value: found and tagged as a test value. (`password-line-assignment` takes the line-start
+/// forms — a plain word with no identifier shape is also `password-assignment`'s, which wins
+/// the shared span — and `password-assignment` the quoted ones.) References, templates and masks are not values; nor
 /// is a bare word after `password =` in Python, JavaScript or Go code, which is a variable.
 @Suite("Literal values in literal syntax under a credential key")
 struct LiteralValueTests {
@@ -17,15 +19,15 @@ struct LiteralValueTests {
 
     /// Literal syntaxes, each with the detectors expected to report its value.
     static let contexts: [(name: String, detectors: [String], render: @Sendable (String) -> String)] = [
-        ("INI section", ["password-assignment"], { "[Mailer]\nHost=smtp07\nPassword=\($0)\n" }),
-        (".env line", ["password-assignment"], { "LEDGER_DB_HOST=db07\nLEDGER_DB_PASSWORD=\($0)\n" }),
-        (".env line, trailing comment", ["password-assignment"], { "LEDGER_DB_PASSWORD=\($0)  # rotated in March\n" }),
-        ("shell export", ["password-assignment"], { "export BACKUP_PASSPHRASE=\($0)\n" }),
-        ("Dockerfile ENV", ["password-assignment"], { "FROM redis:7\nENV REDIS_PASSWORD=\($0)\n" }),
-        ("compose environment list", ["password-assignment"], { "    environment:\n      - MONGO_INITDB_ROOT_PASSWORD=\($0)\n" }),
-        ("indented environment name", ["password-assignment"], { "  SMTP_RELAY_PASSWORD=\($0)\n" }),
-        (".properties", ["password-assignment"], { "mail.smtp.host=relay07\nmail.smtp.password=\($0)\n" }),
-        ("commented-out .env line", ["password-assignment"], { "# ADMIN_PASSWORD=\($0)\n" }),
+        ("INI section", ["password-line-assignment", "password-assignment"], { "[Mailer]\nHost=smtp07\nPassword=\($0)\n" }),
+        (".env line", ["password-line-assignment", "password-assignment"], { "LEDGER_DB_HOST=db07\nLEDGER_DB_PASSWORD=\($0)\n" }),
+        (".env line, trailing comment", ["password-line-assignment", "password-assignment"], { "LEDGER_DB_PASSWORD=\($0)  # rotated in March\n" }),
+        ("shell export", ["password-line-assignment", "password-assignment"], { "export BACKUP_PASSPHRASE=\($0)\n" }),
+        ("Dockerfile ENV", ["password-line-assignment", "password-assignment"], { "FROM redis:7\nENV REDIS_PASSWORD=\($0)\n" }),
+        ("compose environment list", ["password-line-assignment", "password-assignment"], { "    environment:\n      - MONGO_INITDB_ROOT_PASSWORD=\($0)\n" }),
+        ("indented environment name", ["password-line-assignment", "password-assignment"], { "  SMTP_RELAY_PASSWORD=\($0)\n" }),
+        (".properties", ["password-line-assignment", "password-assignment"], { "mail.smtp.host=relay07\nmail.smtp.password=\($0)\n" }),
+        ("commented-out .env line", ["password-line-assignment", "password-assignment"], { "# ADMIN_PASSWORD=\($0)\n" }),
         ("ODBC connection string", ["connection-string-password"], { "Driver={ODBC Driver 18};Server=sql07;Database=ledger;Uid=ledger_app;Pwd=\($0);\n" }),
         ("quoted literal in code", ["password-assignment"], { "db_password = \"\($0)\"\n" }),
         ("JSON member", ["password-assignment"], { "{\"user\": \"etl\", \"password\": \"\($0)\"}\n" }),

@@ -123,6 +123,7 @@ DETECTORS = {
     "password-in-command": ("secret", "restricted"),
     "credential-filler-value": ("secret", "restricted"),
     "http-bearer-token": ("secret", "restricted"),
+    "password-line-assignment": ("secret", "restricted"),
     "login-user-name": ("internal", "internal"),
     "connection-string-user": ("internal", "internal"),
     "age-recipient": ("internal", "internal"),
@@ -326,6 +327,7 @@ FORMATS = {
     "password-in-command": r"[^\s'\";]{4,128}",
     "credential-filler-value": r"[A-Za-z0-9-]{16,80}",
     "http-bearer-token": r"[A-Za-z0-9._~+/!#%*@^-]{8,}={0,2}",
+    "password-line-assignment": r"[^\s\"'`(){}\[\]<>\\]{6,128}",
     "login-user-name": r"[A-Za-z0-9._@+\\-]{2,64}",
     "connection-string-user": r"[^;\"'\s=]{2,64}",
     "age-recipient": r"age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}",
@@ -350,7 +352,7 @@ FORMATS = {
 
 TOKEN_DETECTORS = [d for d in FORMATS if DETECTORS[d][0] == "secret" and d not in (
     "database-url-password", "url-credentials", "password-assignment", "secret-assignment",
-    "aws-secret-access-key", "secret-named-assignment", "pgpass-password", "secret-named-mixed-value",
+    "aws-secret-access-key", "secret-named-assignment", "pgpass-password", "password-line-assignment", "secret-named-mixed-value",
     "terraform-variable-default", "secret-in-prose", "secret-used-as-key", "password-comparison", "connection-string-password",
     "gradle-repository-password", "password-in-command", "credential-filler-value",
     "http-bearer-token")]
@@ -434,7 +436,7 @@ def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
             fail(f"entropy {entropy(value):.2f} outside the chosen-password band")
         if not (re.search(r"[A-Za-z]", value) and re.search(r"\d", value) and re.search(r"[!#%*+@^&~]", value)):
             fail("needs a letter, a digit and a symbol")
-    elif detector in ("password-assignment", "secret-assignment", "database-url-password", "pgpass-password",
+    elif detector in ("password-assignment", "password-line-assignment", "secret-assignment", "database-url-password", "pgpass-password",
                       "url-credentials", "aws-secret-access-key", "terraform-variable-default", "password-comparison",
                       "connection-string-password", "gradle-repository-password", "password-in-command", "http-bearer-token"):
         if entropy(value) < 3.0:
@@ -520,6 +522,18 @@ def gen_word_password(rng: random.Random) -> str:
         first, second = made_up_word(rng, 3), made_up_word(rng, 3)
         value = rng.choice([first + second, first + "_" + second, first + second.capitalize(),
                             first + "-" + second, first.capitalize() + second])
+        lower = value.lower()
+        if not any(w in lower for w in ("pass", "pwd", "secret", "token", "key", "user", "here")) \
+                and not lower.startswith(("my", "your", "some", "the")):
+            return value
+
+
+def gen_word_name(rng: random.Random) -> str:
+    """A password shaped like an identifier (snake_case or camelCase, no digit): what only the
+    literal-syntax rule (password-line-assignment) takes, code rules reading it as a variable."""
+    while True:
+        first, second = made_up_word(rng, 3), made_up_word(rng, 3)
+        value = rng.choice([first + "_" + second, first + second.capitalize()])
         lower = value.lower()
         if not any(w in lower for w in ("pass", "pwd", "secret", "token", "key", "user", "here")) \
                 and not lower.startswith(("my", "your", "some", "the")):
@@ -751,6 +765,7 @@ def generate_value(rng: random.Random, spec: str) -> str:
         "ipv6-private": lambda: gen_ipv6_private(rng, arg),
         "hostname": lambda: gen_hostname(rng, arg),
         "word-password": lambda: gen_word_password(rng),
+        "word-name": lambda: gen_word_name(rng),
         "login": lambda: gen_login(rng),
         "age-recipient": lambda: bech32_encode("age", bytes(rng.randrange(256) for _ in range(32))),
     }
