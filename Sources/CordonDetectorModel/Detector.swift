@@ -36,6 +36,10 @@ public struct Detector: Sendable, Hashable {
     /// Whether the detector also runs on decoded layers of a message (base64, percent, …);
     /// `false` for detectors whose values are themselves an encoding (HTTP Basic credentials).
     public var scansDecodedLayers: Bool
+    /// Whether the detector's values are looked for again elsewhere in a message (value
+    /// propagation); `false` for identifiers found by their key alone (a login user name such as
+    /// `postgres`), whose every other occurrence in the text is an ordinary word, not a value.
+    public var propagatesValue: Bool
     /// Values that are never reported.
     public var allowlist: Allowlist
     /// Texts in which the detector must find something.
@@ -57,7 +61,7 @@ public struct Detector: Sendable, Hashable {
         pattern: String, keywords: [String] = [], keywordDistance: Int? = nil, runGate: RunGate? = nil,
         minimumEntropy: Double? = nil,
         validators: [Validator] = [], confidence: Confidence = .medium, context: ContextRule? = nil,
-        scansDecodedLayers: Bool = true, allowlist: Allowlist = Allowlist(),
+        scansDecodedLayers: Bool = true, propagatesValue: Bool = true, allowlist: Allowlist = Allowlist(),
         examples: [String] = [], negativeExamples: [String] = [], testValueExamples: [String] = [],
         references: [String] = [], source: String = "<code>"
     ) {
@@ -75,6 +79,7 @@ public struct Detector: Sendable, Hashable {
         self.confidence = confidence
         self.context = context
         self.scansDecodedLayers = scansDecodedLayers
+        self.propagatesValue = propagatesValue
         self.allowlist = allowlist
         self.examples = examples
         self.negativeExamples = negativeExamples

@@ -13,7 +13,7 @@ package struct DetectorFileParser {
     private static let topLevelFields: Set<String> = ["detectors", "allowlist"]
     private static let detectorFields: Set<String> = [
         "id", "name", "description", "category", "level", "pattern", "keywords", "keyword_distance", "run", "entropy",
-        "validators", "confidence", "context", "decoded_layers", "allowlist", "examples", "negative_examples",
+        "validators", "confidence", "context", "decoded_layers", "propagate", "allowlist", "examples", "negative_examples",
         "test_value_examples", "references",
     ]
     private static let contextFields: Set<String> = ["words", "window", "required"]
@@ -122,6 +122,14 @@ package struct DetectorFileParser {
             default: throw error(node, id, "'decoded_layers' must be true or false")
             }
         }
+        var propagatesValue = true
+        if let node = fields["propagate"] {
+            switch scalar(node) {
+            case "true": propagatesValue = true
+            case "false": propagatesValue = false
+            default: throw error(node, id, "'propagate' must be true or false")
+            }
+        }
         let own = try fields["allowlist"].map { try allowlist($0, detector: id) } ?? Allowlist()
         let examples = try stringList(fields["examples"], "examples", detector: id)
         guard examples.count >= Self.minimumExamples else {
@@ -145,7 +153,7 @@ package struct DetectorFileParser {
             description: try requiredString(fields, "description", detector: id),
             category: category, level: level, pattern: pattern, keywords: keywords, keywordDistance: keywordDistance,
             runGate: runGate, minimumEntropy: entropy, validators: validators, confidence: confidence, context: context,
-            scansDecodedLayers: scansDecodedLayers, allowlist: own.merging(shared),
+            scansDecodedLayers: scansDecodedLayers, propagatesValue: propagatesValue, allowlist: own.merging(shared),
             examples: examples, negativeExamples: negatives, testValueExamples: testValueExamples, references: references,
             source: file)
     }

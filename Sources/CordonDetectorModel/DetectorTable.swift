@@ -13,8 +13,8 @@
 /// every length, number and name, and throws at the first thing it does not expect.
 package enum DetectorTable {
     /// The first field of every table: the format and its version (2 added `references`, 3 the
-    /// allowlist's test values and `test_value_examples`).
-    static let header = "cordon-detector-table/4"
+    /// allowlist's test values and `test_value_examples`, 5 `propagate`).
+    static let header = "cordon-detector-table/5"
 
     /// The reason a table could not be decoded: where in the table decoding stopped.
     package struct DecodingError: Error, Sendable, Equatable {
@@ -52,6 +52,7 @@ package enum DetectorTable {
                 writer.bool(context.required)
             }
             writer.bool(detector.scansDecodedLayers)
+            writer.bool(detector.propagatesValue)
             writer.list(detector.allowlist.values)
             writer.list(detector.allowlist.patterns)
             writer.list(detector.allowlist.testValues.values)
@@ -103,6 +104,7 @@ package enum DetectorTable {
                 ContextRule(words: try reader.list(), window: try reader.int(), required: try reader.bool())
             }
             let scansDecodedLayers = try reader.bool()
+            let propagatesValue = try reader.bool()
             let allowlist = Allowlist(
                 values: try reader.list(), patterns: try reader.list(),
                 testValues: TestValues(values: try reader.list(), patterns: try reader.list()))
@@ -116,7 +118,8 @@ package enum DetectorTable {
                     id: id, name: name, description: description, category: category, level: level, pattern: pattern,
                     keywords: keywords, keywordDistance: keywordDistance, runGate: runGate, minimumEntropy: entropy,
                     validators: validators, confidence: confidence, context: context,
-                    scansDecodedLayers: scansDecodedLayers, allowlist: allowlist, examples: examples,
+                    scansDecodedLayers: scansDecodedLayers, propagatesValue: propagatesValue, allowlist: allowlist,
+                    examples: examples,
                     negativeExamples: negativeExamples, testValueExamples: testValueExamples, references: references,
                     source: source))
         }

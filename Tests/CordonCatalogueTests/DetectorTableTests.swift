@@ -15,7 +15,7 @@ struct DetectorTableTests {
         id: "awkward", name: "Quotes \" and \\ backslashes", description: "Line\nbreaks\r\n, tabs\t, NUL \u{0}, DEL \u{7F}, é, 🔑, \u{202E}",
         category: .secret, level: .restricted, pattern: #"(?i)\bkey\s*=\s*"([^"\\]{8,})""#, keywords: ["key", "KÉY"],
         keywordDistance: 0, minimumEntropy: 3.25, validators: [.luhn, .eip55], confidence: .high,
-        context: ContextRule(words: ["token", ""], window: 17, required: true), scansDecodedLayers: false,
+        context: ContextRule(words: ["token", ""], window: 17, required: true), scansDecodedLayers: false, propagatesValue: false,
         allowlist: Allowlist(values: ["", "12:34:"], patterns: ["^x{8}$"]), examples: ["key = \"12345678\"", "9:"],
         negativeExamples: ["\"\"\"#"], source: "detectors/awkward.yaml")
 

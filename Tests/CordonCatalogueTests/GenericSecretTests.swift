@@ -59,8 +59,9 @@ struct GenericSecretTests {
         }
     }
 
-    /// The same places holding no value: variables, templates, self-naming placeholders, words
-    /// (written here, not taken from peer scanners' examples).
+    /// The same places holding no value: variables, templates, words (written here, not taken
+    /// from peer scanners' examples). Values naming themselves (`myPassword`, `REPO_PASSWORD`,
+    /// `smtp_pass`) were here until they became test values (LiteralValueTests, and below).
     static let nonValues = [
         "const val LEDGER_SECRET: String = \"${LEDGER_SECRET}\"",
         "SERVICE_TOKEN: deploy-token-v2",
@@ -70,11 +71,8 @@ struct GenericSecretTests {
         "if password == confirm_password:",
         "if password == \"\":",
         "Server=db01;Database=ledger;User Id=app;Password=${LEDGER_DB_PASSWORD};",
-        "Provider=SQLOLEDB;Data Source=sql12;Initial Catalog=billing;User ID=myLogin;Pwd=myPassword;",
         "PsExec64.exe \\\\build04 -u OPS\\deployer -p $DeployPass cmd /c whoami",
         "Connect-VIServer -Server $vcenter -User $svcUser -Password $svcPassword",
-        "repositories {\n  maven {\n    credentials {\n      username \"REPO_USERNAME\"\n      password \"REPO_PASSWORD\"\n    }\n  }\n}",
-        "VITE_SMTP_PASSWORD=smtp_pass # put your SMTP password here",
         "DEPLOY_TOKEN=\"3f1c9a2e-7b40-4d6e-9a15-c2e8b7d04f61\"",
         "FIRECRAWL_API_KEY = \"fc-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
     ]
@@ -94,6 +92,9 @@ struct GenericSecretTests {
         ("aws_secret_access_key: " + String(repeating: "a", count: 40), String(repeating: "a", count: 40)),
         ("okta_api_token = 00" + String(repeating: "a", count: 40), "00" + String(repeating: "a", count: 40)),
         ("    license_key: " + String(repeating: "a", count: 36) + "NRAL", String(repeating: "a", count: 36) + "NRAL"),
+        ("Provider=SQLOLEDB;Data Source=sql12;Initial Catalog=billing;User ID=myLogin;Pwd=myPassword;", "myPassword"),
+        ("repositories {\n  maven {\n    credentials {\n      username \"REPO_USERNAME\"\n      password \"REPO_PASSWORD\"\n    }\n  }\n}", "REPO_PASSWORD"),
+        ("VITE_SMTP_PASSWORD=smtp_pass # put your SMTP password here", "smtp_pass"),
     ]
 
     @Test("Documentation passwords and filler values are found as test values and redacted", arguments: documentationValues.indices)

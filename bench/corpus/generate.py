@@ -123,6 +123,10 @@ DETECTORS = {
     "password-in-command": ("secret", "restricted"),
     "credential-filler-value": ("secret", "restricted"),
     "http-bearer-token": ("secret", "restricted"),
+    "password-line-assignment": ("secret", "restricted"),
+    "login-user-name": ("internal", "internal"),
+    "connection-string-user": ("internal", "internal"),
+    "age-recipient": ("internal", "internal"),
 }
 
 LEVELS = ["public", "internal", "confidential", "restricted"]
@@ -323,6 +327,10 @@ FORMATS = {
     "password-in-command": r"[^\s'\";]{4,128}",
     "credential-filler-value": r"[A-Za-z0-9-]{16,80}",
     "http-bearer-token": r"[A-Za-z0-9._~+/!#%*@^-]{8,}={0,2}",
+    "password-line-assignment": r"[^\s\"'`(){}\[\]<>\\]{6,128}",
+    "login-user-name": r"[A-Za-z0-9._@+\\-]{2,64}",
+    "connection-string-user": r"[^;\"'\s=]{2,64}",
+    "age-recipient": r"age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}",
     "payment-card": r"\d{4}(?:[ -]?\d{2,6}){2,4}",
     "iban": r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{1,4})+",
     "ipv4-private": r"(?:\d{1,3}\.){3}\d{1,3}",
@@ -344,7 +352,7 @@ FORMATS = {
 
 TOKEN_DETECTORS = [d for d in FORMATS if DETECTORS[d][0] == "secret" and d not in (
     "database-url-password", "url-credentials", "password-assignment", "secret-assignment",
-    "aws-secret-access-key", "secret-named-assignment", "pgpass-password", "secret-named-mixed-value",
+    "aws-secret-access-key", "secret-named-assignment", "pgpass-password", "password-line-assignment", "secret-named-mixed-value",
     "terraform-variable-default", "secret-in-prose", "secret-used-as-key", "password-comparison", "connection-string-password",
     "gradle-repository-password", "password-in-command", "credential-filler-value",
     "http-bearer-token")]
@@ -387,6 +395,9 @@ def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
             fail("not an IPv6 address")
         if not ip.is_global:
             fail("not a global address")
+    elif detector == "age-recipient":
+        if not bech32_ok(value):
+            fail("bad Bech32 checksum")
     elif detector == "secret-named-assignment":
         if entropy(value) < 3.5:
             fail(f"entropy {entropy(value):.2f} < 3.5")
@@ -425,7 +436,7 @@ def validate(detector: str, value: str, where: str, co: tuple = ()) -> None:
             fail(f"entropy {entropy(value):.2f} outside the chosen-password band")
         if not (re.search(r"[A-Za-z]", value) and re.search(r"\d", value) and re.search(r"[!#%*+@^&~]", value)):
             fail("needs a letter, a digit and a symbol")
-    elif detector in ("password-assignment", "secret-assignment", "database-url-password", "pgpass-password",
+    elif detector in ("password-assignment", "password-line-assignment", "secret-assignment", "database-url-password", "pgpass-password",
                       "url-credentials", "aws-secret-access-key", "terraform-variable-default", "password-comparison",
                       "connection-string-password", "gradle-repository-password", "password-in-command", "http-bearer-token"):
         if entropy(value) < 3.0:
@@ -459,6 +470,80 @@ US_AREA_CODES = ["212", "312", "415", "503", "512", "617", "646", "702", "718", 
 PASSWORD_CHARS = ALNUM + "-_.!*%+"
 CHOSEN_WORDS = ["Granite", "lantern", "Orchid", "pebble", "Saffron", "willow", "Cobalt", "juniper", "Thistle", "Meadow"]
 URLPASS_CHARS = ALNUM + "-_."
+
+
+BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def bech32_polymod(values: list[int]) -> int:
+    generator = [0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3]
+    checksum = 1
+    for value in values:
+        top = checksum >> 25
+        checksum = (checksum & 0x1FFFFFF) << 5 ^ value
+        for bit in range(5):
+            if (top >> bit) & 1:
+                checksum ^= generator[bit]
+    return checksum
+
+
+def bech32_expand(hrp: str) -> list[int]:
+    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+
+
+def bech32_encode(hrp: str, data: bytes) -> str:
+    """Bech32 (BIP-173) of `data` under `hrp`: an age recipient is bech32 of 32 bytes under "age"."""
+    groups, accumulator, bits = [], 0, 0
+    for byte in data:
+        accumulator, bits = accumulator << 8 | byte, bits + 8
+        while bits >= 5:
+            bits -= 5
+            groups.append(accumulator >> bits & 31)
+    if bits:
+        groups.append(accumulator << (5 - bits) & 31)
+    check = bech32_polymod(bech32_expand(hrp) + groups + [0] * 6) ^ 1
+    return hrp + "1" + "".join(BECH32[x] for x in groups + [check >> 5 * (5 - i) & 31 for i in range(6)])
+
+
+def bech32_ok(value: str) -> bool:
+    hrp, _, data = value.rpartition("1")
+    return all(c in BECH32 for c in data) and bech32_polymod(bech32_expand(hrp) + [BECH32.index(c) for c in data]) == 1
+
+
+def made_up_word(rng: random.Random, syllables: int) -> str:
+    """A pronounceable made-up word of consonant-vowel syllables."""
+    return "".join(rng.choice("bdfgklmnrstvz") + rng.choice("aeiou") for _ in range(syllables))
+
+
+def gen_word_password(rng: random.Random) -> str:
+    """A password that looks like a name (issue #15 class 2: dropped as an identifier before):
+    two made-up words joined in a case style, no digit."""
+    while True:
+        first, second = made_up_word(rng, 3), made_up_word(rng, 3)
+        value = rng.choice([first + second, first + "_" + second, first + second.capitalize(),
+                            first + "-" + second, first.capitalize() + second])
+        lower = value.lower()
+        if not any(w in lower for w in ("pass", "pwd", "secret", "token", "key", "user", "here")) \
+                and not lower.startswith(("my", "your", "some", "the")):
+            return value
+
+
+def gen_word_name(rng: random.Random) -> str:
+    """A password shaped like an identifier (snake_case or camelCase, no digit): what only the
+    literal-syntax rule (password-line-assignment) takes, code rules reading it as a variable."""
+    while True:
+        first, second = made_up_word(rng, 3), made_up_word(rng, 3)
+        value = rng.choice([first + "_" + second, first + second.capitalize()])
+        lower = value.lower()
+        if not any(w in lower for w in ("pass", "pwd", "secret", "token", "key", "user", "here")) \
+                and not lower.startswith(("my", "your", "some", "the")):
+            return value
+
+
+def gen_login(rng: random.Random) -> str:
+    """A login user name: a made-up word, maybe with a service prefix, a dot or digits."""
+    word = made_up_word(rng, 3)
+    return rng.choice([word, "svc_" + word, word[0] + "." + word[1:], word + str(rng.randrange(10, 99))])
 
 
 def rstr(rng: random.Random, alphabet: str, n: int) -> str:
@@ -679,6 +764,10 @@ def generate_value(rng: random.Random, spec: str) -> str:
         "ipv4-public": lambda: gen_ipv4_public(rng),
         "ipv6-private": lambda: gen_ipv6_private(rng, arg),
         "hostname": lambda: gen_hostname(rng, arg),
+        "word-password": lambda: gen_word_password(rng),
+        "word-name": lambda: gen_word_name(rng),
+        "login": lambda: gen_login(rng),
+        "age-recipient": lambda: bech32_encode("age", bytes(rng.randrange(256) for _ in range(32))),
     }
     if kind not in tokens:
         raise CorpusError(f"unknown generator @gen:{spec}")
@@ -810,14 +899,20 @@ def render(template_name: str, text: str, rng: random.Random):
     return b"".join(out), spans
 
 
+# Detectors whose values are not looked for again elsewhere in a message (`propagate: false`).
+NOT_PROPAGATED = {"login-user-name", "connection-string-user"}
+
+
 def check_propagation(name: str, data: bytes, spans) -> None:
     """Every occurrence of a labelled value (>= 4 bytes) must itself be labelled with the same
-    detector, as the engine reports repeated values (unless inside a longer [A-Za-z0-9] run)."""
+    detector, as the engine reports repeated values (unless inside a longer [A-Za-z0-9] run).
+    Detectors with `propagate: false` (user names: their word elsewhere is an ordinary word)
+    are exempt."""
     labelled = {(s, e, d) for s, e, d, _, _ in spans}
     isalnum = lambda b: (48 <= b <= 57) or (65 <= b <= 90) or (97 <= b <= 122)  # noqa: E731
     for s, e, d, value, _ in spans:
         v = value.encode()
-        if len(v) < 4:
+        if len(v) < 4 or d in NOT_PROPAGATED:
             continue
         i = data.find(v)
         while i != -1:

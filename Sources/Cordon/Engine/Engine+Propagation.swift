@@ -3,7 +3,8 @@ extension Engine {
     /// there by its detector: the password of `password=…` where it appears again without its key,
     /// an address where a neighbouring `@` kept the pattern from matching, a value found in a
     /// decoded layer where the same encoded text appears again. Values of at least
-    /// ``propagationMinimumLength`` bytes, most severe first.
+    /// ``propagationMinimumLength`` bytes, most severe first, of detectors that propagate
+    /// (``CompiledDetector/propagatesValue``).
     ///
     /// All values are looked for, ``propagationLimit`` at a time (one pass over the message per
     /// batch, the batch's index keeping each pass linear). There used to be only one batch, so
@@ -16,7 +17,11 @@ extension Engine {
     ) {
         // Most severe first: when several detectors found the same bytes (a bearer token that
         // also looks like a host name), the value travels under the highest level.
-        let candidates = findings.filter { $0.range.count >= Self.propagationMinimumLength }.sorted {
+        // Identifiers found by their key alone (a login user name) are not propagated: their
+        // other occurrences are ordinary words (`postgres`), not values.
+        let candidates = findings.filter {
+            $0.range.count >= Self.propagationMinimumLength && compiled[$0.detector].propagatesValue
+        }.sorted {
             (compiled[$0.detector].level, $0.confidence, $1.range.lowerBound) > (compiled[$1.detector].level, $1.confidence, $0.range.lowerBound)
         }
         guard !candidates.isEmpty else { return }

@@ -43,6 +43,11 @@ final class CompiledDetector: Sendable {
     let confidence: Confidence
     let context: CompiledContext?
     let scansDecodedLayers: Bool
+    /// Whether found values are looked for again in the rest of the message (``Detector/propagatesValue``).
+    let propagatesValue: Bool
+    /// The detector's keywords of 3 or more bytes, lowercased: a value that starts with one is
+    /// provider-prefixed (``hasPlaceholderBody(_:)``).
+    let valuePrefixes: [[UInt8]]
     /// The literal every match of a block pattern ends with, and how far it can lie from the
     /// match's start (``BlockTerminator``); `nil` for other patterns.
     let terminator: BlockTerminator?
@@ -118,6 +123,8 @@ final class CompiledDetector: Sendable {
         confidence = detector.confidence
         context = detector.context.map(CompiledContext.init)
         scansDecodedLayers = detector.scansDecodedLayers
+        propagatesValue = detector.propagatesValue
+        valuePrefixes = detector.keywords.filter { $0.utf8.count >= 3 }.map { $0.utf8.map(ByteClass.lowercased) }
         terminator = !gateWords.isEmpty || runGate != nil ? BlockTerminator(pattern: detector.pattern) : nil
     }
 
@@ -274,9 +281,11 @@ final class CompiledDetector: Sendable {
 
     /// Whether a matched value passes the entropy floor, the validators and the allowlist's
     /// placeholders (`nil` when not), and whether it is a test value. A placeholder entry wins
-    /// over a test-value entry: `your_EXAMPLE_key` holds nothing.
+    /// over a test-value entry: `your_EXAMPLE_key` holds nothing. A provider prefix with a
+    /// placeholder body (``hasPlaceholderBody(_:)``) is a test value before any of these.
     private func accepts(_ value: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> Verdict? {
         if Placeholders.isRedacted(value) { return nil }
+        if !valuePrefixes.isEmpty, hasPlaceholderBody(value) { return .testValue }
         if let minimumEntropy, Entropy.bitsPerByte(value) < minimumEntropy { return nil }
         for validator in validators where !validator.validate(value) { return nil }
         if !allowedValues.isEmpty, allowedValues.contains(Array(value)) { return nil }
