@@ -2,14 +2,6 @@
 
 import PackageDescription
 
-/// The release build of the modules a hook process runs through asks for type metadata by
-/// accessor instead of by mangled name: instantiating a generic type from its mangled name checks
-/// its requirements by protocol-conformance lookups, and each lookup the runtime has not cached
-/// scans every conformance record of the binary (~0.6 M instructions each, about ten in a hook).
-let startUpSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "cordon",
     platforms: [.macOS(.v15)],
@@ -56,8 +48,7 @@ let package = Package(
         ),
         .target(
             name: "CordonDetectorModel",
-            dependencies: [.product(name: "Yams", package: "Yams")],
-            swiftSettings: startUpSettings
+            dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "CordonEmbed",
@@ -68,7 +59,7 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["CordonEmbed"]
         ),
-        .target(name: "CordonJSON", swiftSettings: startUpSettings),
+        .target(name: "CordonJSON"),
         .target(
             name: "Cordon",
             dependencies: [
@@ -78,7 +69,6 @@ let package = Package(
                 "CordonJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: startUpSettings,
             plugins: ["EmbedDetectors"]
         ),
         .target(
@@ -88,8 +78,7 @@ let package = Package(
                 "CordonJSON",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: startUpSettings
+            ]
         ),
         // Installs the gateway's Swift-concurrency executor hook where `dlsym` cannot find it
         // (binaries linked with --static-swift-stdlib).
@@ -130,16 +119,6 @@ let package = Package(
                 "CordonJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: startUpSettings,
-            // The install build (`make release`) starts a process per hook event, so what the
-            // loader does before `main` counts. The static Swift runtime's link flags export all
-            // 40,000 of the binary's own symbols (nothing looks them up; the backtracer's
-            // `dladdr` at start-up searched them): none are. Still position-independent (ASLR).
-            // Packed relative relocations (lld, `-z pack-relative-relocs`) measured no faster and
-            // would need glibc 2.36 wherever the binary runs: not used.
-            linkerSettings: [
-                .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release)),
             ]
         ),
         .target(
