@@ -7,6 +7,8 @@ struct JSONParser {
     /// The deepest nesting of arrays and objects accepted, so a hostile input cannot exhaust the
     /// stack.
     static let maximumDepth = 512
+    /// Objects with fewer members than this are checked for duplicate names without a set.
+    static let linearNameCheckLimit = 12
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -71,7 +73,10 @@ struct JSONParser {
         try enter()
         index += 1
         var members: [JSONMember] = []
-        var names = Set<String>()
+        // Duplicate names are found by comparing with the members so far while there are few
+        // (most objects: a stream event's, a message's), with a set beyond: a set per object was
+        // an allocation and a seeded hash per member of every small object.
+        var names: Set<String>? = nil
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -83,7 +88,14 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             let nameStart = index
             let name = String(decoding: try parseString(), as: UTF8.self)
-            guard names.insert(name).inserted else {
+            let isDuplicate: Bool
+            if members.count < Self.linearNameCheckLimit {
+                isDuplicate = members.contains { $0.name == name }
+            } else {
+                if names == nil { names = Set(members.map(\.name)) }
+                isDuplicate = !names!.insert(name).inserted
+            }
+            guard !isDuplicate else {
                 throw JSONParseError(offset: nameStart, message: "duplicate member name")
             }
             skipWhitespace()

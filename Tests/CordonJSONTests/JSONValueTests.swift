@@ -22,6 +22,17 @@ struct SidecarJSONValueTests {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(text.utf8)) }
     }
 
+    @Test("a duplicate member name is rejected wherever it falls, in small and large objects", arguments: [1, 2, 11, 12, 13, 40])
+    func duplicateNames(count: Int) throws {
+        let names = (0..<count).map { "m\($0)" }
+        let unique = "{" + names.map { "\"\($0)\":1" }.joined(separator: ",") + "}"
+        #expect(try JSONValue(parsing: Array(unique.utf8)).members?.count == count)
+        for repeated in [0, count / 2, count - 1] {
+            let text = "{" + names.map { "\"\($0)\":1" }.joined(separator: ",") + ",\"m\(repeated)\":2}"
+            #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(text.utf8)) }
+        }
+    }
+
     @Test("invalid UTF-8 inside strings is kept as bytes, and written as U+FFFD")
     func invalidUTF8() throws {
         let bytes: [UInt8] = [UInt8(ascii: "\""), 0x61, 0xFF, 0xC3, UInt8(ascii: "\"")]

@@ -53,10 +53,11 @@ extension GatewayResponder {
             var parser = ServerSentEventParser()
             var failure: String? = nil
             var clientGone = false
-            // What the client received, for the response's audit record.
-            var received = SHA256()
+            // What the client received, for the response's audit record (none kept without an
+            // audit log: nothing would read it).
+            var received: SHA256? = responder.pipeline.audit == nil ? nil : SHA256()
             func send(_ bytes: [UInt8]) async throws {
-                received.update(data: bytes)
+                received?.update(data: bytes)
                 try await writer.write(ByteBuffer(bytes: bytes))
             }
             defer { if !exchange.sessionIsNamed { responder.enforcer.placeholders.removeSession(exchange.session) } }
@@ -129,7 +130,7 @@ extension GatewayResponder {
             responder.metrics.responseRedactions(endpoint: exchange.endpoint, count: redacted.values.reduce(0, +))
             if let failure { responder.metrics.failure(endpoint: exchange.endpoint, code: failure) }
             try? responder.audit(
-                exchange, destination: destination, response: true, redacted: redacted, outputSHA256: Hex.string(received.finalize()), error: failure)
+                exchange, destination: destination, response: true, redacted: redacted, outputSHA256: received.map { Hex.string($0.finalize()) }, error: failure)
             if !clientGone { try await writer.finish(nil) }
         }
     }

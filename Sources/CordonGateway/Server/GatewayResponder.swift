@@ -69,7 +69,7 @@ public struct GatewayResponder: HTTPResponder {
         }
         let exchange = Exchange(request: request, endpoint: endpoint, subpath: subpath, configuration: configuration, pipeline: pipeline)
         do {
-            return try await forward(exchange, request: request, client: clients.client(on: context.eventLoop))
+            return try await forward(exchange, request: request, client: clients.client(on: context.eventLoop), eventLoop: context.eventLoop)
         } catch let failure as GatewayFailure {
             metrics.failure(endpoint: endpoint, code: failure.code)
             if !exchange.sessionIsNamed { enforcer.placeholders.removeSession(exchange.session) }
@@ -79,14 +79,14 @@ public struct GatewayResponder: HTTPResponder {
 
     // MARK: - Forwarding
 
-    private func forward(_ exchange: Exchange, request: Request, client: HTTPClient) async throws -> Response {
+    private func forward(_ exchange: Exchange, request: Request, client: HTTPClient, eventLoop: any EventLoop) async throws -> Response {
         let endpoint = exchange.endpoint
         var body: [UInt8]? = nil
         var forwardedBody: [UInt8]? = nil
         var scan: RequestScan? = nil
         var destination = exchange.destination
         if request.method == .post || request.method == .put || request.method == .patch {
-            var bytes = try await readBody(request, exchange: exchange)
+            var bytes = try await readBody(request, exchange: exchange, on: eventLoop)
             exchange.timeline?.stamp("body")
             if let header = request.headers[.contentEncoding], let codings = RequestContentDecoding.codings(header) {
                 bytes = try decodeBody(bytes, codings: codings, exchange: exchange)
@@ -173,35 +173,43 @@ public struct GatewayResponder: HTTPResponder {
     /// Reads the whole request body, or fails with 413 past the limit, 408 when it takes longer
     /// than the request timeout (a client trickling its body cannot hold a request open, and its
     /// bytes so far, for longer).
-    private func readBody(_ request: Request, exchange: Exchange) async throws -> [UInt8] {
+    ///
+    /// The body is read by one task that a timer on the connection's event loop cancels at the
+    /// timeout. A task group with a sleeping second child did the same with two more tasks, a
+    /// Dispatch timer (`Task.sleep` does not run on the event loops) and two more hops on the
+    /// loop per request (the sleeper's cancellation and the group's wait for it).
+    private func readBody(_ request: Request, exchange: Exchange, on loop: any EventLoop) async throws -> [UInt8] {
         let limit = configuration.maximumRequestBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             try audit(exchange, error: "cordon_request_too_large")
             throw GatewayFailure(status: .contentTooLarge, code: "cordon_request_too_large", message: "The request body is larger than \(limit) bytes.")
         }
-        let timeout = Duration.seconds(configuration.requestTimeout)
         let expected = request.headers[.contentLength].flatMap(Int.init).map { min($0, limit) } ?? 0
+        let reader = Task { () throws -> BodyRead in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(expected)
+            do {
+                for try await buffer in request.body {
+                    guard bytes.count + buffer.readableBytes <= limit else { return .tooLarge }
+                    buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
+                }
+            } catch where Task.isCancelled {
+                return .timedOut
+            }
+            // Cancelled by the timer: what was read so far is not the whole body.
+            return Task.isCancelled ? .timedOut : .complete(bytes)
+        }
+        let timer = loop.scheduleTask(in: .seconds(Int64(configuration.requestTimeout))) { reader.cancel() }
+        defer { timer.cancel() }
         let outcome: BodyRead
         do {
-            outcome = try await withThrowingTaskGroup(of: BodyRead.self) { group in
-                group.addTask {
-                    var bytes: [UInt8] = []
-                    bytes.reserveCapacity(expected)
-                    for try await buffer in request.body {
-                        guard bytes.count + buffer.readableBytes <= limit else { return .tooLarge }
-                        buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
-                    }
-                    return .complete(bytes)
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return .timedOut
-                }
-                let first = try await group.next() ?? .timedOut
-                group.cancelAll()
-                return first
-            }
+            outcome = try await withTaskCancellationHandler { try await reader.value } onCancel: { reader.cancel() }
         } catch {
+            try? audit(exchange, error: "cordon_request_unreadable")
+            throw GatewayFailure(status: .badRequest, code: "cordon_request_unreadable", message: "The request body could not be read.")
+        }
+        if Task.isCancelled {
+            // The request's own task was cancelled (not the timer): the reader stopped early.
             try? audit(exchange, error: "cordon_request_unreadable")
             throw GatewayFailure(status: .badRequest, code: "cordon_request_unreadable", message: "The request body could not be read.")
         }
@@ -376,6 +384,11 @@ public struct GatewayResponder: HTTPResponder {
         "openai-beta", "accept", "content-type", "idempotency-key",
     ]
 
+    /// ``forwardedRequestHeaders`` with their field names, made once.
+    static let forwardedRequestFieldNames: [(String, HTTPField.Name)] = forwardedRequestHeaders.compactMap { name in
+        HTTPField.Name(name).map { (name, $0) }
+    }
+
     /// Upstream response headers passed back to the client.
     static let passedResponseHeaders: Set<String> = [
         "x-request-id", "request-id", "openai-processing-ms", "openai-version", "openai-organization", "retry-after",
@@ -385,8 +398,7 @@ public struct GatewayResponder: HTTPResponder {
     private func makeUpstreamRequest(_ exchange: Exchange, request: Request, upstream: Upstream, body: [UInt8]?) -> HTTPClientRequest {
         var outgoing = HTTPClientRequest(url: upstream.url(forSubpath: exchange.subpath, query: request.uri.query))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        for name in Self.forwardedRequestHeaders {
-            guard let fieldName = HTTPField.Name(name) else { continue }
+        for (name, fieldName) in Self.forwardedRequestFieldNames {
             for value in request.headers[values: fieldName] { outgoing.headers.add(name: name, value: value) }
         }
         if !outgoing.headers.contains(name: "authorization"), !outgoing.headers.contains(name: "x-api-key"), let key = upstream.apiKey {
@@ -407,9 +419,11 @@ public struct GatewayResponder: HTTPResponder {
 
     private func responseHeaders(_ exchange: Exchange, upstream: HTTPHeaders) -> HTTPFields {
         var headers = HTTPFields()
-        for (name, value) in upstream where Self.passedResponseHeaders.contains(name.lowercased())
-            || name.lowercased().hasPrefix("x-ratelimit-") || name.lowercased().hasPrefix("anthropic-ratelimit-")
-        {
+        for (name, value) in upstream {
+            let lowercased = name.lowercased()
+            guard Self.passedResponseHeaders.contains(lowercased) || lowercased.hasPrefix("x-ratelimit-")
+                || lowercased.hasPrefix("anthropic-ratelimit-")
+            else { continue }
             if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
         }
         if let type = upstream.first(name: "content-type") { headers[.contentType] = type }

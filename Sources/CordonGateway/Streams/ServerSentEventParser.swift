@@ -78,22 +78,29 @@ struct ServerSentEventParser {
             return nil
         }
         let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.count
-        let field = String(decoding: line[0..<colon], as: UTF8.self)
         var valueStart = colon + 1
         if valueStart < line.count, line[valueStart] == 0x20 { valueStart += 1 }
         let value = valueStart <= line.count ? Array(line[min(valueStart, line.count)...]) : []
-        switch field {
-        case "data":
+        // The field name compared as bytes: one per line of every event.
+        if Self.fieldIs(Self.dataField, line, colon) {
             if current.data == nil {
                 current.data = value
             } else {
                 current.data! += [0x0A] + value
             }
-        case "event":
+        } else if Self.fieldIs(Self.eventField, line, colon) {
             current.name = String(decoding: value, as: UTF8.self)
-        default:
+        } else {
             current.otherLines.append(line)
         }
         return nil
+    }
+
+    private static let dataField = Array("data".utf8)
+    private static let eventField = Array("event".utf8)
+
+    /// Whether `line[0..<colon]` is `field`.
+    private static func fieldIs(_ field: [UInt8], _ line: [UInt8], _ colon: Int) -> Bool {
+        colon == field.count && line[0..<colon].elementsEqual(field)
     }
 }
