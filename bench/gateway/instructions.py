@@ -87,12 +87,7 @@ def measure(binary, work, stream):
                                 "--log-level", "warning"], stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/v1"
     try:
-        for _ in range(1200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.25)
+        streams.wait_until_healthy(port, attempts=1200, pause=0.25, timeout=5)  # valgrind starts slowly
         one_request(base, "warm-up", stream)
         callgrind_control(port, "-i", "on", str(gateway.pid))
         for number in range(STREAMS):

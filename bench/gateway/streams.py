@@ -95,15 +95,20 @@ def start_upstream(close_streams):
     return process, process.stdout.readline().strip()
 
 
+def wait_until_healthy(port, attempts=100, pause=0.1, timeout=1):
+    """Polls the gateway's /healthz on `port` until it answers (or `attempts` run out)."""
+    for _ in range(attempts):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout)
+            return
+        except OSError:
+            time.sleep(pause)
+
+
 def start_gateway(upstream_url):
     port = free_port()
     gateway = subprocess.Popen([CORDON, "gateway", "--listen", f"127.0.0.1:{port}", "--upstream", upstream_url, "--log-level", "warning"])
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_until_healthy(port)
     return gateway, f"http://127.0.0.1:{port}/v1"
 
 

@@ -62,12 +62,7 @@ def main():
     reader = threading.Thread(target=lambda: lines.extend(l for l in gateway.stderr if l.startswith("cordon-gateway-timeline")), daemon=True)
     reader.start()
     url = f"http://127.0.0.1:{port}/v1"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url.replace("/v1", "/healthz"), timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    streams.wait_until_healthy(port)
     for number in range(2):
         one_stream(url, f"warm-{number}")
     client = []
