@@ -44,13 +44,7 @@ struct HookCommand: ParsableCommand {
         @OptionGroup var options: GuardOptions
 
         func validate() throws {
-            guard RedactionOperator.names.contains(operatorName) else {
-                throw ValidationError("unknown operator '\(operatorName)' (expected one of: \(RedactionOperator.names.joined(separator: ", ")))")
-            }
-            if operatorName == "hash", hashKeyFile == nil { throw ValidationError("--operator hash needs --hash-key-file") }
-            guard ClaudeCodeHook.RewriteDecision(rawValue: rewritePermission) != nil else {
-                throw ValidationError("--rewrite-permission must be ask or allow")
-            }
+            try invocation.validate()
         }
 
         /// These options as a plain run (``HookInvocation``), which also serves a command line

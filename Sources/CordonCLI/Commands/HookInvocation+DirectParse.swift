@@ -60,13 +60,8 @@ extension HookInvocation {
             default: return nil
             }
         }
-        // The validation of `HookCommand.ClaudeCode` and `GuardOptions`: what fails it is left to
-        // the full parser, which reports it with the command's usage.
-        guard RedactionOperator.names.contains(invocation.operatorName),
-            invocation.operatorName != "hash" || invocation.hashKeyFile != nil,
-            ClaudeCodeHook.RewriteDecision(rawValue: invocation.rewritePermission) != nil,
-            invocation.settings.auditKeyFile == nil || invocation.settings.auditPath != nil
-        else { return nil }
+        // What fails validation is left to the full parser, which reports it with the usage.
+        guard (try? invocation.validate()) != nil else { return nil }
         self = invocation
     }
 }

@@ -20,6 +20,20 @@ struct HookInvocation: Equatable {
     var maximumBytes = 64 * 1024 * 1024
     var settings = GuardSettings()
 
+    /// Throws the usage error these options make, if any: the one check for the ArgumentParser
+    /// command (``HookCommand/ClaudeCode``) and the direct parse, which declines what fails it so
+    /// that the full parser reports it with the command's usage.
+    func validate() throws {
+        guard RedactionOperator.names.contains(operatorName) else {
+            throw ValidationError("unknown operator '\(operatorName)' (expected one of: \(RedactionOperator.names.joined(separator: ", ")))")
+        }
+        if operatorName == "hash", hashKeyFile == nil { throw ValidationError("--operator hash needs --hash-key-file") }
+        guard ClaudeCodeHook.RewriteDecision(rawValue: rewritePermission) != nil else {
+            throw ValidationError("--rewrite-permission must be ask or allow")
+        }
+        try settings.validate()
+    }
+
     /// Handles the event on standard input: the decision on standard output and error, the
     /// audit record appended, the exit status thrown as an ``ExitCode`` when it is not 0.
     func run() throws {

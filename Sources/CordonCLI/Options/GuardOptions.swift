@@ -29,7 +29,7 @@ struct GuardOptions: ParsableArguments {
     @OptionGroup var detectorOptions: DetectorOptions
 
     func validate() throws {
-        if auditKeyFile != nil, auditPath == nil { throw ValidationError("--audit-key-file needs --audit") }
+        try settings.validate()
     }
 
     /// These options as plain values.

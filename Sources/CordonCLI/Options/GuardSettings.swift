@@ -1,3 +1,4 @@
+import ArgumentParser
 import Cordon
 import CordonGuard
 import Logging
@@ -15,6 +16,12 @@ struct GuardSettings: Equatable {
     var auditKeyFile: String?
     var logLevel: Logger.Level = .info
     var detectorPaths: [String] = []
+
+    /// Throws the usage error these settings make, if any: the one check for ``GuardOptions``
+    /// and for the hook's direct parse, so that both readings accept the same command lines.
+    func validate() throws {
+        if auditKeyFile != nil, auditPath == nil { throw ValidationError("--audit-key-file needs --audit") }
+    }
 
     /// Sets up swift-log on standard error (once per process) and returns a logger.
     func makeLogger(label: String) -> Logger {
