@@ -111,6 +111,17 @@ struct CLITests {
         #expect(output.stderrText.contains("--hash-key-file"))
     }
 
+    @Test("serve and gateway refuse session bounds below 1 before starting (exit 2, naming the options)", arguments: [
+        ["serve", "--max-sessions", "0"], ["serve", "--max-session-entries", "0"], ["serve", "--session-idle-timeout", "0"],
+        ["gateway", "--upstream", "http://127.0.0.1:9", "--max-sessions", "0"],
+        ["gateway", "--upstream", "http://127.0.0.1:9", "--session-idle-timeout=-5"],
+    ])
+    func sessionBoundsBelowOne(arguments: [String]) throws {
+        let output = try cordon(arguments)
+        #expect(output.status == 2)
+        #expect(output.stderrText.contains("--max-sessions, --max-session-entries and --session-idle-timeout must be at least 1"))
+    }
+
     @Test("Text, JSON and SARIF formats carry positions, never values")
     func otherFormats() throws {
         let file = try folder.write("f.txt", "key \(token) mail \(email)")

@@ -37,14 +37,11 @@ struct GatewayCommand: ParsableCommand {
     @Option(name: .customLong("max-request-bytes"), help: "The largest request body accepted; larger ones get 413.")
     var maximumRequestBytes: Int?
 
-    @Option(name: .customLong("max-sessions"), help: "The most sessions whose reversible placeholders are kept.")
-    var maximumSessions: Int = 10_000
+    /// The sessions kept when `--max-sessions` is absent: a gateway serves every client in
+    /// front of it, where a sidecar serves one agent (``PlaceholderLimits/sessions``, 256).
+    static let defaultSessions = 10_000
 
-    @Option(name: .customLong("max-session-entries"), help: "The most values one session's placeholders remember.")
-    var maximumSessionEntries: Int = PlaceholderLimits().entriesPerSession
-
-    @Option(name: .customLong("session-idle-timeout"), help: "Seconds after which an unused session's placeholders are forgotten.")
-    var sessionIdleTimeout: Int = 1_800
+    @OptionGroup var sessionOptions: SessionOptions
 
     @OptionGroup var options: GuardOptions
 
@@ -55,9 +52,6 @@ struct GatewayCommand: ParsableCommand {
             throw ValidationError("--upstream must be an http:// or https:// URL")
         }
         if let maximumRequestBytes, maximumRequestBytes < 1 { throw ValidationError("--max-request-bytes must be at least 1") }
-        guard maximumSessions >= 1, maximumSessionEntries >= 1, sessionIdleTimeout >= 1 else {
-            throw ValidationError("--max-sessions, --max-session-entries and --session-idle-timeout must be at least 1")
-        }
     }
 
     func run() throws {
@@ -85,8 +79,7 @@ struct GatewayCommand: ParsableCommand {
         if let maximumRequestBytes { configuration.maximumRequestBytes = maximumRequestBytes }
         let pipeline = try options.makeGuard(
             logger: logger,
-            placeholderLimits: PlaceholderLimits(
-                entriesPerSession: maximumSessionEntries, sessions: maximumSessions, idleTimeout: .seconds(sessionIdleTimeout)))
+            placeholderLimits: sessionOptions.limits(defaultSessions: Self.defaultSessions))
         let gateway = Gateway(configuration: configuration, pipeline: pipeline, logger: logger, metricsText: PrometheusExport.bootstrap())
         logger.info(
             "starting",

@@ -44,14 +44,7 @@ struct ServeCommand: ParsableCommand {
     /// needs at most about 4 times its size while it is processed.
     var maximumInFlightBytes: Int { maximumInFlightBytesOption ?? max(maximumBytes, 32 * 1024 * 1024) }
 
-    @Option(name: .customLong("max-sessions"), help: "The most sessions whose reversible placeholders are kept.")
-    var maximumSessions: Int = PlaceholderLimits().sessions
-
-    @Option(name: .customLong("max-session-entries"), help: "The most values one session's placeholders remember.")
-    var maximumSessionEntries: Int = PlaceholderLimits().entriesPerSession
-
-    @Option(name: .customLong("session-idle-timeout"), help: "Seconds after which an unused session's placeholders are forgotten.")
-    var sessionIdleTimeout: Int = 1_800
+    @OptionGroup var sessionOptions: SessionOptions
 
     @OptionGroup var options: GuardOptions
 
@@ -59,9 +52,6 @@ struct ServeCommand: ParsableCommand {
         guard maximumBytes >= 1 else { throw ValidationError("--max-bytes must be at least 1") }
         guard maximumInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1") }
         guard maximumInFlightBytes >= 1 else { throw ValidationError("--max-in-flight-bytes must be at least 1") }
-        guard maximumSessions >= 1, maximumSessionEntries >= 1, sessionIdleTimeout >= 1 else {
-            throw ValidationError("--max-sessions, --max-session-entries and --session-idle-timeout must be at least 1")
-        }
         guard ValueReplacement.names.contains(operatorName) else {
             throw ValidationError("unknown operator '\(operatorName)' (expected one of: \(ValueReplacement.names.joined(separator: ", ")))")
         }
@@ -73,8 +63,7 @@ struct ServeCommand: ParsableCommand {
         let hashKey = try hashKeyFile.map { (path) throws(GuardError) in try KeyFile.read(path, purpose: "hash key") }
         let pipeline = try options.makeGuard(
             logger: logger,
-            placeholderLimits: PlaceholderLimits(
-                entriesPerSession: maximumSessionEntries, sessions: maximumSessions, idleTimeout: .seconds(sessionIdleTimeout)))
+            placeholderLimits: sessionOptions.limits(defaultSessions: PlaceholderLimits().sessions))
         let enforcer = pipeline.enforcer
         let processor = SidecarRequestProcessor(enforcer: enforcer, defaultOperatorName: operatorName, hashKey: hashKey)
         logger.info(
