@@ -110,6 +110,22 @@ struct SidecarProtocolTests {
         #expect(record.outputSHA256 == nil, "a scan forwards nothing when the action is not allow")
     }
 
+    @Test("audit records carry the content's SHA-256 only when the processor hashes content (an audit log is written)")
+    func contentHashes() throws {
+        let text = "mail ann@example.test"
+        let line = Array(#"{"id":4,"op":"redact","text":"\#(text)"}"#.utf8)
+        let hashed = Self.processor.process(line).record
+        #expect(hashed.inputSHA256 == AuditRecord.sha256(Array(text.utf8)))
+        #expect(hashed.outputSHA256 == AuditRecord.sha256(Array("mail [REDACTED:fx-mail]".utf8)))
+        let unhashed = SidecarRequestProcessor(enforcer: Self.processor.enforcer, hashesContent: false)
+        for request in [line, Array(#"{"id":5,"op":"scan","text":"plain words"}"#.utf8), Array("not json".utf8)] {
+            let record = unhashed.process(request).record
+            #expect(record.inputSHA256 == nil)
+            #expect(record.outputSHA256 == nil)
+        }
+        #expect(unhashed.process(line).response == Self.processor.process(line).response, "the response does not depend on it")
+    }
+
     @Test("redact answers the text to forward; base64 in, base64 out")
     func redact() throws {
         let (text, _) = try process(#"{"id":2,"op":"redact","text":"mail ann@example.test"}"#)

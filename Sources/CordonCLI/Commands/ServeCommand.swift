@@ -65,7 +65,8 @@ struct ServeCommand: ParsableCommand {
             logger: logger,
             placeholderLimits: sessionOptions.limits(defaultSessions: PlaceholderLimits().sessions))
         let enforcer = pipeline.enforcer
-        let processor = SidecarRequestProcessor(enforcer: enforcer, defaultOperatorName: operatorName, hashKey: hashKey)
+        let processor = SidecarRequestProcessor(
+            enforcer: enforcer, defaultOperatorName: operatorName, hashKey: hashKey, hashesContent: pipeline.audit != nil)
         logger.info(
             "ready",
             metadata: [
