@@ -36,6 +36,14 @@ struct RunGates: Sendable {
         /// The shortest run any of them needs.
         var shortest: Int
         var members: ByteRanges
+        /// Which keys a run opens by its length and its group's digits alone, as a bit mask of
+        /// positions in ``keys``: `masks[min(length, cap) * (cap + 1) + min(digits, cap)]`
+        /// (digits 0 for other classes). Empty when the class has more than 64 keys.
+        var masks: [UInt64]
+        /// The largest length or group digits any key asks for: beyond it, all are alike.
+        var cap: Int
+        /// Whether any key asks for bytes before the run.
+        var checksBefore: Bool
     }
 
     /// For each key: the shortest run, the fewest digits of the group (0 unless digits) and the
@@ -85,9 +93,26 @@ struct RunGates: Sendable {
         passes = RunGate.CharacterClass.allCases.compactMap { characterClass in
             let gated = keys.indices.filter { keys[$0].characterClass == characterClass }
             guard let shortest = gated.map({ keys[$0].length }).min() else { return nil }
+            // A run's keys read off a table by its length and group digits, instead of each key
+            // tested for each run: ordinary text holds a digit run every few dozen bytes, and
+            // the catalogue has 14 digit keys (#13, callgrind: `collectDigitRuns` was the
+            // costliest part of the run gates).
+            let cap = gated.map { max(keys[$0].length, keys[$0].groupDigits) }.max()!
+            var masks: [UInt64] = []
+            if gated.count <= 64 {
+                masks = [UInt64](repeating: 0, count: (cap + 1) * (cap + 1))
+                for length in 0...cap {
+                    for digits in 0...cap {
+                        for (bit, key) in gated.enumerated() where length >= keys[key].length && digits >= keys[key].groupDigits {
+                            masks[length * (cap + 1) + digits] |= 1 << UInt64(bit)
+                        }
+                    }
+                }
+            }
             return ClassPass(
                 characterClass: characterClass, keys: gated, shortest: shortest,
-                members: ByteRanges { characterClass.contains($0) }!)
+                members: ByteRanges { characterClass.contains($0) }!, masks: masks, cap: cap,
+                checksBefore: gated.contains { !keys[$0].before.isEmpty })
         }
     }
 
@@ -110,6 +135,15 @@ struct RunGates: Sendable {
                     }
                     pass.keys.withUnsafeBufferPointer { keys in
                         func record(_ start: Int, _ length: Int) {
+                            if !pass.masks.isEmpty {
+                                var mask = pass.masks[min(length, pass.cap) * (pass.cap + 1)]
+                                while mask != 0 {
+                                    let key = keys[mask.trailingZeroBitCount]
+                                    mask &= mask &- 1
+                                    if !pass.checksBefore || Self.isPreceded(text, at: start, by: before[key]) { starts[key].append(start) }
+                                }
+                                return
+                            }
                             for key in keys where length >= lengths[key] && Self.isPreceded(text, at: start, by: before[key]) {
                                 starts[key].append(start)
                             }
@@ -144,6 +178,22 @@ struct RunGates: Sendable {
         groupDigits.withUnsafeBufferPointer { groupDigits in
             pass.keys.withUnsafeBufferPointer { keys in
                 func flush(_ group: inout DigitGroupBuffer) {
+                    if !pass.masks.isEmpty {
+                        let cap = pass.cap
+                        let row = min(group.digits, cap)
+                        for run in group.runs where run.length >= shortest {
+                            var mask = pass.masks[min(run.length, cap) * (cap + 1) + row]
+                            while mask != 0 {
+                                let key = keys[mask.trailingZeroBitCount]
+                                mask &= mask &- 1
+                                if !pass.checksBefore || Self.isPreceded(text, at: run.start, by: before[key]) {
+                                    starts[key].append(run.start)
+                                }
+                            }
+                        }
+                        group.removeAll()
+                        return
+                    }
                     for run in group.runs where run.length >= shortest {
                         for key in keys
                         where run.length >= lengths[key] && group.digits >= groupDigits[key]
