@@ -119,9 +119,6 @@ struct RunGates: Sendable {
     /// Whether no detector has a run gate.
     var isEmpty: Bool { passes.isEmpty }
 
-    /// How many distinct gates there are (the count of ``runStarts(in:)``'s arrays).
-    var keyCount: Int { lengths.count }
-
     /// For each key, the ascending start offsets of the maximal runs in `text` that open it.
     func runStarts(in text: UnsafeBufferPointer<UInt8>) -> [[Int]] {
         var starts = [[Int]](repeating: [], count: lengths.count)
