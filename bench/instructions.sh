@@ -13,6 +13,13 @@
 #   realtext  `cordon scan --threads 1 --format jsonl` on every 16th file of the real-text corpus
 #             (bench/out/corpus-realtext, ~3.0 MB; build it first with `python3 bench/corpora.py`)
 #   dense     the same on every 16th folder of the dense corpus (bench/out/corpus-large, ~3.3 MB)
+#   scan300   per-scan cost of a small message: 1,000 `scan` requests of 300 bytes (the gateway's
+#             per-event tail) through `cordon serve`, cut from the agent corpus
+#             (bench/out/corpus-agent); the requests are sent twice and the second pass is what
+#             is printed, per request (the run with the requests once is subtracted): steady
+#             state, without the first uses' pattern compilation
+#   agent4k   the same for 300 requests of 4,096 bytes of the agent corpus
+#   dense4k   the same for 300 requests of 4,096 bytes of the dense corpus (bench/out/corpus-large)
 #
 # Besides the total, each line gives the calls into PCRE2's matcher (pcre2_jit_match_8 and
 # pcre2_match_8, from callgrind's call counts): the confirmation work the first stage and the
@@ -30,7 +37,9 @@ cd "$(dirname "$0")/.."
 workloads=("$@")
 [[ ${#workloads[@]} -gt 0 ]] || workloads=(hook prompts scan)
 for workload in "${workloads[@]}"; do
-    case $workload in hook|prompts|scan|realtext|dense) ;; *) echo "unknown workload '$workload' (hook, prompts, scan, realtext, dense)" >&2; exit 2 ;; esac
+    case $workload in hook|prompts|scan|realtext|dense|scan300|agent4k|dense4k) ;;
+        *) echo "unknown workload '$workload' (hook, prompts, scan, realtext, dense, scan300, agent4k, dense4k)" >&2; exit 2 ;;
+    esac
 done
 
 if ! command -v valgrind >/dev/null; then
@@ -107,6 +116,45 @@ PY
             ls "$source" | sort | awk -v step="$step" 'NR % step == 1' | while read -r name; do cp -r "$source/$name" "$work/$workload/"; done
             input=/dev/null
             total=$(count scan "$work/$workload" --threads 1 --format jsonl)
+            ;;
+        scan300|agent4k|dense4k)
+            case $workload in
+                scan300) source=bench/out/corpus-agent/samples size=300 requests=1000 ;;
+                agent4k) source=bench/out/corpus-agent/samples size=4096 requests=300 ;;
+                dense4k) source=bench/out/corpus-large/samples size=4096 requests=300 ;;
+            esac
+            [[ -d $source ]] || { echo "$source is missing: build the corpora with python3 bench/corpora.py" >&2; exit 1; }
+            # The same pieces every time: the corpus's files in name order, concatenated (the
+            # dense corpus's folders walked in name order), cut every 4,099 bytes into `size`.
+            input="$work/$workload.jsonl"
+            python3 - "$source" "$size" "$requests" "$input" <<'PY'
+import base64, json, os, sys
+source, size, requests, output = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+data = bytearray()
+for root, folders, files in os.walk(source):
+    folders.sort()
+    for name in sorted(files):
+        data += open(os.path.join(root, name), "rb").read()
+        if len(data) > requests * 4099 + size:
+            break
+    if len(data) > requests * 4099 + size:
+        break
+lines = []
+for index in range(requests):
+    piece = bytes(data[index * 4099:index * 4099 + size])
+    lines.append(json.dumps({"id": index, "op": "scan", "base64": base64.b64encode(piece).decode()}) + "\n")
+open(output + ".once", "w").write("".join(lines))
+open(output, "w").write("".join(lines + lines))
+PY
+            total=$(count serve --max-in-flight 1)
+            read -r total calls <<<"$total"
+            input="$input.once"
+            read -r idle idleCalls <<<"$(count serve --max-in-flight 1)"
+            printf '%-8s %15s instructions per request (%s k)  %8s PCRE2 match calls per request  (%s requests of %s bytes; serve with them once %s M)\n' \
+                "$workload" "$(( (total - idle) / requests ))" "$(awk -v n="$(( (total - idle) / requests ))" 'BEGIN { printf "%.1f", n / 1e3 }')" \
+                "$(awk -v n="$(( calls - idleCalls ))" -v r="$requests" 'BEGIN { printf "%.1f", n / r }')" "$requests" "$size" \
+                "$(awk -v n="$idle" 'BEGIN { printf "%.1f", n / 1e6 }')"
+            continue
             ;;
     esac
     read -r total calls <<<"$total"

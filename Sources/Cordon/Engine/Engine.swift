@@ -23,8 +23,6 @@ public final class Engine: Sendable {
     /// The first stage where Vectorscan cannot run: a byte-at-a-time automaton with the same hits.
     let automaton: KeywordAutomaton?
     let runGates: RunGates
-    /// Whether each detector runs only near its gate words or runs (``CompiledDetector/isGated``).
-    private let gated: [Bool]
     /// The bounds every scan runs within.
     public let limits: ScanLimits
     private let scratchPool = Mutex<[MatchScratch]>([])
@@ -69,7 +67,6 @@ public final class Engine: Sendable {
         prefilter = KeywordPrefilter(gateWords: gateWords)
         automaton = prefilter == nil ? KeywordAutomaton(keywords: gateWords) : nil
         runGates = RunGates(compiled)
-        gated = compiled.map { $0.isGated }
         placeholderMask = PlaceholderMask(detectorIDs: compiled.map { $0.id })
     }
 
@@ -171,30 +168,23 @@ public final class Engine: Sendable {
         let clock = ContinuousClock()
         withScratch { scratch in
             var hits = KeywordHits()
-            var runStarts: [[Int]] = []
+            // With the first stage, only the detectors it lets in run (``DetectorSchedule``).
+            var schedule: DetectorSchedule?
             if usePrefilter {
                 guard collectKeywordHits(in: buffer, scratch: scratch, into: &hits) else {
                     // Without the first stage nothing can be said about the message: fail closed.
                     failures.append(DetectorFailure(detectorID: "keyword-prefilter", reason: "the keyword prefilter failed"))
                     return
                 }
-                runStarts = runGates.runStarts(in: buffer)
+                schedule = DetectorSchedule(hits: hits, runStarts: runGates.runStarts(in: buffer), gates: runGates)
             }
-            let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
             // Detectors are borrowed through a buffer pointer, never copied: a copy of each of the
             // hundreds of detectors per message would retain and release every field.
             compiled.withUnsafeBufferPointer { detectors in
-                for index in detectors.indices {
+                for position in 0..<(schedule?.count ?? detectors.count) {
+                    let index = schedule?.detector(at: position) ?? position
                     if let onlyDetector, onlyDetector != index { continue }
-                    var keywordStarts: ArraySlice<Int>?
-                    if usePrefilter, gated[index] {
-                        if let key = runGates.keyOfDetector[index] {
-                            keywordStarts = runStarts[key][...]
-                        } else {
-                            keywordStarts = starts[offsets[index]..<offsets[index + 1]]
-                        }
-                        if keywordStarts!.isEmpty { continue }
-                    }
+                    let keywordStarts = schedule?.starts(at: position)
                     // The budget is checked before each detector that runs, and within one between
                     // bounded searches (``ScanDeadline``); PCRE2's limits bound each match attempt.
                     if clock.now > deadline {

@@ -32,6 +32,12 @@ final class CompiledDetector: Sendable {
     /// For a pattern anchored at its keywords, the run every match holds after its leading
     /// literal, checked at each occurrence before PCRE2 is called (``TokenShape``).
     let shape: TokenShape?
+    /// For a pattern not anchored at its one keyword but holding it at a place fixed by what
+    /// precedes it: the only starts a match can have around each occurrence (``KeywordFrame``).
+    let frame: KeywordFrame?
+    /// For a run-gated pattern whose matches start within a few bytes of the run: what every
+    /// match holds from its start, checked at those few starts before PCRE2 is called.
+    let startSteps: ByteSteps?
     let pattern: CompiledPattern
     let minimumEntropy: Double?
     let validators: [Validator]
@@ -69,7 +75,13 @@ final class CompiledDetector: Sendable {
             let anchoring = PatternPrefix.anchoring(detector.pattern, keywords: detector.keywords)
             lookbehind = anchoring.startsWithKeyword ? 0 : window
             shape = anchoring.shape
-            mergeDistance = window
+            frame = anchoring.startsWithKeyword
+                ? nil : PatternPrefix.keywordFrame(detector.pattern, keywords: detector.keywords, window: window)
+            startSteps = nil
+            // A framed search's windows merge only when they touch: its starts are few and
+            // scattered (an occurrence of `!` or `:A` seldom has any), and a merged search tries
+            // every start between them.
+            mergeDistance = frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? window
             lookahead = 0
             runGate = nil
         } else if let gate = detector.runGate {
@@ -78,6 +90,8 @@ final class CompiledDetector: Sendable {
             // a required context's words (`token`), so it gates instead of them; the context is
             // still required for a value to be reported.
             shape = nil
+            frame = nil
+            startSteps = gate.within <= Self.startStepsReach ? PatternPrefix.startSteps(detector.pattern) : nil
             gateWords = []
             lookbehind = gate.within
             mergeDistance = gate.within
@@ -87,6 +101,8 @@ final class CompiledDetector: Sendable {
             // The value lies within `window` bytes of a context word, on either side; a value
             // before the word may be up to `keywordWindow` bytes long.
             shape = nil
+            frame = nil
+            startSteps = nil
             gateWords = context.words
             lookbehind = context.window + Engine.keywordWindow
             mergeDistance = lookbehind
@@ -94,6 +110,8 @@ final class CompiledDetector: Sendable {
             runGate = nil
         } else {
             shape = nil
+            frame = nil
+            startSteps = nil
             gateWords = []
             lookbehind = 0
             mergeDistance = 0
@@ -127,6 +145,10 @@ final class CompiledDetector: Sendable {
         valuePrefixes = detector.keywords.filter { $0.utf8.count >= 3 }.map { $0.utf8.map(ByteClass.lowercased) }
         terminator = !gateWords.isEmpty || runGate != nil ? BlockTerminator(pattern: detector.pattern) : nil
     }
+
+    /// The farthest before a run's start a run-gated match may start for ``startSteps`` to be
+    /// checked (at every start of the window, so a short window only).
+    static let startStepsReach = 4
 
     /// Compiles allowlist or test-value `sources`, sharing those already in `shared`.
     private static func compile(
@@ -181,20 +203,39 @@ final class CompiledDetector: Sendable {
         // as a read per window, without a clock read for each of the thousands of short windows
         // of a megabyte of text (1.9 % of a real-text scan was `clock_gettime`, #13, perf).
         var startsSinceRead = 0
-        // Occurrences at which the token's shape rules out a match are passed over (exact: a
-        // match of an anchored pattern starts at an occurrence, and holds the shape there).
+        // Occurrences around which no match can start — the token's shape, the keyword's frame
+        // or the run's start steps rule it out — are passed over (exact: see each).
         let shape = self.shape
+        let frame = self.frame
+        let startSteps = self.startSteps
+        let lookbehind = self.lookbehind
+        let lookahead = self.lookahead
+        /// The starts a match can have around the gating offset `at`, or `nil` for none.
+        func window(_ at: Int) -> (lower: Int, upper: Int)? {
+            if let frame {
+                guard let starts = frame.starts(around: at, in: text) else { return nil }
+                return (starts.lowerBound, starts.upperBound)
+            }
+            if let shape, !shape.admits(text, at: at) { return nil }
+            let lower = max(0, at - lookbehind)
+            let upper = min(text.count, at + lookahead)
+            guard let startSteps else { return (lower, upper) }
+            var start = lower
+            while start <= upper, !startSteps.admits(text, at: start) { start += 1 }
+            return start <= upper ? (start, upper) : nil
+        }
         while index < keywordStarts.endIndex {
-            if let shape, !shape.admits(text, at: keywordStarts[index]) {
+            guard let first = window(keywordStarts[index]) else {
                 index += 1
                 continue
             }
-            let windowStart = max(0, keywordStarts[index] - lookbehind)
-            var limit = min(text.count, keywordStarts[index] + lookahead)
+            var windowStart = first.lower
+            var limit = first.upper
             index += 1
             while index < keywordStarts.endIndex, keywordStarts[index] - mergeDistance <= limit + 1 {
-                if shape == nil || shape!.admits(text, at: keywordStarts[index]) {
-                    limit = min(text.count, keywordStarts[index] + lookahead)
+                if let next = window(keywordStarts[index]) {
+                    windowStart = min(windowStart, next.lower)
+                    limit = max(limit, next.upper)
                 }
                 index += 1
             }

@@ -57,7 +57,7 @@ enum PatternPrefix {
         return reader.leadingLiteral()
     }
 
-    private struct Reader {
+    struct Reader {
         let source: [UInt8]
         var position = 0
         /// Whether `(?x)` is on: whitespace and `#` comments are not part of the pattern.
@@ -294,6 +294,152 @@ enum PatternPrefix {
                 index += 1
             }
             return set.withBothCases
+        }
+
+        /// One thing every match holds, in order from its start: `minimum` to `maximum` bytes
+        /// (`nil`: no bound) of `members` (letters in both cases), or one literal byte.
+        struct Item {
+            var members: ByteSet
+            var minimum: Int
+            var maximum: Int?
+            /// The byte, for a literal byte (`minimum` = `maximum` = 1).
+            var literal: UInt8?
+        }
+
+        /// The items every match starts with, read past the leading option settings and
+        /// zero-width assertions, through groups that have no alternative and no quantifier, up
+        /// to the first construct this reader does not follow (which ends the list: every match
+        /// starts with the items read, whatever follows). `nil` for a top-level alternative.
+        mutating func leadingItems() -> [Item]? {
+            // Leading option settings: (?x), (?i), (?xi), ...
+            while byte(position) == UInt8(ascii: "("), byte(position + 1) == UInt8(ascii: "?") {
+                var index = position + 2
+                var turnsOn = true
+                var letters: [(UInt8, Bool)] = []
+                while let byte = byte(index), ByteClass.isLetter(byte) || byte == UInt8(ascii: "-") {
+                    if byte == UInt8(ascii: "-") { turnsOn = false } else { letters.append((byte, turnsOn)) }
+                    index += 1
+                }
+                guard byte(index) == UInt8(ascii: ")"), !letters.isEmpty else { break }
+                for (letter, on) in letters where letter == UInt8(ascii: "x") { extended = on }
+                position = index + 1
+            }
+            guard hasAlternative(in: position..<source.count) == false else { return nil }
+            var items: [Item] = []
+            var entered: [Int] = []
+            // The quantifier at `position` (after ignorable text): bounds, or (1, 1) for none;
+            // `nil` for one this reader does not read. Moves past it, and past a lazy or
+            // possessive mark.
+            func quantifier() -> (Int, Int?)? {
+                skipIgnorable()
+                var bounds: (Int, Int?)
+                switch byte(position) {
+                case UInt8(ascii: "+"): bounds = (1, nil); position += 1
+                case UInt8(ascii: "*"): bounds = (0, nil); position += 1
+                case UInt8(ascii: "?"): bounds = (0, 1); position += 1
+                case UInt8(ascii: "{"):
+                    var index = position + 1
+                    func number() -> Int? {
+                        var value = 0
+                        var digits = 0
+                        while let digit = byte(index), ByteClass.isDigit(digit), digits < 4 {
+                            value = value * 10 + Int(digit - UInt8(ascii: "0"))
+                            index += 1
+                            digits += 1
+                        }
+                        return digits > 0 ? value : nil
+                    }
+                    guard let low = number() else { return nil }
+                    if byte(index) == UInt8(ascii: "}") {
+                        bounds = (low, low)
+                    } else if byte(index) == UInt8(ascii: ",") {
+                        index += 1
+                        if byte(index) == UInt8(ascii: "}") {
+                            bounds = (low, nil)
+                        } else {
+                            guard let high = number(), high >= low, byte(index) == UInt8(ascii: "}") else { return nil }
+                            bounds = (low, high)
+                        }
+                    } else {
+                        return nil
+                    }
+                    position = index + 1
+                default: return (1, 1)
+                }
+                if byte(position) == UInt8(ascii: "?") || byte(position) == UInt8(ascii: "+") { position += 1 }
+                return bounds
+            }
+            while true {
+                skipIgnorable()
+                guard let byte = byte(position) else { return items }
+                if let end = entered.last, position == end - 1, byte == UInt8(ascii: ")") {
+                    entered.removeLast()
+                    position += 1
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "("):
+                    guard let end = groupEnd(from: position) else { return items }
+                    if items.isEmpty, isLookaround(position) {
+                        position = end
+                        continue
+                    }
+                    var insideStart = position + 1
+                    if self.byte(position + 1) == UInt8(ascii: "?") {
+                        var index = position + 2
+                        while let letter = self.byte(index), ByteClass.isLetter(letter) || letter == UInt8(ascii: "-") { index += 1 }
+                        guard self.byte(index) == UInt8(ascii: ":") else { return items }
+                        insideStart = index + 1
+                    } else if self.byte(position + 1) == UInt8(ascii: "*") {
+                        return items
+                    }
+                    if items.isEmpty, isOnlyLookarounds(insideStart..<(end - 1)), !isQuantified(at: end) {
+                        position = end
+                        continue
+                    }
+                    guard hasAlternative(in: insideStart..<(end - 1)) == false, !isQuantified(at: end) else { return items }
+                    entered.append(end)
+                    position = insideStart
+                case UInt8(ascii: "\\"):
+                    guard let next = self.byte(position + 1) else { return items }
+                    if items.isEmpty, next == UInt8(ascii: "b") || next == UInt8(ascii: "A") || next == UInt8(ascii: "G") {
+                        position += 2
+                        continue
+                    }
+                    var members: ByteSet
+                    var literal: UInt8?
+                    if let escape = ByteSet.escape(next) {
+                        members = escape
+                    } else if !ByteClass.isAlphanumeric(next), next < 0x80 {
+                        members = ByteSet()
+                        members.insert(next)
+                        literal = next
+                    } else {
+                        return items
+                    }
+                    position += 2
+                    guard let (low, high) = quantifier() else { return items }
+                    items.append(Item(members: members, minimum: low, maximum: high, literal: low == 1 && high == 1 ? literal : nil))
+                case UInt8(ascii: "^") where items.isEmpty:
+                    position += 1
+                case UInt8(ascii: "["):
+                    guard let end = classEnd(from: position), let members = classMembers(position..<end) else { return items }
+                    position = end
+                    guard let (low, high) = quantifier() else { return items }
+                    items.append(Item(members: members, minimum: low, maximum: high, literal: nil))
+                case UInt8(ascii: "."), UInt8(ascii: "$"), UInt8(ascii: "|"), UInt8(ascii: ")"), UInt8(ascii: "?"),
+                    UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{"), UInt8(ascii: "^"):
+                    return items
+                default:
+                    guard byte < 0x80 else { return items }
+                    var members = ByteSet()
+                    members.insert(byte)
+                    position += 1
+                    guard let (low, high) = quantifier() else { return items }
+                    items.append(Item(
+                        members: members.withBothCases, minimum: low, maximum: high, literal: low == 1 && high == 1 ? byte : nil))
+                }
+            }
         }
 
         mutating func leadingLiteral() -> [UInt8]? {

@@ -1,0 +1,67 @@
+import CordonDetectorModel
+import CordonTestSupport
+import Testing
+
+@testable import Cordon
+
+/// The run gates of the built-in detectors against a byte-by-byte reading of each gate.
+@Suite("Run gates: every gate's run starts, as a byte walk finds them")
+struct RunGatesTests {
+    /// The starts of the runs of `text` that open `gate`, one byte at a time: maximal runs of the
+    /// class, long enough, in a digit group large enough, right after the `before` bytes.
+    static func expectedStarts(_ text: [UInt8], gate: RunGate) -> [Int] {
+        var runs: [Range<Int>] = []
+        var index = 0
+        while index < text.count {
+            guard gate.characterClass.contains(text[index]) else {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < text.count, gate.characterClass.contains(text[end]) { end += 1 }
+            runs.append(index..<end)
+            index = end
+        }
+        // Each run's group digits: runs joined by gaps of 1 to 3 separator bytes.
+        let separators = Set(Array(" \t\r\n.-/()".utf8) + [0xC2, 0xA0])
+        var groupDigits = [Int](repeating: 0, count: runs.count)
+        var first = 0
+        while first < runs.count {
+            var last = first
+            while last + 1 < runs.count, runs[last + 1].lowerBound - runs[last].upperBound <= 3,
+                text[runs[last].upperBound..<runs[last + 1].lowerBound].allSatisfy(separators.contains)
+            {
+                last += 1
+            }
+            let digits = runs[first...last].reduce(0) { $0 + $1.count }
+            for member in first...last { groupDigits[member] = digits }
+            first = last + 1
+        }
+        let before = gate.before.flatMap(RunGate.beforeClasses) ?? []
+        return runs.indices.filter { position in
+            let run = runs[position]
+            guard run.count >= gate.length else { return false }
+            if gate.characterClass == .digits, groupDigits[position] < (gate.groupDigits ?? 0) { return false }
+            guard run.lowerBound >= before.count else { return false }
+            return before.enumerated().allSatisfy { offset, members in members.contains(text[run.lowerBound - before.count + offset]) }
+        }.map { runs[$0].lowerBound }
+    }
+
+    @Test("Random texts of digits, separators, letters and hex: each detector's gate opens at exactly the expected runs")
+    func builtInGatesMatchAByteWalk() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        let gated = engine.compiled.indices.compactMap { index in engine.compiled[index].runGate.map { (index, $0) } }
+        #expect(gated.count > 20)
+        var generator = SeededGenerator(seed: 17)
+        let pieces = ["1", "12", "123", "1234", "98765", " ", "-", ".", ":", "(", ")", "/", "\n", "AB", "GB", "DE", "x", "ab", "fe80",
+                      "::", "0xdeadbeef", String(repeating: "7", count: 13), String(repeating: "a1", count: 20), "\u{A0}", "_"]
+        for _ in 0..<300 {
+            let text = Array((0..<Int(generator.next() % 80)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined().utf8)
+            let starts = text.withUnsafeBufferPointer { engine.runGates.runStarts(in: $0) }
+            for (index, gate) in gated {
+                let key = try #require(engine.runGates.keyOfDetector[index])
+                #expect(starts[key] == Self.expectedStarts(text, gate: gate), "\(engine.compiled[index].id) on \(text.count) bytes")
+            }
+        }
+    }
+}
