@@ -25,6 +25,13 @@ public final class Engine: Sendable {
     let runGates: RunGates
     /// Whether each detector runs only near its gate words or runs (``CompiledDetector/isGated``).
     private let gated: [Bool]
+    /// Each detector's level, and whether its values propagate and it scans decoded layers, as
+    /// plain values: the per-finding steps (one finding per span, propagation, the layer filter)
+    /// read them for every finding, and reading them through the detector — a class — retained
+    /// and released it each time (#13: the dense corpus, thousands of findings per megabyte).
+    let levels: [Level]
+    let propagates: [Bool]
+    private let scansLayers: [Bool]
     /// The bounds every scan runs within.
     public let limits: ScanLimits
     private let scratchPool = Mutex<[MatchScratch]>([])
@@ -70,6 +77,9 @@ public final class Engine: Sendable {
         automaton = prefilter == nil ? KeywordAutomaton(keywords: gateWords) : nil
         runGates = RunGates(compiled)
         gated = compiled.map { $0.isGated }
+        levels = compiled.map { $0.level }
+        propagates = compiled.map { $0.propagatesValue }
+        scansLayers = compiled.map { $0.scansDecodedLayers }
         placeholderMask = PlaceholderMask(detectorIDs: compiled.map { $0.id })
     }
 
@@ -151,7 +161,7 @@ public final class Engine: Sendable {
             if !decoded.isEmpty {
                 raw += decoded
                 raw.sort()
-                raw = raw.oneFindingPerSpan { self.compiled[$0] }
+                raw = raw.oneFindingPerSpan(levels: levels)
             }
         }
         propagate(in: buffer, findings: &raw, deadline: deadline, failures: &failures)
@@ -182,36 +192,49 @@ public final class Engine: Sendable {
             }
             let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
             // Detectors are borrowed through a buffer pointer, never copied: a copy of each of the
-            // hundreds of detectors per message would retain and release every field.
+            // hundreds of detectors per message would retain and release every field. Whether a
+            // gated detector has anything to confirm is read from the buffers too, before any
+            // slice of its starts is made: the slice retains its array, and making one for every
+            // detector of the set was a retain and a release per detector per scan — a fifth of
+            // the instructions of a 300-byte scan (#13, callgrind).
             compiled.withUnsafeBufferPointer { detectors in
-                for index in detectors.indices {
-                    if let onlyDetector, onlyDetector != index { continue }
-                    var keywordStarts: ArraySlice<Int>?
-                    if usePrefilter, gated[index] {
-                        if let key = runGates.keyOfDetector[index] {
-                            keywordStarts = runStarts[key][...]
-                        } else {
-                            keywordStarts = starts[offsets[index]..<offsets[index + 1]]
+                gated.withUnsafeBufferPointer { gated in
+                    runGates.keyOfDetector.withUnsafeBufferPointer { keyOfDetector in
+                        offsets.withUnsafeBufferPointer { offsets in
+                            for index in detectors.indices {
+                                if let onlyDetector, onlyDetector != index { continue }
+                                var keywordStarts: ArraySlice<Int>?
+                                if usePrefilter, gated[index] {
+                                    if let key = keyOfDetector[index] {
+                                        if runStarts[key].isEmpty { continue }
+                                        keywordStarts = runStarts[key][...]
+                                    } else {
+                                        let range = offsets[index]..<offsets[index + 1]
+                                        if range.isEmpty { continue }
+                                        keywordStarts = starts[range]
+                                    }
+                                }
+                                // The budget is checked before each detector that runs, and within one
+                                // between bounded searches (``ScanDeadline``); PCRE2's limits bound each
+                                // match attempt.
+                                if clock.now > deadline {
+                                    failures.append(DetectorFailure(detectorID: detectors[index].id, reason: ScanDeadline.reason))
+                                    break
+                                }
+                                if let failure = detectors[index].collect(
+                                    in: buffer, keywordStarts: keywordStarts, detectorIndex: index,
+                                    scratch: scratch, deadline: ScanDeadline(deadline), into: &raw)
+                                {
+                                    failures.append(DetectorFailure(detectorID: detectors[index].id, reason: failure))
+                                }
+                            }
                         }
-                        if keywordStarts!.isEmpty { continue }
-                    }
-                    // The budget is checked before each detector that runs, and within one between
-                    // bounded searches (``ScanDeadline``); PCRE2's limits bound each match attempt.
-                    if clock.now > deadline {
-                        failures.append(DetectorFailure(detectorID: detectors[index].id, reason: ScanDeadline.reason))
-                        break
-                    }
-                    if let failure = detectors[index].collect(
-                        in: buffer, keywordStarts: keywordStarts, detectorIndex: index,
-                        scratch: scratch, deadline: ScanDeadline(deadline), into: &raw)
-                    {
-                        failures.append(DetectorFailure(detectorID: detectors[index].id, reason: failure))
                     }
                 }
             }
         }
         raw.sort()
-        return raw.oneFindingPerSpan { self.compiled[$0] }
+        return raw.oneFindingPerSpan(levels: levels)
     }
 
     /// How much decoded text around each decoded stretch is scanned with it, for context.
@@ -234,7 +257,7 @@ public final class Engine: Sendable {
                     let found = findings(
                         in: UnsafeBufferPointer(rebasing: bytes[island]), onlyDetector: onlyDetector,
                         usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
-                    for finding in found where compiled[finding.detector].scansDecodedLayers {
+                    for finding in found where scansLayers[finding.detector] {
                         let shifted = (finding.range.lowerBound + island.lowerBound)..<(finding.range.upperBound + island.lowerBound)
                         let (original, wasDecoded) = layer.originalRange(of: shifted)
                         guard wasDecoded, !original.isEmpty else { continue }
@@ -309,14 +332,17 @@ public final class Engine: Sendable {
     /// Turns sorted raw findings into findings with line and column, in one pass over the text.
     private func locate(_ raw: [RawFinding], in buffer: UnsafeBufferPointer<UInt8>) -> [Finding] {
         var locator = TextLocator(buffer)
-        return raw.map { finding in
-            let (line, column) = locator.location(of: finding.range.lowerBound)
-            let detector = compiled[finding.detector]
-            // A test value is reported with low confidence whatever its detector's confidence.
-            return Finding(
-                detectorID: detector.id, category: detector.category, level: detector.level,
-                confidence: finding.isTestValue ? .low : finding.confidence, layer: finding.layer, range: finding.range,
-                line: line, column: column, isTestValue: finding.isTestValue)
+        // The detectors are borrowed, not copied out of the array, once per finding.
+        return compiled.withUnsafeBufferPointer { detectors in
+            raw.map { finding in
+                let (line, column) = locator.location(of: finding.range.lowerBound)
+                let detector = detectors[finding.detector]
+                // A test value is reported with low confidence whatever its detector's confidence.
+                return Finding(
+                    detectorID: detector.id, category: detector.category, level: detector.level,
+                    confidence: finding.isTestValue ? .low : finding.confidence, layer: finding.layer, range: finding.range,
+                    line: line, column: column, isTestValue: finding.isTestValue)
+            }
         }
     }
 }
@@ -344,19 +370,17 @@ extension Array where Element == RawFinding {
     /// The sorted findings with one finding per range: where several detectors report the same
     /// value, the one with the highest confidence, then the highest level, then the first in
     /// the set is kept (a token's own detector over a generic `secret = …` one).
-    func oneFindingPerSpan(_ detector: (Int) -> CompiledDetector) -> [RawFinding] {
+    func oneFindingPerSpan(levels: [Level]) -> [RawFinding] {
         var result: [RawFinding] = []
         result.reserveCapacity(count)
         for finding in self {
             if let last = result.last, last.range == finding.range {
-                let kept = detector(last.detector)
-                let candidate = detector(finding.detector)
                 // On a tie, a finding in the message itself wins over one in a decoded layer.
                 // A value any detector knows as a test value is one, whichever finding is kept
                 // (`AKIAIOSFODNN7EXAMPLE` found by its own detector and by a generic one).
                 let isTestValue = last.isTestValue || finding.isTestValue
-                if (finding.confidence, candidate.level, finding.layer == nil ? 1 : 0)
-                    > (last.confidence, kept.level, last.layer == nil ? 1 : 0)
+                if (finding.confidence, levels[finding.detector], finding.layer == nil ? 1 : 0)
+                    > (last.confidence, levels[last.detector], last.layer == nil ? 1 : 0)
                 {
                     result[result.count - 1] = finding
                 }
