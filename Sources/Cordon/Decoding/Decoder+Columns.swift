@@ -68,26 +68,36 @@ extension Decoder {
 
     /// Whether a column name names a type of value.
     private static func isTyped(_ name: [UInt8]) -> Bool {
-        let lower = name.map(ByteClass.lowercased)
-        return columnTypeWords.contains(where: { contains(lower, $0) })
+        name.withUnsafeBufferPointer { containsTypeWord($0, 0..<$0.count) }
     }
 
-    /// Whether `word` occurs in `text`, byte for byte.
+    /// Whether a type word (``columnTypeWords``) occurs in `input[range]`, ignoring case.
     ///
-    /// The reason for a loop of its own: the generic `firstRange(of:)` that resolved here
-    /// (Foundation's, for any `DataProtocol`) cost about 6,000 instructions per call, and the
-    /// header test calls it for each of the 25 type words of every header-shaped line — a fifth
-    /// of all the instructions of a scan of real text (#13, callgrind).
-    private static func contains(_ text: [UInt8], _ word: [UInt8]) -> Bool {
-        guard !word.isEmpty else { return true }
-        guard word.count <= text.count else { return false }
-        for start in 0...(text.count - word.count) {
-            var offset = 0
-            while offset < word.count, text[start + offset] == word[offset] { offset += 1 }
-            if offset == word.count { return true }
+    /// The reason for a test on the bytes: lines shaped like a header with a row below them
+    /// (rows of a CSV file or of a log) are common, and splitting each into cells, copying and
+    /// lowercasing every cell's name to look for the type words allocated several arrays per
+    /// line (#13). A line without a type word cannot be a typed header, so it is left at once;
+    /// the words are looked for only where their first letter stands.
+    private static func containsTypeWord(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        typeWordFirstLetters.withUnsafeBufferPointer { firsts in
+            var index = range.lowerBound
+            while index < range.upperBound {
+                let first = ByteClass.lowercased(input[index])
+                if firsts[Int(first)] {
+                    for word in columnTypeWords where word[0] == first && index + word.count <= range.upperBound {
+                        var offset = 1
+                        while offset < word.count, ByteClass.lowercased(input[index + offset]) == word[offset] { offset += 1 }
+                        if offset == word.count { return true }
+                    }
+                }
+                index += 1
+            }
+            return false
         }
-        return false
     }
+
+    /// The first letters of the type words.
+    private static let typeWordFirstLetters: [Bool] = (0..<256).map { (byte: Int) in columnTypeWords.contains { Int($0[0]) == byte } }
 
     /// Bytes a header line may hold: name bytes, quotes, blanks and delimiters.
     private static let headerBytes: [Bool] = (0..<256).map { byte in
@@ -126,9 +136,13 @@ extension Decoder {
                 previous = byte
                 index += 1
             }
-            let all = [(UInt8(ascii: ","), counts.comma), (0x09, counts.tab), (UInt8(ascii: ";"), counts.semicolon), (UInt8(ascii: "|"), counts.bar)]
-            guard let best = all.max(by: { $0.1 < $1.1 }), best.1 > 0 else { return nil }
-            return best
+            // The most frequent delimiter, the first in this order on a tie; without an array,
+            // which every line of one or two words allocated here.
+            var best: (UInt8, Int) = (UInt8(ascii: ","), counts.comma)
+            if counts.tab > best.1 { best = (0x09, counts.tab) }
+            if counts.semicolon > best.1 { best = (UInt8(ascii: ";"), counts.semicolon) }
+            if counts.bar > best.1 { best = (UInt8(ascii: "|"), counts.bar) }
+            return best.1 > 0 ? best : nil
         }
     }
 
@@ -182,7 +196,8 @@ extension Decoder {
             }
             // A header line: short, shaped like one, followed by a row with as many delimiters,
             // and with a typed cell. Most lines of code and prose fail the shape within a few bytes.
-            guard line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count
+            guard line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count,
+                containsTypeWord(input, line)
             else { continue }
             let nextEnd = memchr(base + lineEnd + 1, 0x0A, input.count - lineEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
             var next = (lineEnd + 1)..<nextEnd
