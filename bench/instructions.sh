@@ -10,6 +10,11 @@
 #   prompts   300 redact requests of 4 KB through `cordon serve` (corpus/samples cut into
 #             4096-byte pieces, sent as base64): start-up plus steady-state scanning
 #   scan      `cordon scan corpus/samples`: the folder scan of the CLI
+#   small     1,000 redact requests of 300 bytes through `cordon serve`, cut from the first 400
+#             files of the agent-traffic corpus (bench/out/corpus-agent): per-message fixed cost
+#   agent     300 redact requests of 4 KB through `cordon serve`, cut the same way
+#   startup   one redact request of 1 byte through `cordon serve`: subtract it from small and
+#             agent for the instructions of the requests alone
 #   realtext  `cordon scan --threads 1 --format jsonl` on every 16th file of the real-text corpus
 #             (bench/out/corpus-realtext, ~3.0 MB; build it first with `python3 bench/corpora.py`)
 #   dense     the same on every 16th folder of the dense corpus (bench/out/corpus-large, ~3.3 MB)
@@ -30,7 +35,7 @@ cd "$(dirname "$0")/.."
 workloads=("$@")
 [[ ${#workloads[@]} -gt 0 ]] || workloads=(hook prompts scan)
 for workload in "${workloads[@]}"; do
-    case $workload in hook|prompts|scan|realtext|dense) ;; *) echo "unknown workload '$workload' (hook, prompts, scan, realtext, dense)" >&2; exit 2 ;; esac
+    case $workload in hook|prompts|scan|realtext|dense|small|agent|startup) ;; *) echo "unknown workload '$workload' (hook, prompts, scan, realtext, dense, small, agent, startup)" >&2; exit 2 ;; esac
 done
 
 if ! command -v valgrind >/dev/null; then
@@ -92,6 +97,21 @@ with open(sys.argv[1], "w") as out:
         start = (index * 4096) % max(1, len(data) - 4096)
         piece = data[start:start + 4096]
         out.write(json.dumps({"id": index, "op": "redact", "base64": base64.b64encode(piece).decode()}) + "\n")
+PY
+            total=$(count serve --max-in-flight 1)
+            ;;
+        small|agent|startup)
+            [[ -d bench/out/corpus-agent/samples ]] || { echo "bench/out/corpus-agent is missing: build the corpora with python3 bench/corpora.py" >&2; exit 1; }
+            input="$work/$workload.jsonl"
+            python3 - "$input" "$workload" <<'PY'
+import base64, json, os, sys
+source = "bench/out/corpus-agent/samples"
+data = b"".join(open(os.path.join(source, name), "rb").read() for name in sorted(os.listdir(source))[:400])
+size, count = {"small": (300, 1000), "agent": (4096, 300), "startup": (1, 1)}[sys.argv[2]]
+with open(sys.argv[1], "w") as out:
+    for index in range(count):
+        start = (index * 7919 * 13) % (len(data) - size)
+        out.write(json.dumps({"id": index, "op": "redact", "base64": base64.b64encode(data[start:start + size]).decode()}) + "\n")
 PY
             total=$(count serve --max-in-flight 1)
             ;;
