@@ -79,25 +79,46 @@ extension Decoder {
     /// line (#13). A line without a type word cannot be a typed header, so it is left at once;
     /// the words are looked for only where their first letter stands.
     private static func containsTypeWord(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        typeWordFirstLetters.withUnsafeBufferPointer { firsts in
-            var index = range.lowerBound
-            while index < range.upperBound {
-                let first = ByteClass.lowercased(input[index])
-                if firsts[Int(first)] {
-                    for word in columnTypeWords where word[0] == first && index + word.count <= range.upperBound {
-                        var offset = 1
-                        while offset < word.count, ByteClass.lowercased(input[index + offset]) == word[offset] { offset += 1 }
-                        if offset == word.count { return true }
+        typeWordIndex.firsts.withUnsafeBufferPointer { firsts in
+            typeWordIndex.bytes.withUnsafeBufferPointer { bytes in
+                typeWordIndex.bounds.withUnsafeBufferPointer { bounds in
+                    var index = range.lowerBound
+                    while index < range.upperBound {
+                        // The words starting with this letter: bounds[firsts[letter] ..< firsts[letter + 1]].
+                        let letter = Int(ByteClass.lowercased(input[index]))
+                        var word = firsts[letter]
+                        while word < firsts[letter + 1] {
+                            let (start, end) = bounds[word]
+                            if index + end - start <= range.upperBound {
+                                var offset = 1
+                                while start + offset < end, ByteClass.lowercased(input[index + offset]) == bytes[start + offset] { offset += 1 }
+                                if start + offset == end { return true }
+                            }
+                            word += 1
+                        }
+                        index += 1
                     }
+                    return false
                 }
-                index += 1
             }
-            return false
         }
     }
 
-    /// The first letters of the type words.
-    private static let typeWordFirstLetters: [Bool] = (0..<256).map { (byte: Int) in columnTypeWords.contains { Int($0[0]) == byte } }
+    /// The type words as one byte array grouped by first letter: each word's bounds in `bytes`,
+    /// and for each byte value the first word starting with it (the words starting with `b` are
+    /// `firsts[b] ..< firsts[b + 1]`), so that the test reads no nested array and tries only
+    /// the words that can start where it stands.
+    private static let typeWordIndex: (bytes: [UInt8], bounds: [(Int, Int)], firsts: [Int]) = {
+        let sorted = columnTypeWords.enumerated().sorted { ($0.element[0], $0.offset) < ($1.element[0], $1.offset) }.map(\.element)
+        var bytes: [UInt8] = []
+        var bounds: [(Int, Int)] = []
+        for word in sorted {
+            bounds.append((bytes.count, bytes.count + word.count))
+            bytes += word
+        }
+        let firsts = (0...256).map { byte in sorted.firstIndex { Int($0[0]) >= byte } ?? sorted.count }
+        return (bytes, bounds, firsts)
+    }()
 
     /// Bytes a header line may hold: name bytes, quotes, blanks and delimiters.
     private static let headerBytes: [Bool] = (0..<256).map { byte in
