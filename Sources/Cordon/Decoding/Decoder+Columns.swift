@@ -194,7 +194,14 @@ extension Decoder {
     /// delimiter (comma, tab, semicolon or `|`; a Markdown separator row is skipped). The
     /// inserted text maps to no original bytes; the cell's bytes are copied unchanged.
     static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
-        headerBytes.withUnsafeBufferPointer { allowed in repeatColumnHeaders(input, &writer, allowed) }
+        headerByteKinds.withUnsafeBufferPointer { kinds in repeatColumnHeaders(input, &writer, kinds) }
+    }
+
+    /// For each byte: 0 when a header line cannot hold it, 2 for a delimiter (`,`, tab, `;`,
+    /// `|`), 1 for the other bytes of ``headerBytes``.
+    private static let headerByteKinds: [UInt8] = (0..<256).map { byte in
+        guard headerBytes[byte] else { return 0 }
+        return ",\t;|".utf8.contains(UInt8(byte)) ? 2 : 1
     }
 
     /// ``repeatColumnHeaders(_:_:)`` with the table of ``headerBytes`` borrowed once.
@@ -202,18 +209,22 @@ extension Decoder {
     /// Each line is first walked only as far as its first byte a header cannot hold (a line
     /// break is one): most lines of code and prose hold one within a few bytes, the rest of
     /// such a line is passed over with `memchr`, and the header's shape is tested only on a
-    /// line made wholly of header bytes. The reason: on ordinary text (~80,000 lines in 3 MB)
+    /// line made wholly of header bytes with a delimiter. The reason: on ordinary text (~80,000 lines in 3 MB)
     /// the decoder was a tenth of a scan's instructions, nearly all of it per-line work on
     /// lines that cannot be headers (#13, callgrind).
     private static func repeatColumnHeaders(
-        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ allowed: UnsafeBufferPointer<Bool>
+        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ kinds: UnsafeBufferPointer<UInt8>
     ) {
         guard let base = input.baseAddress else { return }
         var lineStart = 0
         var table: (delimiter: UInt8, count: Int, headers: [Int: [UInt8]])?
         while lineStart < input.count {
             var stop = lineStart
-            while stop < input.count, allowed[Int(input[stop])] { stop += 1 }
+            var kindsSeen: UInt8 = 0
+            while stop < input.count, case let kind = kinds[Int(input[stop])], kind != 0 {
+                kindsSeen |= kind
+                stop += 1
+            }
             let lineEnd: Int
             if stop == input.count || input[stop] == 0x0A {
                 lineEnd = stop
@@ -221,7 +232,7 @@ extension Decoder {
                 lineEnd = memchr(base + stop, 0x0A, input.count - stop).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
             }
             let line = lineStart..<lineEnd
-            let onlyHeaderBytes = stop == lineEnd
+            let mayBeHeader = stop == lineEnd && kindsSeen & 2 != 0
             defer { lineStart = lineEnd + 1 }
             if let current = table {
                 if isSeparatorRow(input, line) { continue }
@@ -239,7 +250,7 @@ extension Decoder {
             }
             // A header line: short, shaped like one, followed by a row with as many delimiters,
             // and with a typed cell. Most lines of code and prose fail the shape within a few bytes.
-            guard onlyHeaderBytes, line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count,
+            guard mayBeHeader, line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count,
                 containsTypeWord(input, line)
             else { continue }
             let nextEnd = memchr(base + lineEnd + 1, 0x0A, input.count - lineEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
