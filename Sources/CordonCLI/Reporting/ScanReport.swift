@@ -257,11 +257,19 @@ final class ScanReport {
     /// between quotes when it holds only printable ASCII other than `"` and `\` (detector ids,
     /// categories, levels, layer names), written by `JSONValue` otherwise.
     private static func appendString(_ text: String, to output: inout [UInt8]) {
-        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        guard plain else { return JSONValue.string(text).write(to: &output) }
-        output.append(UInt8(ascii: "\""))
-        output += text.utf8
-        output.append(UInt8(ascii: "\""))
+        // The string's bytes in place (a copy of a native string shares its storage): testing
+        // them through the UTF-8 view was 1.3 % of a dense folder scan (callgrind).
+        var text = text
+        let written = text.withUTF8 { bytes -> Bool in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: bytes)
+            output.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !written { JSONValue.string(text).write(to: &output) }
     }
 
     private func write(_ text: String) {
