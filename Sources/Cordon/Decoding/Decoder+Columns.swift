@@ -68,26 +68,57 @@ extension Decoder {
 
     /// Whether a column name names a type of value.
     private static func isTyped(_ name: [UInt8]) -> Bool {
-        let lower = name.map(ByteClass.lowercased)
-        return columnTypeWords.contains(where: { contains(lower, $0) })
+        name.withUnsafeBufferPointer { containsTypeWord($0, 0..<$0.count) }
     }
 
-    /// Whether `word` occurs in `text`, byte for byte.
+    /// Whether a type word (``columnTypeWords``) occurs in `input[range]`, ignoring case.
     ///
-    /// The reason for a loop of its own: the generic `firstRange(of:)` that resolved here
-    /// (Foundation's, for any `DataProtocol`) cost about 6,000 instructions per call, and the
-    /// header test calls it for each of the 25 type words of every header-shaped line — a fifth
-    /// of all the instructions of a scan of real text (#13, callgrind).
-    private static func contains(_ text: [UInt8], _ word: [UInt8]) -> Bool {
-        guard !word.isEmpty else { return true }
-        guard word.count <= text.count else { return false }
-        for start in 0...(text.count - word.count) {
-            var offset = 0
-            while offset < word.count, text[start + offset] == word[offset] { offset += 1 }
-            if offset == word.count { return true }
+    /// The reason for a test on the bytes: lines shaped like a header with a row below them
+    /// (rows of a CSV file or of a log) are common, and splitting each into cells, copying and
+    /// lowercasing every cell's name to look for the type words allocated several arrays per
+    /// line (#13). A line without a type word cannot be a typed header, so it is left at once;
+    /// the words are looked for only where their first letter stands.
+    private static func containsTypeWord(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        typeWordIndex.firsts.withUnsafeBufferPointer { firsts in
+            typeWordIndex.bytes.withUnsafeBufferPointer { bytes in
+                typeWordIndex.bounds.withUnsafeBufferPointer { bounds in
+                    var index = range.lowerBound
+                    while index < range.upperBound {
+                        // The words starting with this letter: bounds[firsts[letter] ..< firsts[letter + 1]].
+                        let letter = Int(ByteClass.lowercased(input[index]))
+                        var word = firsts[letter]
+                        while word < firsts[letter + 1] {
+                            let (start, end) = bounds[word]
+                            if index + end - start <= range.upperBound {
+                                var offset = 1
+                                while start + offset < end, ByteClass.lowercased(input[index + offset]) == bytes[start + offset] { offset += 1 }
+                                if start + offset == end { return true }
+                            }
+                            word += 1
+                        }
+                        index += 1
+                    }
+                    return false
+                }
+            }
         }
-        return false
     }
+
+    /// The type words as one byte array grouped by first letter: each word's bounds in `bytes`,
+    /// and for each byte value the first word starting with it (the words starting with `b` are
+    /// `firsts[b] ..< firsts[b + 1]`), so that the test reads no nested array and tries only
+    /// the words that can start where it stands.
+    private static let typeWordIndex: (bytes: [UInt8], bounds: [(Int, Int)], firsts: [Int]) = {
+        let sorted = columnTypeWords.enumerated().sorted { ($0.element[0], $0.offset) < ($1.element[0], $1.offset) }.map(\.element)
+        var bytes: [UInt8] = []
+        var bounds: [(Int, Int)] = []
+        for word in sorted {
+            bounds.append((bytes.count, bytes.count + word.count))
+            bytes += word
+        }
+        let firsts = (0...256).map { byte in sorted.firstIndex { Int($0[0]) >= byte } ?? sorted.count }
+        return (bytes, bounds, firsts)
+    }()
 
     /// Bytes a header line may hold: name bytes, quotes, blanks and delimiters.
     private static let headerBytes: [Bool] = (0..<256).map { byte in
@@ -126,9 +157,13 @@ extension Decoder {
                 previous = byte
                 index += 1
             }
-            let all = [(UInt8(ascii: ","), counts.comma), (0x09, counts.tab), (UInt8(ascii: ";"), counts.semicolon), (UInt8(ascii: "|"), counts.bar)]
-            guard let best = all.max(by: { $0.1 < $1.1 }), best.1 > 0 else { return nil }
-            return best
+            // The most frequent delimiter, the first in this order on a tie; without an array,
+            // which every line of one or two words allocated here.
+            var best: (UInt8, Int) = (UInt8(ascii: ","), counts.comma)
+            if counts.tab > best.1 { best = (0x09, counts.tab) }
+            if counts.semicolon > best.1 { best = (UInt8(ascii: ";"), counts.semicolon) }
+            if counts.bar > best.1 { best = (UInt8(ascii: "|"), counts.bar) }
+            return best.1 > 0 ? best : nil
         }
     }
 
@@ -159,12 +194,45 @@ extension Decoder {
     /// delimiter (comma, tab, semicolon or `|`; a Markdown separator row is skipped). The
     /// inserted text maps to no original bytes; the cell's bytes are copied unchanged.
     static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+        headerByteKinds.withUnsafeBufferPointer { kinds in repeatColumnHeaders(input, &writer, kinds) }
+    }
+
+    /// For each byte: 0 when a header line cannot hold it, 2 for a delimiter (`,`, tab, `;`,
+    /// `|`), 1 for the other bytes of ``headerBytes``.
+    private static let headerByteKinds: [UInt8] = (0..<256).map { byte in
+        guard headerBytes[byte] else { return 0 }
+        return ",\t;|".utf8.contains(UInt8(byte)) ? 2 : 1
+    }
+
+    /// ``repeatColumnHeaders(_:_:)`` with the table of ``headerBytes`` borrowed once.
+    ///
+    /// Each line is first walked only as far as its first byte a header cannot hold (a line
+    /// break is one): most lines of code and prose hold one within a few bytes, the rest of
+    /// such a line is passed over with `memchr`, and the header's shape is tested only on a
+    /// line made wholly of header bytes with a delimiter. The reason: on ordinary text (~80,000 lines in 3 MB)
+    /// the decoder was a tenth of a scan's instructions, nearly all of it per-line work on
+    /// lines that cannot be headers (#13, callgrind).
+    private static func repeatColumnHeaders(
+        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ kinds: UnsafeBufferPointer<UInt8>
+    ) {
         guard let base = input.baseAddress else { return }
         var lineStart = 0
         var table: (delimiter: UInt8, count: Int, headers: [Int: [UInt8]])?
         while lineStart < input.count {
-            let lineEnd = memchr(base + lineStart, 0x0A, input.count - lineStart).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+            var stop = lineStart
+            var kindsSeen: UInt8 = 0
+            while stop < input.count, case let kind = kinds[Int(input[stop])], kind != 0 {
+                kindsSeen |= kind
+                stop += 1
+            }
+            let lineEnd: Int
+            if stop == input.count || input[stop] == 0x0A {
+                lineEnd = stop
+            } else {
+                lineEnd = memchr(base + stop, 0x0A, input.count - stop).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+            }
             let line = lineStart..<lineEnd
+            let mayBeHeader = stop == lineEnd && kindsSeen & 2 != 0
             defer { lineStart = lineEnd + 1 }
             if let current = table {
                 if isSeparatorRow(input, line) { continue }
@@ -182,7 +250,8 @@ extension Decoder {
             }
             // A header line: short, shaped like one, followed by a row with as many delimiters,
             // and with a typed cell. Most lines of code and prose fail the shape within a few bytes.
-            guard line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count
+            guard mayBeHeader, line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count,
+                containsTypeWord(input, line)
             else { continue }
             let nextEnd = memchr(base + lineEnd + 1, 0x0A, input.count - lineEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
             var next = (lineEnd + 1)..<nextEnd

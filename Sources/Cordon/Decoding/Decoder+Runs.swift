@@ -77,7 +77,7 @@ extension Decoder {
         {
             tail = last
         }
-        guard looksLikeText(decoded + tail) else { return false }
+        guard looksLikeText(decoded, followedBy: tail) else { return false }
         writer.flush(upTo: runStart - lineBreak, from: input)
         if lineBreak > 0 { writer.remove(lineBreak) }
         writer.append(decoded, units: length / 4, derivedUnit: 3, originalUnit: 4)

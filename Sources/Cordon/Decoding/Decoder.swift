@@ -147,14 +147,29 @@ enum Decoder: String, CaseIterable, Sendable {
 
     /// Whether decoded bytes read as text: at least 8 bytes, nearly all printable ASCII, tabs,
     /// line breaks or UTF-8 — so random keys, hashes and images are not rescanned.
-    static func looksLikeText(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 8 else { return false }
+    static func looksLikeText(_ bytes: [UInt8]) -> Bool { looksLikeText(bytes, followedBy: []) }
+
+    /// Whether `bytes` and then `tail` read as text (``looksLikeText(_:)``), counted in one pass
+    /// over each without joining them: a base64 run's last group is decoded apart, and joining
+    /// the two copied every decoded run once more (#13).
+    static func looksLikeText(_ bytes: [UInt8], followedBy tail: [UInt8]) -> Bool {
+        let count = bytes.count + tail.count
+        guard count >= 8 else { return false }
         var printable = 0
-        for byte in bytes where (0x20...0x7E).contains(byte) || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte >= 0x80 {
-            printable += 1
+        var highBytes = 0
+        @inline(__always) func tally(_ part: [UInt8]) {
+            for byte in part {
+                if byte >= 0x80 {
+                    highBytes += 1
+                } else if (0x20...0x7E).contains(byte) || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                    printable += 1
+                }
+            }
         }
-        let highBytes = bytes.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) }
-        return printable * 100 >= bytes.count * 95 && highBytes * 100 <= bytes.count * 30
+        tally(bytes)
+        tally(tail)
+        // Bytes of 0x80 or more count as printable (UTF-8), and no more than 30 % of them.
+        return (printable + highBytes) * 100 >= count * 95 && highBytes * 100 <= count * 30
     }
 
     /// Whether `value` decodes to a printable ASCII byte, a tab or a line break.

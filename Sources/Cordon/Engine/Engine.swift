@@ -23,6 +23,13 @@ public final class Engine: Sendable {
     /// The first stage where Vectorscan cannot run: a byte-at-a-time automaton with the same hits.
     let automaton: KeywordAutomaton?
     let runGates: RunGates
+    /// Each detector's level, and whether its values propagate and it scans decoded layers, as
+    /// plain values: the per-finding steps (one finding per span, propagation, the layer filter)
+    /// read them for every finding, and reading them through the detector — a class — retained
+    /// and released it each time (#13: the dense corpus, thousands of findings per megabyte).
+    let levels: [Level]
+    let propagates: [Bool]
+    private let scansLayers: [Bool]
     /// The bounds every scan runs within.
     public let limits: ScanLimits
     private let scratchPool = Mutex<[MatchScratch]>([])
@@ -67,6 +74,9 @@ public final class Engine: Sendable {
         prefilter = KeywordPrefilter(gateWords: gateWords)
         automaton = prefilter == nil ? KeywordAutomaton(keywords: gateWords) : nil
         runGates = RunGates(compiled)
+        levels = compiled.map { $0.level }
+        propagates = compiled.map { $0.propagatesValue }
+        scansLayers = compiled.map { $0.scansDecodedLayers }
         placeholderMask = PlaceholderMask(detectorIDs: compiled.map { $0.id })
     }
 
@@ -148,7 +158,7 @@ public final class Engine: Sendable {
             if !decoded.isEmpty {
                 raw += decoded
                 raw.sort()
-                raw = raw.oneFindingPerSpan { self.compiled[$0] }
+                raw = raw.oneFindingPerSpan(levels: levels)
             }
         }
         propagate(in: buffer, findings: &raw, deadline: deadline, failures: &failures)
@@ -179,7 +189,11 @@ public final class Engine: Sendable {
                 schedule = DetectorSchedule(hits: hits, runStarts: runGates.runStarts(in: buffer), gates: runGates)
             }
             // Detectors are borrowed through a buffer pointer, never copied: a copy of each of the
-            // hundreds of detectors per message would retain and release every field.
+            // hundreds of detectors per message would retain and release every field. Only the
+            // detectors the schedule lists are visited, so no slice of keyword starts is made for
+            // a detector with nothing to confirm: the slice retains its array, and making one for
+            // every detector of the set was a retain and a release per detector per scan — 15 % of
+            // the instructions of a 300-byte scan (#13, callgrind).
             compiled.withUnsafeBufferPointer { detectors in
                 for position in 0..<(schedule?.count ?? detectors.count) {
                     let index = schedule?.detector(at: position) ?? position
@@ -201,7 +215,7 @@ public final class Engine: Sendable {
             }
         }
         raw.sort()
-        return raw.oneFindingPerSpan { self.compiled[$0] }
+        return raw.oneFindingPerSpan(levels: levels)
     }
 
     /// How much decoded text around each decoded stretch is scanned with it, for context.
@@ -224,7 +238,7 @@ public final class Engine: Sendable {
                     let found = findings(
                         in: UnsafeBufferPointer(rebasing: bytes[island]), onlyDetector: onlyDetector,
                         usePrefilter: usePrefilter, deadline: deadline, failures: &failures)
-                    for finding in found where compiled[finding.detector].scansDecodedLayers {
+                    for finding in found where scansLayers[finding.detector] {
                         let shifted = (finding.range.lowerBound + island.lowerBound)..<(finding.range.upperBound + island.lowerBound)
                         let (original, wasDecoded) = layer.originalRange(of: shifted)
                         guard wasDecoded, !original.isEmpty else { continue }
@@ -299,14 +313,17 @@ public final class Engine: Sendable {
     /// Turns sorted raw findings into findings with line and column, in one pass over the text.
     private func locate(_ raw: [RawFinding], in buffer: UnsafeBufferPointer<UInt8>) -> [Finding] {
         var locator = TextLocator(buffer)
-        return raw.map { finding in
-            let (line, column) = locator.location(of: finding.range.lowerBound)
-            let detector = compiled[finding.detector]
-            // A test value is reported with low confidence whatever its detector's confidence.
-            return Finding(
-                detectorID: detector.id, category: detector.category, level: detector.level,
-                confidence: finding.isTestValue ? .low : finding.confidence, layer: finding.layer, range: finding.range,
-                line: line, column: column, isTestValue: finding.isTestValue)
+        // The detectors are borrowed, not copied out of the array, once per finding.
+        return compiled.withUnsafeBufferPointer { detectors in
+            raw.map { finding in
+                let (line, column) = locator.location(of: finding.range.lowerBound)
+                let detector = detectors[finding.detector]
+                // A test value is reported with low confidence whatever its detector's confidence.
+                return Finding(
+                    detectorID: detector.id, category: detector.category, level: detector.level,
+                    confidence: finding.isTestValue ? .low : finding.confidence, layer: finding.layer, range: finding.range,
+                    line: line, column: column, isTestValue: finding.isTestValue)
+            }
         }
     }
 }
@@ -334,19 +351,17 @@ extension Array where Element == RawFinding {
     /// The sorted findings with one finding per range: where several detectors report the same
     /// value, the one with the highest confidence, then the highest level, then the first in
     /// the set is kept (a token's own detector over a generic `secret = …` one).
-    func oneFindingPerSpan(_ detector: (Int) -> CompiledDetector) -> [RawFinding] {
+    func oneFindingPerSpan(levels: [Level]) -> [RawFinding] {
         var result: [RawFinding] = []
         result.reserveCapacity(count)
         for finding in self {
             if let last = result.last, last.range == finding.range {
-                let kept = detector(last.detector)
-                let candidate = detector(finding.detector)
                 // On a tie, a finding in the message itself wins over one in a decoded layer.
                 // A value any detector knows as a test value is one, whichever finding is kept
                 // (`AKIAIOSFODNN7EXAMPLE` found by its own detector and by a generic one).
                 let isTestValue = last.isTestValue || finding.isTestValue
-                if (finding.confidence, candidate.level, finding.layer == nil ? 1 : 0)
-                    > (last.confidence, kept.level, last.layer == nil ? 1 : 0)
+                if (finding.confidence, levels[finding.detector], finding.layer == nil ? 1 : 0)
+                    > (last.confidence, levels[last.detector], last.layer == nil ? 1 : 0)
                 {
                     result[result.count - 1] = finding
                 }

@@ -133,7 +133,8 @@ struct ScanCommand: ParsableCommand {
     private static func scanInput(_ input: Input, with engine: Engine, minimumConfidence: Confidence) -> Outcome {
         let data: Data
         do {
-            data = try input.isStandardInput ? FileHandle.standardInput.readDataToEndOfFile() : Input.readFile(input.path)
+            data = try input.isStandardInput
+                ? FileHandle.standardInput.readDataToEndOfFile() : Input.readFile(input.path, expectedSize: input.knownSize)
         } catch {
             let detail = (error as? FileReadError)?.reason ?? "read error"
             return .failed(
