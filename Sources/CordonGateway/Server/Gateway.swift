@@ -43,12 +43,13 @@ public struct Gateway: Sendable {
     /// bench/gateway/RESULTS.md, round 7). Only for a process whose work is the gateway: nothing
     /// in it may block an event-loop thread waiting for another task.
     ///
-    /// SwiftNIO's installer finds the runtime's hook with `dlsym`, which fails in a binary linked
-    /// with `--static-swift-stdlib`; there the hook is installed through a link-time reference
-    /// instead (``installEventLoopExecutorHook()``).
+    /// The hook is the gateway's own (``installEventLoopExecutorHook()``), not SwiftNIO's
+    /// installer: that one finds the runtime's hook with `dlsym`, which fails in a binary linked
+    /// with `--static-swift-stdlib`, and runs each job isolated to the loop, which makes every
+    /// call into a nonisolated async function a second enqueue.
     @discardableResult
     public static func runTasksOnEventLoops() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() || installEventLoopExecutorHook()
+        installEventLoopExecutorHook()
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
