@@ -7,8 +7,9 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 
-/// The gateway: a Hummingbird server answering with a ``GatewayResponder``, and the
-/// AsyncHTTPClient it forwards with (HTTPS with certificate checks; responses uncompressed).
+/// The gateway: an HTTP/1 server (Hummingbird's HTTP/1 channel, one listener per event loop:
+/// ``PerLoopServer``) answering with a ``GatewayResponder``, and the AsyncHTTPClient it forwards
+/// with (HTTPS with certificate checks; responses uncompressed).
 ///
 /// ``run()`` serves until SIGTERM or SIGINT, then stops accepting connections, finishes the
 /// requests in flight (streams included), and shuts the client down.
@@ -81,17 +82,18 @@ public struct Gateway: Sendable {
         let responder = GatewayResponder(
             configuration: configuration, pipeline: pipeline, clients: clients, logger: logger, metricsText: metricsText)
         let logger = self.logger
-        let app = Application(
-            responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+        let host = configuration.host
+        let server = PerLoopServer(
+            host: host, port: configuration.port, loops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()), responder: responder,
+            logger: logger,
+            onListening: { port in
+                logger.info("listening", metadata: ["address": "\(host):\(port)"])
                 await onListening(port)
-            },
-            logger: logger)
+            })
+        let services = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await services.run()
         } catch {
             try? await clients.shutdown()
             throw error
