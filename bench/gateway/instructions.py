@@ -13,6 +13,8 @@ inclusive counts of the gateway's own top-level steps.
 
     STREAMS=5 python3 bench/gateway/instructions.py [path/to/cordon, default .build/release/cordon]
 
+With KEEP=DIR the callgrind files are kept in DIR (for `callgrind_annotate --tree=caller`).
+
 The binary is copied and stripped of debug information first (valgrind 3.19 cannot read Swift 6's
 DWARF 5); symbols stay, so functions are named.
 """
@@ -33,6 +35,7 @@ import streams  # noqa: E402
 
 STREAMS = int(os.environ.get("STREAMS", "5"))
 EVENTS = len(streams.PROMPT) + 3
+KEEP = os.environ.get("KEEP")  # a directory to keep the callgrind files in
 
 # Functions whose inclusive count is printed (substring of the symbol; first match wins).
 STEPS = [
@@ -43,7 +46,7 @@ STEPS = [
     ("stream: JSON parse of events", "CordonJSON9JSONValueO7parsingACSays5UInt8VG"),
     ("stream: response scans (newValueSpans)", "ResponseTextFilterC13newValueSpans"),
     ("stream: SSE parser", "ServerSentEventParserV4feed"),
-    ("executor hook", "installEventLoopExecutorHook"),
+    ("executor hook (since round 10: with the jobs it runs)", "installEventLoopExecutorHook"),
 ]
 
 
@@ -148,6 +151,12 @@ def main():
                 if found is not None:
                     print(f"  {label:42s} [{kind:6s}] {found / STREAMS / 1e3:10.1f} k per request")
     finally:
+        if KEEP:
+            # The callgrind files, for callgrind_annotate (e.g. --tree=caller on swift_task_enqueueGlobal).
+            os.makedirs(KEEP, exist_ok=True)
+            for name in os.listdir(work):
+                if name.startswith("callgrind."):
+                    shutil.copy(os.path.join(work, name), KEEP)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -6,6 +6,8 @@ standard error) between the client's and the upstream's stamps (the same clock:
 
     ROUNDS=20 python3 bench/gateway/timeline.py [path/to/cordon, default .build/release/cordon]
 
+CLOSE=1: the upstream closes its connection after each stream (a new upstream connection per request).
+
 Steps (median over the rounds, microseconds): client sent → gateway responder started (request
 head read by the server) → body read → body scanned → upstream request started → upstream read the
 request head; then, for the event that completes the first word (what the hold-back waits for):
@@ -54,7 +56,7 @@ def one_stream(base_url, session):
 def main():
     cordon = sys.argv[1] if len(sys.argv) > 1 else streams.CORDON
     print(f"load before: {open('/proc/loadavg').read().strip()}")
-    upstream, upstream_url = streams.start_upstream(False)
+    upstream, upstream_url = streams.start_upstream(os.environ.get("CLOSE") == "1")
     port = streams.free_port()
     gateway = subprocess.Popen([cordon, "gateway", "--listen", f"127.0.0.1:{port}", "--upstream", upstream_url, "--log-level", "warning"],
                                stderr=subprocess.PIPE, env=dict(os.environ, CORDON_GATEWAY_TIMELINE="1"), text=True)

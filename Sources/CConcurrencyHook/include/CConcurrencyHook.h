@@ -12,4 +12,14 @@
 /// finds nothing there and gives up.
 bool cordon_install_enqueue_global_hook(void *hook);
 
+/// Runs a job (an `UnownedJob`'s pointer) on the calling thread as the runtime's own global
+/// executor runs one: on the generic executor (no isolation), not isolated to a serial executor.
+///
+/// A job run isolated to an event loop's serial executor (what `ExecutorJob.runSynchronously(on:)`
+/// with the loop does, and SwiftNIO's own hook) cannot call a nonisolated async function in
+/// place: the runtime must switch to the generic executor, which means enqueueing the task again
+/// (`swift_task_switch`), and once more on the way back. A job of the global queue is not isolated
+/// to anything, so it runs on the generic executor, as Swift's own thread pool runs it.
+void cordon_run_job_on_generic_executor(void *job);
+
 #endif

@@ -27,7 +27,7 @@ final class Exchange: Sendable {
             session = value
             sessionIsNamed = true
         } else {
-            session = "cordon-request-" + UUID().uuidString
+            session = Self.requestSessionName()
             sessionIsNamed = false
         }
         if let name = HTTPField.Name(configuration.destinationHeader), let value = request.headers[name], !value.isEmpty {

@@ -7,8 +7,9 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 
-/// The gateway: a Hummingbird server answering with a ``GatewayResponder``, and the
-/// AsyncHTTPClient it forwards with (HTTPS with certificate checks; responses uncompressed).
+/// The gateway: an HTTP/1 server (Hummingbird's HTTP/1 channel, one listener per event loop:
+/// ``PerLoopServer``) answering with a ``GatewayResponder``, and the AsyncHTTPClient it forwards
+/// with (HTTPS with certificate checks; responses uncompressed).
 ///
 /// ``run()`` serves until SIGTERM or SIGINT, then stops accepting connections, finishes the
 /// requests in flight (streams included), and shuts the client down.
@@ -43,12 +44,13 @@ public struct Gateway: Sendable {
     /// bench/gateway/RESULTS.md, round 7). Only for a process whose work is the gateway: nothing
     /// in it may block an event-loop thread waiting for another task.
     ///
-    /// SwiftNIO's installer finds the runtime's hook with `dlsym`, which fails in a binary linked
-    /// with `--static-swift-stdlib`; there the hook is installed through a link-time reference
-    /// instead (``installEventLoopExecutorHook()``).
+    /// The hook is the gateway's own (``installEventLoopExecutorHook()``), not SwiftNIO's
+    /// installer: that one finds the runtime's hook with `dlsym`, which fails in a binary linked
+    /// with `--static-swift-stdlib`, and runs each job isolated to the loop, which makes every
+    /// call into a nonisolated async function a second enqueue.
     @discardableResult
     public static func runTasksOnEventLoops() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() || installEventLoopExecutorHook()
+        installEventLoopExecutorHook()
     }
 
     /// Serves until a shutdown signal; `onListening` gets the bound port (useful with port 0).
@@ -80,17 +82,18 @@ public struct Gateway: Sendable {
         let responder = GatewayResponder(
             configuration: configuration, pipeline: pipeline, clients: clients, logger: logger, metricsText: metricsText)
         let logger = self.logger
-        let app = Application(
-            responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+        let host = configuration.host
+        let server = PerLoopServer(
+            host: host, port: configuration.port, loops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()), responder: responder,
+            logger: logger,
+            onListening: { port in
+                logger.info("listening", metadata: ["address": "\(host):\(port)"])
                 await onListening(port)
-            },
-            logger: logger)
+            })
+        let services = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await services.run()
         } catch {
             try? await clients.shutdown()
             throw error

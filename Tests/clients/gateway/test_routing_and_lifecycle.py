@@ -3,6 +3,7 @@
 import json
 import os
 import signal
+import subprocess
 import threading
 import time
 import urllib.request
@@ -10,7 +11,7 @@ import urllib.request
 import openai
 
 import fake_upstream
-from conftest import Gateway
+from conftest import Gateway, cordon_executable
 
 EMAIL = "jane.doe@acme-corp.io"
 
@@ -148,3 +149,56 @@ def test_the_gateway_runs_its_tasks_on_its_event_loops_and_says_so_at_start(upst
         assert gateway.stop() == 0
         starting = [line for line in gateway.stderr.splitlines() if "starting" in line]
         assert len(starting) == 1 and expected in starting[0], starting
+
+
+def listening_sockets(port):
+    """The listening TCP sockets on 127.0.0.1:`port` (from /proc/net/tcp; state 0A is LISTEN)."""
+    count = 0
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            address, state = fields[1], fields[3]
+            if state == "0A" and address == f"0100007F:{port:04X}":
+                count += 1
+    return count
+
+
+def test_each_event_loop_listens_on_the_one_port_and_every_new_connection_is_answered(upstream):
+    # One listening socket per event loop (SO_REUSEPORT), so that a connection is accepted, read
+    # and answered on one thread; the kernel spreads new connections over them. NIO starts one
+    # loop per core it may use.
+    _, url = upstream
+    gateway = Gateway(url)
+    try:
+        cores = len(os.sched_getaffinity(0))
+        listeners = listening_sockets(gateway.port)
+        assert listeners >= 1
+        if cores >= 2:
+            assert listeners >= 2, "one listening socket for several event loops"
+        client = openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0)
+        for number in range(40):
+            # A new client (and connection) each time: connections land on every listener.
+            text = f"hello number {number}"
+            with openai.OpenAI(base_url=gateway.base_url, api_key="sk-test", max_retries=0) as fresh:
+                reply = fresh.chat.completions.create(model="echo", messages=[{"role": "user", "content": text}])
+            assert reply.choices[0].message.content == text
+        assert client.chat.completions.create(model="echo", messages=[{"role": "user", "content": "done"}]).choices[0].message.content == "done"
+    finally:
+        assert gateway.stop() == 0
+
+
+def test_a_second_gateway_on_a_port_in_use_fails_instead_of_sharing_it(upstream):
+    # The listeners share their port with each other (SO_REUSEPORT): a second process of the same
+    # user must still get "address in use", not a silent share of the first one's connections.
+    _, url = upstream
+    first = Gateway(url)
+    try:
+        second = subprocess.run(
+            [cordon_executable(), "gateway", "--listen", f"127.0.0.1:{first.port}", "--upstream", url],
+            capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert "Address already in use" in second.stderr
+        with urllib.request.urlopen(f"http://127.0.0.1:{first.port}/healthz", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        assert first.stop() == 0
