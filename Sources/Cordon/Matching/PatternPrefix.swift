@@ -306,12 +306,9 @@ enum PatternPrefix {
             var literal: UInt8?
         }
 
-        /// The items every match starts with, read past the leading option settings and
-        /// zero-width assertions, through groups that have no alternative and no quantifier, up
-        /// to the first construct this reader does not follow (which ends the list: every match
-        /// starts with the items read, whatever follows). `nil` for a top-level alternative.
-        mutating func leadingItems() -> [Item]? {
-            // Leading option settings: (?x), (?i), (?xi), ...
+        /// Moves past the pattern's leading option settings — `(?x)`, `(?i)`, `(?xi)`, `(?-x)` —
+        /// noting whether extended mode ends up on, which decides what ``skipIgnorable()`` skips.
+        mutating func skipLeadingOptionSettings() {
             while byte(position) == UInt8(ascii: "("), byte(position + 1) == UInt8(ascii: "?") {
                 var index = position + 2
                 var turnsOn = true
@@ -324,6 +321,14 @@ enum PatternPrefix {
                 for (letter, on) in letters where letter == UInt8(ascii: "x") { extended = on }
                 position = index + 1
             }
+        }
+
+        /// The items every match starts with, read past the leading option settings and
+        /// zero-width assertions, through groups that have no alternative and no quantifier, up
+        /// to the first construct this reader does not follow (which ends the list: every match
+        /// starts with the items read, whatever follows). `nil` for a top-level alternative.
+        mutating func leadingItems() -> [Item]? {
+            skipLeadingOptionSettings()
             guard hasAlternative(in: position..<source.count) == false else { return nil }
             var items: [Item] = []
             var entered: [Int] = []
@@ -443,19 +448,7 @@ enum PatternPrefix {
         }
 
         mutating func leadingLiteral() -> [UInt8]? {
-            // Leading option settings: (?x), (?i), (?xi), ...
-            while byte(position) == UInt8(ascii: "("), byte(position + 1) == UInt8(ascii: "?") {
-                var index = position + 2
-                var turnsOn = true
-                var letters: [(UInt8, Bool)] = []
-                while let byte = byte(index), ByteClass.isLetter(byte) || byte == UInt8(ascii: "-") {
-                    if byte == UInt8(ascii: "-") { turnsOn = false } else { letters.append((byte, turnsOn)) }
-                    index += 1
-                }
-                guard byte(index) == UInt8(ascii: ")"), !letters.isEmpty else { break }
-                for (letter, on) in letters where letter == UInt8(ascii: "x") { extended = on }
-                position = index + 1
-            }
+            skipLeadingOptionSettings()
             // No top-level alternative: every match goes through the start read below.
             guard hasAlternative(in: position..<source.count) == false else { return nil }
             var literal: [UInt8] = []
