@@ -88,8 +88,15 @@ extension PatternPrefix {
     /// no match starts more than `window` bytes before it; `nil` otherwise (the window search
     /// stays).
     static func keywordFrame(_ pattern: String, keywords: [String], window: Int) -> KeywordFrame? {
-        let words = Set(keywords.map { $0.utf8.map(ByteClass.lowercased) })
-        guard words.count == 1, let word = words.first, !word.isEmpty, let items = leadingItems(pattern) else { return nil }
+        // One keyword, ASCII case ignored — decided without making a lowercased copy or a set of
+        // every detector's keywords: this runs for every keyword-gated detector at engine
+        // creation, which a hook process pays per agent event (the copies and the set were
+        // ~1.2 M of its instructions, callgrind).
+        guard let first = keywords.first, !first.isEmpty,
+            keywords.dropFirst().allSatisfy({ $0.utf8.elementsEqual(first.utf8) { ByteClass.lowercased($0) == ByteClass.lowercased($1) } }),
+            let items = leadingItems(pattern)
+        else { return nil }
+        let word = first.utf8.map(ByteClass.lowercased)
         // The first place where the keyword's bytes are literal items, one by one.
         guard let at = (0...max(0, items.count - word.count)).first(where: { start in
             start + word.count <= items.count
