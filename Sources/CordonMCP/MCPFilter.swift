@@ -443,8 +443,9 @@ public final class MCPFilter: Sendable {
         return AuditRecord(
             operation: "mcp " + method, session: configuration.session, destination: destination,
             source: toServer ? .toolInput : .toolOutput, level: decisions.map(\.level).max() ?? .public, action: action,
-            detectorCounts: counts, inputSHA256: AuditRecord.sha256(input.serialized()),
-            outputSHA256: output.map { AuditRecord.sha256($0.serialized()) }, policyVersion: enforcer.policy.version)
+            detectorCounts: counts, inputSHA256: configuration.hashesContent ? AuditRecord.sha256(input.serialized()) : nil,
+            outputSHA256: configuration.hashesContent ? output.map { AuditRecord.sha256($0.serialized()) } : nil,
+            policyVersion: enforcer.policy.version)
     }
 
     private func invalidRecord(toServer: Bool, reason: String) -> AuditRecord {

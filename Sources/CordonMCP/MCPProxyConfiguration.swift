@@ -1,7 +1,7 @@
 import CordonGuard
 
 /// How `cordon mcp` filters: the destinations of the two directions, how values are replaced,
-/// per-tool rules and the line limit.
+/// per-tool rules, the line limit and what audit records hold.
 public struct MCPProxyConfiguration: Sendable {
     /// The policy destination for what goes toward the model (server results, server requests,
     /// notifications); `nil` for the policy's default.
@@ -19,11 +19,16 @@ public struct MCPProxyConfiguration: Sendable {
     public var maximumLineBytes: Int
     /// The placeholder session of this proxy (one per proxy process).
     public var session: String
+    /// Whether the audit records carry the SHA-256 of each message as received and as forwarded.
+    ///
+    /// Only an audit log reads them; without one, serialising and hashing every message twice
+    /// is work nobody uses (a tool result can be megabytes).
+    public var hashesContent: Bool
 
     /// Creates a configuration.
     public init(
         modelDestination: String? = nil, serverDestination: String? = nil, replacement: ValueReplacement = .reversiblePlaceholder,
-        toolRules: [ToolRule] = [], maximumLineBytes: Int = 16 * 1024 * 1024, session: String = "mcp"
+        toolRules: [ToolRule] = [], maximumLineBytes: Int = 16 * 1024 * 1024, session: String = "mcp", hashesContent: Bool = true
     ) {
         self.modelDestination = modelDestination
         self.serverDestination = serverDestination
@@ -31,5 +36,6 @@ public struct MCPProxyConfiguration: Sendable {
         self.toolRules = toolRules
         self.maximumLineBytes = maximumLineBytes
         self.session = session
+        self.hashesContent = hashesContent
     }
 }

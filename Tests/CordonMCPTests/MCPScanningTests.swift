@@ -35,6 +35,26 @@ struct MCPScanningTests {
         #expect(!MCPFixtures.text(output).contains(Self.mail))
     }
 
+    @Test("audit records carry the messages' SHA-256 only when the configuration hashes content (an audit log is written)")
+    func contentHashes() throws {
+        let arguments = #"{"owner":"\#(Self.mail)"}"#
+        let hashed = Self.call(MCPFixtures.filter(), tool: "lookup", arguments: arguments)
+        let record = try #require(hashed.audit.first)
+        #expect(record.inputSHA256?.count == 64)
+        #expect(record.outputSHA256?.count == 64)
+        #expect(record.inputSHA256 != record.outputSHA256, "the argument was redacted on the way")
+        let unhashed = Self.call(MCPFixtures.filter(MCPProxyConfiguration(hashesContent: false)), tool: "lookup", arguments: arguments)
+        let plain = try #require(unhashed.audit.first)
+        #expect(plain.inputSHA256 == nil)
+        #expect(plain.outputSHA256 == nil)
+        #expect(plain.detectorCounts == record.detectorCounts)
+        // What is forwarded does not depend on it (each filter's placeholders have their own
+        // suffix, so the two messages have the same length, not the same bytes).
+        #expect(unhashed.toServer.count == 1 && hashed.toServer.count == 1)
+        #expect(unhashed.toServer.first?.count == hashed.toServer.first?.count)
+        #expect(!MCPFixtures.text(unhashed).contains(Self.mail))
+    }
+
     @Test("a blob that decodes to a secret blocks the tool result; one that does not decode blocks it too")
     func blobs() throws {
         for blob in ["a2V5IEFLSUFGSFNHNEE3VU5aUVdXWUVWIGhlcmU=", "!!!not base64!!!"] {

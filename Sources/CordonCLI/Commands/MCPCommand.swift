@@ -92,7 +92,8 @@ struct MCPCommand: ParsableCommand {
             enforcer: pipeline.enforcer,
             configuration: MCPProxyConfiguration(
                 modelDestination: modelDestination, serverDestination: serverDestination, replacement: replacement,
-                toolRules: Self.merged(rules), maximumLineBytes: maximumLineBytes, session: "mcp-\(getpid())"))
+                toolRules: Self.merged(rules), maximumLineBytes: maximumLineBytes, session: "mcp-\(getpid())",
+                hashesContent: pipeline.audit != nil))
         let proxy = MCPStdioProxy(filter: filter, audit: pipeline.audit) { Diagnostics.write($0) }
         let status: Int32
         do {
