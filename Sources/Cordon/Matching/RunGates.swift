@@ -100,12 +100,19 @@ struct RunGates: Sendable {
             let cap = gated.map { max(keys[$0].length, keys[$0].groupDigits) }.max()!
             var masks: [UInt64] = []
             if gated.count <= 64 {
+                // A cell opens the keys that both its length and its group digits open: the AND
+                // of a per-length and a per-digits mask, so that building the table does not test
+                // every key in every cell (engine creation, which a hook pays per event).
+                var byLength = [UInt64](repeating: 0, count: cap + 1)
+                var byDigits = [UInt64](repeating: 0, count: cap + 1)
+                for (bit, key) in gated.enumerated() {
+                    for length in keys[key].length...cap { byLength[length] |= 1 << UInt64(bit) }
+                    for digits in keys[key].groupDigits...cap { byDigits[digits] |= 1 << UInt64(bit) }
+                }
                 masks = [UInt64](repeating: 0, count: (cap + 1) * (cap + 1))
                 for length in 0...cap {
                     for digits in 0...cap {
-                        for (bit, key) in gated.enumerated() where length >= keys[key].length && digits >= keys[key].groupDigits {
-                            masks[length * (cap + 1) + digits] |= 1 << UInt64(bit)
-                        }
+                        masks[length * (cap + 1) + digits] = byLength[length] & byDigits[digits]
                     }
                 }
             }
