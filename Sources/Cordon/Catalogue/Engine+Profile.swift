@@ -25,27 +25,25 @@ extension Engine {
             let keywordStart = DispatchTime.now().uptimeNanoseconds
             _ = collectKeywordHits(in: buffer, scratch: scratch, into: &hits)
             let runStarts = runGates.runStarts(in: buffer)
-            let (offsets, starts) = hits.grouped(detectorCount: compiled.count)
+            // The detectors a scan would run, with the offsets that gate them: the scan's own
+            // schedule, so that the profile cannot drift from what a scan does.
+            let schedule = DetectorSchedule(hits: hits, runStarts: runStarts, gates: runGates)
             timings.append(
                 DetectorTiming(
                     detectorID: "(keywords)", seconds: Double(DispatchTime.now().uptimeNanoseconds - keywordStart) / 1e9,
-                    matches: starts.count + runStarts.map(\.count).reduce(0, +)))
-            for (index, detector) in compiled.enumerated() {
-                var keywordStarts: ArraySlice<Int>?
-                if let key = runGates.keyOfDetector[index] {
-                    keywordStarts = runStarts[key][...]
-                } else if detector.isGated {
-                    keywordStarts = starts[offsets[index]..<offsets[index + 1]]
-                }
+                    matches: hits.starts.count + runStarts.map(\.count).reduce(0, +)))
+            var measured = [(seconds: Double, matches: Int)](repeating: (0, 0), count: compiled.count)
+            for position in 0..<schedule.count {
+                let index = schedule.detector(at: position)
                 var raw: [RawFinding] = []
                 let start = DispatchTime.now().uptimeNanoseconds
-                if keywordStarts?.isEmpty != true {
-                    _ = detector.collect(
-                        in: buffer, keywordStarts: keywordStarts, detectorIndex: index, scratch: scratch,
-                        deadline: ScanDeadline(.now + limits.budget(forByteCount: buffer.count)), into: &raw)
-                }
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                timings.append(DetectorTiming(detectorID: detector.id, seconds: seconds, matches: raw.count))
+                _ = compiled[index].collect(
+                    in: buffer, keywordStarts: schedule.starts(at: position), detectorIndex: index, scratch: scratch,
+                    deadline: ScanDeadline(.now + limits.budget(forByteCount: buffer.count)), into: &raw)
+                measured[index] = (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, raw.count)
+            }
+            for (index, detector) in compiled.enumerated() {
+                timings.append(DetectorTiming(detectorID: detector.id, seconds: measured[index].seconds, matches: measured[index].matches))
             }
         }
         return timings
