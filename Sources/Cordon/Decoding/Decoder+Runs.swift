@@ -150,13 +150,25 @@ extension Decoder {
     /// The fewest pairs of a separated hex run (`41:4b:…`): 16, more than a MAC or IPv6 address.
     static let minimumSeparatedPairs = 16
 
-    /// Hex runs are found by probing every 32nd byte (``ByteRuns/forEach(in:atLeast:of:_:)``
-    /// with a closure): with runs this long it measured faster than the vector pass (19 against
-    /// 24 ms per 50 MB of real text).
-    static func decodeHexRuns(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+    /// Finds the maximal runs of at least 32 ``hexRunMembers`` and decodes what they hold.
+    ///
+    /// With ``Pass/prescanned`` the runs are read off sixteen-byte masks (``MaskedRuns``,
+    /// ``DecoderVectors/hexMembers(_:)``); with ``Pass/everyByte`` by the probing walk
+    /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure: a byte in every 32 looked at,
+    /// then the bytes around a member), the reference the tests compare the masks against.
+    static func decodeHexRuns(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         hexRunMembers.withUnsafeBufferPointer { members in
-            ByteRuns.forEach(in: input, atLeast: 32, of: { members[Int($0)] }) { runStart, runCount in
-                decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
+            if pass == .everyByte {
+                ByteRuns.forEach(in: input, atLeast: 32, of: { members[Int($0)] }) { runStart, runCount in
+                    decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
+                }
+                return
+            }
+            DecoderVectors.with { vectors in
+                MaskedRuns.forEach(in: input, atLeast: 32, mask16: vectors.hexMembers, isMember: { members[Int($0)] }) {
+                    runStart, runCount in
+                    decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
+                }
             }
         }
     }

@@ -64,7 +64,7 @@ enum Decoder: String, CaseIterable, Sendable {
         switch self {
         case .joined: Self.join(input, &writer, pass)
         case .base64: Self.decodeBase64Runs(input, &writer)
-        case .hex: Self.decodeHexRuns(input, &writer)
+        case .hex: Self.decodeHexRuns(input, &writer, pass)
         case .percent: Self.decodePercent(input, &writer, pass)
         case .json: Self.decodeJSONEscapes(input, &writer, pass)
         case .backslash: Self.decodeBackslashEscapes(input, &writer, pass)

@@ -1,0 +1,84 @@
+/// The decoders' sixteen-bytes-at-a-time tests: which bytes of a block may start something a
+/// decoder changes, as a bit mask (bit `i` for byte `i`).
+///
+/// The reason: the decoders without a single trigger byte (joined, look-alikes, hex runs,
+/// tables) each walked every byte of every message, eight at a time at best, and together with
+/// base64 they were ~18 % of a scan of ordinary text (#13, perf). A block of sixteen bytes is
+/// tested with a few SSE2 comparisons instead.
+///
+/// The constants are read from an array, not written as `SIMD16(repeating:)` literals: Swift
+/// 6.3's optimiser turns a lane-wise comparison with a constant vector into sixteen scalar
+/// comparisons through memory, while a comparison with a vector it cannot see through is one
+/// instruction (`pcmpeqb`, `pminub`; checked with `swiftc -O -emit-assembly`).
+struct DecoderVectors {
+    let escape: SIMD16<UInt8>
+    let doubleQuote: SIMD16<UInt8>
+    let singleQuote: SIMD16<UInt8>
+    let plus: SIMD16<UInt8>
+    let dot: SIMD16<UInt8>
+    let space: SIMD16<UInt8>
+    let zero: SIMD16<UInt8>
+    let one: SIMD16<UInt8>
+    let lowLead: SIMD16<UInt8>
+    let leadWidth: SIMD16<UInt8>
+    let caseBit: SIMD16<UInt8>
+    let lowerA: SIMD16<UInt8>
+    let five: SIMD16<UInt8>
+    let digit0: SIMD16<UInt8>
+    let ten: SIMD16<UInt8>
+    let comma: SIMD16<UInt8>
+
+    private static let splats: [SIMD16<UInt8>] = [
+        0x1B, 0x22, 0x27, 0x2B, 0x2E, 0x20, 0x00, 0x01, 0xC2, 0xFF - 0xC2, 0x20, 0x61, 5, 0x30, 10, 0x2C,
+    ].map { SIMD16(repeating: $0) }
+
+    /// Runs `body` with the constants loaded from their array once.
+    @inline(__always)
+    static func with<R>(_ body: (DecoderVectors) -> R) -> R {
+        splats.withUnsafeBufferPointer { s in
+            body(DecoderVectors(
+                escape: s[0], doubleQuote: s[1], singleQuote: s[2], plus: s[3], dot: s[4], space: s[5], zero: s[6],
+                one: s[7], lowLead: s[8], leadWidth: s[9], caseBit: s[10], lowerA: s[11], five: s[12], digit0: s[13],
+                ten: s[14], comma: s[15]))
+        }
+    }
+
+    /// The sixteen lanes of a 0-or-1 vector as the low sixteen bits.
+    @inline(__always)
+    func bits(_ ones: SIMD16<UInt8>) -> UInt64 {
+        let halves = unsafeBitCast(ones, to: SIMD2<UInt64>.self)
+        return ByteRanges.gather(halves[0]) | ByteRanges.gather(halves[1]) << 8
+    }
+
+    /// The bytes at `base ..< base + 16` that may start what the joined decoder removes: `ESC`,
+    /// a byte of 0xC2 or more (the lead bytes of invisible characters are among them), and a
+    /// quote followed by a blank, a line break, another control byte, `+` or `.` (a string-literal
+    /// seam starts only so). Reads `base + 16`.
+    @inline(__always)
+    func joinCandidates(_ base: UnsafeRawPointer) -> UInt64 {
+        let bytes = base.loadUnaligned(as: SIMD16<UInt8>.self)
+        let next = base.loadUnaligned(fromByteOffset: 1, as: SIMD16<UInt8>.self)
+        let quote = (bytes .== doubleQuote) .| (bytes .== singleQuote)
+        let seamStart = (next .<= space) .| (next .== plus) .| (next .== dot)
+        let candidates = (bytes .== escape) .| ((bytes &- lowLead) .<= leadWidth) .| (quote .& seamStart)
+        return bits(zero.replacing(with: one, where: candidates))
+    }
+
+    /// Whether any of the sixteen bytes at `base` is 0x80 or more.
+    @inline(__always)
+    func hasHighByte(_ base: UnsafeRawPointer) -> Bool {
+        let halves = base.loadUnaligned(as: SIMD2<UInt64>.self)
+        return (halves[0] | halves[1]) & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// The members of ``Decoder/hexRunMembers`` among the sixteen bytes at `base`: hex digits,
+    /// `:`, `-`, `,` and the blank.
+    @inline(__always)
+    func hexMembers(_ base: UnsafeRawPointer) -> UInt64 {
+        let bytes = base.loadUnaligned(as: SIMD16<UInt8>.self)
+        // `0`…`9` and `:` are one range; `a`…`f` and `A`…`F` one with the case bit set.
+        let members = ((bytes &- digit0) .<= ten) .| (((bytes | caseBit) &- lowerA) .<= five)
+            .| ((bytes &- comma) .<= one) .| (bytes .== space)
+        return bits(zero.replacing(with: one, where: members))
+    }
+}

@@ -1,0 +1,94 @@
+import Testing
+
+@testable import Cordon
+
+/// Issue #13: the decoders without a single trigger byte skip text sixteen or thirty-two bytes
+/// at a time (``DecoderVectors``, ``MaskedRuns``). Each skip rule is tested on a message that
+/// holds exactly what it must not miss, at every offset against the block boundaries, and the
+/// layer must equal the reference that looks at every byte (``Decoder/Pass/everyByte``) and
+/// must decode something.
+@Suite("Decoder skip rules: what a block test must not pass over, at every offset")
+struct DecodingSkipRuleTests {
+    /// `piece` placed after `lead` filler bytes and before `tail` filler bytes, decoded by
+    /// `decoder` both ways: the two layers agree, and decode something when `decodes`.
+    static func check(
+        _ decoder: Decoder, _ piece: [UInt8], filler: UInt8, decodes: Bool, leads: Range<Int> = 0..<80,
+        tails: [Int] = [0, 1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        for lead in leads {
+            for tail in tails {
+                let bytes = [UInt8](repeating: filler, count: lead) + piece + [UInt8](repeating: filler, count: tail)
+                bytes.withUnsafeBufferPointer { input in
+                    let skipping = decoder.decode(input, pass: .prescanned)
+                    let reference = decoder.decode(input, pass: .everyByte)
+                    #expect(skipping?.bytes == reference?.bytes, "\(decoder) lead \(lead) tail \(tail)", sourceLocation: sourceLocation)
+                    #expect(
+                        skipping?.map.pieces == reference?.map.pieces, "\(decoder) lead \(lead) tail \(tail)",
+                        sourceLocation: sourceLocation)
+                    #expect((reference != nil) == decodes, "\(decoder) lead \(lead) tail \(tail)", sourceLocation: sourceLocation)
+                }
+            }
+        }
+    }
+
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test("Joined: an invisible character's lead byte is found at every offset, at a block's end and in the tail")
+    func invisibleAtEveryOffset() {
+        // U+200B between two token bytes: E2 80 8B.
+        Self.check(.joined, Self.bytes("k\u{200B}k"), filler: UInt8(ascii: "a"), decodes: true)
+        // A soft hyphen (two bytes, C2 AD) as the very last bytes of the message.
+        Self.check(.joined, Self.bytes("k\u{00AD}"), filler: UInt8(ascii: "a"), decodes: true, tails: [0])
+        // A byte of 0xC2 or more that starts no invisible character is passed over (é: C3 A9).
+        Self.check(.joined, Self.bytes("k\u{E9}k"), filler: UInt8(ascii: "a"), decodes: false)
+    }
+
+    @Test("Joined: a terminal sequence's ESC is found at every offset")
+    func escapeAtEveryOffset() {
+        Self.check(.joined, Self.bytes("\u{1B}[31mK"), filler: UInt8(ascii: "a"), decodes: true)
+        Self.check(.joined, Self.bytes("\u{1B}M"), filler: UInt8(ascii: "a"), decodes: true, tails: [0, 1, 16])
+    }
+
+    @Test("Joined: a seam's closing quote is found at every offset, its next byte in the next block included")
+    func seamAtEveryOffset() {
+        for seam in [#"x" "y"#, #"x"+"y"#, "x'\n'y", #"x".."y"#, "x\"\t\"y", "x\"\r\n\"y", #"x"."y"#] {
+            Self.check(.joined, Self.bytes(seam), filler: UInt8(ascii: "b"), decodes: true)
+        }
+        // Quotes followed by a byte no seam starts with: nothing to join.
+        Self.check(.joined, Self.bytes(#"x","y"#), filler: UInt8(ascii: "b"), decodes: false)
+        Self.check(.joined, Self.bytes(#"x")"y"#), filler: UInt8(ascii: "b"), decodes: false)
+    }
+
+    @Test("Look-alikes: one byte of 0x80 or more in ASCII text is found at every offset, a 32-byte block's last byte included")
+    func lookAlikeAtEveryOffset() {
+        // Fullwidth `Ａ` (EF BC A1) and a Cyrillic `р` (D1 80) next to ASCII letters.
+        Self.check(.unicode, Self.bytes("\u{FF21}"), filler: UInt8(ascii: "a"), decodes: true)
+        Self.check(.unicode, Self.bytes("g\u{0440}"), filler: UInt8(ascii: "a"), decodes: true, tails: [0, 1, 31, 32, 33])
+        // A byte of 0x80 or more that folds to nothing.
+        Self.check(.unicode, Self.bytes("\u{E9}"), filler: UInt8(ascii: "a"), decodes: false)
+    }
+
+    /// 16 bytes of text as 32 hex digits: the shortest plain run decoded.
+    static let hexText = Array("password=hunter2".utf8).map { String($0, radix: 16) }.joined()
+
+    @Test("Hex: a run of exactly 32 digits is decoded at every offset against the 16- and 64-byte blocks; 31 are not")
+    func hexRunOfTheMinimumLength() {
+        #expect(Self.hexText.utf8.count == 32)
+        // `x` is no hex run member: the run is exactly the 32 digits, bounded by `=` and `;`.
+        Self.check(.hex, Self.bytes("=" + Self.hexText + ";"), filler: UInt8(ascii: "x"), decodes: true, leads: 0..<130)
+        Self.check(.hex, Self.bytes("=" + Self.hexText), filler: UInt8(ascii: "x"), decodes: true, leads: 0..<70, tails: [0])
+        Self.check(.hex, Self.bytes("=" + String(Self.hexText.dropLast()) + ";"), filler: UInt8(ascii: "x"), decodes: false)
+        // Blanks are run members: a run of blanks and digits crossing blocks.
+        Self.check(.hex, Self.bytes(" " + Self.hexText + " "), filler: UInt8(ascii: " "), decodes: true, leads: 0..<70)
+    }
+
+    @Test("Hex: a separated run of exactly 16 pairs is decoded at every offset; 15 are not")
+    func separatedHexRunOfTheMinimumLength() {
+        let pairs = Array("password=hunter2".utf8).map { String($0, radix: 16) }
+        for separator in [":", " ", "-", ","] {
+            Self.check(.hex, Self.bytes("=" + pairs.joined(separator: separator) + ";"), filler: UInt8(ascii: "x"), decodes: true)
+            Self.check(
+                .hex, Self.bytes("=" + pairs.dropLast().joined(separator: separator) + ";"), filler: UInt8(ascii: "x"), decodes: false)
+        }
+    }
+}
