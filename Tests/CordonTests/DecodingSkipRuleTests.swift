@@ -91,4 +91,19 @@ struct DecodingSkipRuleTests {
                 .hex, Self.bytes("=" + pairs.dropLast().joined(separator: separator) + ";"), filler: UInt8(ascii: "x"), decodes: false)
         }
     }
+
+    @Test("Base64: a run of exactly 20 characters is decoded at every offset against the 16- and 64-byte blocks; 19 are not")
+    func base64RunOfTheMinimumLength() {
+        // "password=hunter" (15 bytes) as 20 characters; `.` is outside both alphabets.
+        let run = "cGFzc3dvcmQ9aHVudGVy"
+        #expect(run.utf8.count == Decoder.minimumRunLength)
+        Self.check(.base64, Self.bytes(";" + run + ";"), filler: UInt8(ascii: "."), decodes: true, leads: 0..<130)
+        Self.check(.base64, Self.bytes(run), filler: UInt8(ascii: "."), decodes: true, leads: 0..<70, tails: [0])
+        Self.check(.base64, Self.bytes(";" + String(run.dropLast()) + ";"), filler: UInt8(ascii: "."), decodes: false)
+        // URL-safe characters and a run that fills whole 64-byte blocks.
+        let urlSafe = "cGFzc3dvcmQ9aHVudGVyMj8-Pz8_"
+        Self.check(.base64, Self.bytes(";" + urlSafe + ";"), filler: UInt8(ascii: "."), decodes: true)
+        let long = String(repeating: "cGFzc3dvcmQ9aHVudGVy", count: 7)
+        Self.check(.base64, Self.bytes(long), filler: UInt8(ascii: "."), decodes: true, leads: 0..<70)
+    }
 }

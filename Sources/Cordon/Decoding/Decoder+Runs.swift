@@ -13,9 +13,6 @@ extension Decoder {
         return table
     }()
 
-    /// The bytes of ``base64Values``' alphabets (standard and URL-safe), for the run finder.
-    static let base64Alphabet = ByteRanges { base64Values[Int($0)] >= 0 }!
-
     /// Runs shorter than this are left alone.
     static let minimumRunLength = 20
     /// Longer runs are decoded in part only (their first this many characters).
@@ -23,13 +20,20 @@ extension Decoder {
     /// The shortest line of a wrapped base64 block whose line break is joined.
     static let minimumWrappedLine = 40
 
-    static func decodeBase64Runs(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+    /// Finds the maximal runs of at least ``minimumRunLength`` base64 characters and decodes
+    /// those that read as text.
+    ///
+    /// With ``Pass/prescanned`` the runs are read off sixteen-byte masks (``MaskedRuns``,
+    /// ``DecoderVectors/base64Members(_:)``: five comparisons per block where the alphabet's
+    /// ``ByteRanges`` makes six ranges, #13); with ``Pass/everyByte`` by the probing walk
+    /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure), the tests' reference.
+    static func decodeBase64Runs(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         base64Values.withUnsafeBufferPointer { values in
             // The end of the last decoded run, when it ended a line of whole 4-character groups:
             // the next line then continues the same data (`base64` wraps at 76 columns, PEM at
             // 64), and the line break between them is dropped so a value that straddles it is whole.
             var wrappedLineEnd: Int?
-            ByteRuns.forEach(in: input, atLeast: minimumRunLength, of: base64Alphabet) { runStart, runCount in
+            func decodeRun(_ runStart: Int, _ runCount: Int) {
                 var lineBreak = 0
                 if let end = wrappedLineEnd {
                     if end + 1 == runStart, input[end] == 0x0A { lineBreak = 1 }
@@ -40,6 +44,14 @@ extension Decoder {
                 if decoded, runCount >= minimumWrappedLine, runCount % 4 == 0, runCount <= maximumRunLength {
                     wrappedLineEnd = runStart + runCount
                 }
+            }
+            if pass == .everyByte {
+                ByteRuns.forEach(in: input, atLeast: minimumRunLength, of: { values[Int($0)] >= 0 }, decodeRun)
+                return
+            }
+            DecoderVectors.with { vectors in
+                MaskedRuns.forEach(
+                    in: input, atLeast: minimumRunLength, mask16: vectors.base64Members, isMember: { values[Int($0)] >= 0 }, decodeRun)
             }
         }
     }

@@ -63,7 +63,7 @@ enum Decoder: String, CaseIterable, Sendable {
         var writer = LayerWriter(capacity: input.count)
         switch self {
         case .joined: Self.join(input, &writer, pass)
-        case .base64: Self.decodeBase64Runs(input, &writer)
+        case .base64: Self.decodeBase64Runs(input, &writer, pass)
         case .hex: Self.decodeHexRuns(input, &writer, pass)
         case .percent: Self.decodePercent(input, &writer, pass)
         case .json: Self.decodeJSONEscapes(input, &writer, pass)

@@ -27,9 +27,13 @@ struct DecoderVectors {
     let digit0: SIMD16<UInt8>
     let ten: SIMD16<UInt8>
     let comma: SIMD16<UInt8>
+    let twentyFive: SIMD16<UInt8>
+    let slash: SIMD16<UInt8>
+    let hyphen: SIMD16<UInt8>
+    let underscore: SIMD16<UInt8>
 
     private static let splats: [SIMD16<UInt8>] = [
-        0x1B, 0x22, 0x27, 0x2B, 0x2E, 0x20, 0x00, 0x01, 0xC2, 0xFF - 0xC2, 0x20, 0x61, 5, 0x30, 10, 0x2C,
+        0x1B, 0x22, 0x27, 0x2B, 0x2E, 0x20, 0x00, 0x01, 0xC2, 0xFF - 0xC2, 0x20, 0x61, 5, 0x30, 10, 0x2C, 25, 0x2F, 0x2D, 0x5F,
     ].map { SIMD16(repeating: $0) }
 
     /// Runs `body` with the constants loaded from their array once.
@@ -39,7 +43,7 @@ struct DecoderVectors {
             body(DecoderVectors(
                 escape: s[0], doubleQuote: s[1], singleQuote: s[2], plus: s[3], dot: s[4], space: s[5], zero: s[6],
                 one: s[7], lowLead: s[8], leadWidth: s[9], caseBit: s[10], lowerA: s[11], five: s[12], digit0: s[13],
-                ten: s[14], comma: s[15]))
+                ten: s[14], comma: s[15], twentyFive: s[16], slash: s[17], hyphen: s[18], underscore: s[19]))
         }
     }
 
@@ -79,6 +83,17 @@ struct DecoderVectors {
         // `0`…`9` and `:` are one range; `a`…`f` and `A`…`F` one with the case bit set.
         let members = ((bytes &- digit0) .<= ten) .| (((bytes | caseBit) &- lowerA) .<= five)
             .| ((bytes &- comma) .<= one) .| (bytes .== space)
+        return bits(zero.replacing(with: one, where: members))
+    }
+
+    /// The members of the base64 and base64url alphabets (``Decoder/base64Values``) among the
+    /// sixteen bytes at `base`: letters (one range with the case bit set), `/` and the digits
+    /// (one range), `+`, `-` and `_` — five comparisons where ``ByteRanges`` makes six ranges.
+    @inline(__always)
+    func base64Members(_ base: UnsafeRawPointer) -> UInt64 {
+        let bytes = base.loadUnaligned(as: SIMD16<UInt8>.self)
+        let members = (((bytes | caseBit) &- lowerA) .<= twentyFive) .| ((bytes &- slash) .<= ten)
+            .| (bytes .== plus) .| (bytes .== hyphen) .| (bytes .== underscore)
         return bits(zero.replacing(with: one, where: members))
     }
 }
