@@ -106,4 +106,42 @@ struct DecodingSkipRuleTests {
         let long = String(repeating: "cGFzc3dvcmQ9aHVudGVy", count: 7)
         Self.check(.base64, Self.bytes(long), filler: UInt8(ascii: "."), decodes: true, leads: 0..<70)
     }
+
+    /// `text` decoded both ways by the columns decoder: the layers agree; returns whether it decoded.
+    static func columns(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        Array(text.utf8).withUnsafeBufferPointer { input in
+            let skipping = Decoder.columns.decode(input, pass: .prescanned)
+            let reference = Decoder.columns.decode(input, pass: .everyByte)
+            #expect(skipping?.bytes == reference?.bytes, "\(text.debugDescription)", sourceLocation: sourceLocation)
+            #expect(skipping?.map.pieces == reference?.map.pieces, "\(text.debugDescription)", sourceLocation: sourceLocation)
+            return reference != nil
+        }
+    }
+
+    @Test("Columns: a header's delimiter and a byte no header holds are found at every offset against the 16-byte blocks")
+    func headerLineAtEveryOffset() {
+        for lead in 0..<20 {
+            // A line before the table that is all header bytes but has no delimiter, of every length.
+            let before = String(repeating: "a", count: lead) + "\n"
+            // Widths to 34: a column name is at most 40 bytes.
+            for width in 0..<35 {
+                let name = "ssn" + String(repeating: "_", count: width)
+                let row = "\n512-47-3081,Ann\n"
+                // The delimiter after `width` more name bytes: a header.
+                #expect(Self.columns(before + name + ",name" + row), "lead \(lead) width \(width)")
+                // A byte a header cannot hold at the same place (`.`, `:`, a byte of UTF-8): none.
+                for other in [".", ":", "\u{E9}", "=", "\u{0}"] {
+                    #expect(!Self.columns(before + name + other + ",name" + row), "lead \(lead) width \(width)")
+                    #expect(!Self.columns(before + name + ",name" + other + row), "lead \(lead) width \(width)")
+                }
+                // Every header byte class in the line, the delimiter last (tab, `;`, `|`).
+                for delimiter in ["\t", ";", "|"] {
+                    let header = "\"ssn #" + String(repeating: "x", count: width) + "\"\r" + delimiter + "na-me"
+                    #expect(Self.columns(before + header + "\n512-47-3081" + delimiter + "Ann\n"), "lead \(lead) width \(width)")
+                }
+                // No delimiter at all: not a header.
+                #expect(!Self.columns(before + name + " name" + row), "lead \(lead) width \(width)")
+            }
+        }
+    }
 }

@@ -51,7 +51,7 @@ extension Decoder {
             }
             DecoderVectors.with { vectors in
                 MaskedRuns.forEach(
-                    in: input, atLeast: minimumRunLength, mask16: vectors.base64Members, isMember: { values[Int($0)] >= 0 }, decodeRun)
+                    in: input, atLeast: minimumRunLength, mask16: { vectors.base64Members($0) }, isMember: { values[Int($0)] >= 0 }, decodeRun)
             }
         }
     }
@@ -177,7 +177,7 @@ extension Decoder {
                 return
             }
             DecoderVectors.with { vectors in
-                MaskedRuns.forEach(in: input, atLeast: 32, mask16: vectors.hexMembers, isMember: { members[Int($0)] }) {
+                MaskedRuns.forEach(in: input, atLeast: 32, mask16: { vectors.hexMembers($0) }, isMember: { members[Int($0)] }) {
                     runStart, runCount in
                     decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
                 }
