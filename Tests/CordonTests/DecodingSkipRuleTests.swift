@@ -1,9 +1,10 @@
+import CordonTestSupport
 import Testing
 
 @testable import Cordon
 
 /// Issue #13: the decoders without a single trigger byte skip text sixteen or thirty-two bytes
-/// at a time (``DecoderVectors``, ``MaskedRuns``). Each skip rule is tested on a message that
+/// at a time (``DecoderVectors``, ``TiledRuns``). Each skip rule is tested on a message that
 /// holds exactly what it must not miss, at every offset against the block boundaries, and the
 /// layer must equal the reference that looks at every byte (``Decoder/Pass/everyByte``) and
 /// must decode something.
@@ -118,7 +119,7 @@ struct DecodingSkipRuleTests {
         }
     }
 
-    @Test("Columns: a header's delimiter and a byte no header holds are found at every offset against the 16-byte blocks")
+    @Test("Columns: a header's delimiter and a byte no header holds, at every offset in the line; the type words looked for last")
     func headerLineAtEveryOffset() {
         for lead in 0..<20 {
             // A line before the table that is all header bytes but has no delimiter, of every length.
@@ -143,5 +144,47 @@ struct DecodingSkipRuleTests {
                 #expect(!Self.columns(before + name + " name" + row), "lead \(lead) width \(width)")
             }
         }
+    }
+
+    @Test("Tiled runs: the same maximal runs as the probing walk, on random member and non-member bytes of every length to 300")
+    func tiledRunsAgreeWithTheProbingWalk() {
+        var random = SeededGenerator(seed: 1013)
+        var runsFound = 0
+        for round in 0..<6_000 {
+            let count = round % 300
+            // Members (`a`, blank) in long stretches broken by a non-member (`x`) now and then.
+            let breakEvery = [3, 9, 17, 25, 40, 80][round % 6]
+            let bytes: [UInt8] = (0..<count).map { _ in
+                Int.random(in: 0..<breakEvery, using: &random) == 0 ? UInt8(ascii: "x") : (Bool.random(using: &random) ? 0x61 : 0x20)
+            }
+            bytes.withUnsafeBufferPointer { text in
+                DecoderVectors.with { vectors in
+                    for (minimum, tile) in [(20, 8), (15, 8), (32, 16), (31, 16), (40, 16)] {
+                        var expected: [Range<Int>] = []
+                        var found: [Range<Int>] = []
+                        if tile == 8 {
+                            // In base64 terms: `x` is a member and the blank is not; use `b` and `.` instead.
+                            let mapped = bytes.map { $0 == 0x20 ? UInt8(ascii: "b") : $0 == UInt8(ascii: "x") ? UInt8(ascii: ".") : $0 }
+                            mapped.withUnsafeBufferPointer { text in
+                                let isMember = { (byte: UInt8) in byte != UInt8(ascii: ".") }
+                                ByteRuns.forEach(in: text, atLeast: minimum, of: isMember) { expected.append($0..<($0 + $1)) }
+                                TiledRuns.forEach(
+                                    in: text, atLeast: minimum, tile: tile, members16: { vectors.base64Members($0) }, isMember: isMember
+                                ) { found.append($0..<($0 + $1)) }
+                            }
+                        } else {
+                            let isMember = { (byte: UInt8) in byte != UInt8(ascii: "x") }
+                            ByteRuns.forEach(in: text, atLeast: minimum, of: isMember) { expected.append($0..<($0 + $1)) }
+                            TiledRuns.forEach(in: text, atLeast: minimum, tile: tile, members16: { vectors.hexMembers($0) }, isMember: isMember) {
+                                found.append($0..<($0 + $1))
+                            }
+                        }
+                        #expect(found == expected, "round \(round) minimum \(minimum)")
+                        runsFound += expected.count
+                    }
+                }
+            }
+        }
+        #expect(runsFound > 5_000)
     }
 }

@@ -193,45 +193,8 @@ extension Decoder {
     /// value (``columnTypeWords``), followed by lines with the same number of the same
     /// delimiter (comma, tab, semicolon or `|`; a Markdown separator row is skipped). The
     /// inserted text maps to no original bytes; the cell's bytes are copied unchanged.
-    static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
-        headerByteKinds.withUnsafeBufferPointer { kinds in
-            DecoderVectors.with { vectors in repeatColumnHeaders(input, &writer, kinds, pass, vectors) }
-        }
-    }
-
-    /// The end of the run of header bytes starting at `start` (the first byte a header line
-    /// cannot hold, a line break included, or `input.count`), and whether a delimiter stands in it.
-    ///
-    /// With ``Pass/prescanned`` sixteen bytes are tested at once
-    /// (``DecoderVectors/headerLineBytes(_:)``) and only the last few bytes of the message one by
-    /// one; with ``Pass/everyByte`` every byte is looked up in `kinds`, the tests' reference. The
-    /// reason: this walk, a table lookup per byte over most of the bytes of prose and many of
-    /// code, was most of the decoder's cost (#13, ~4 instructions per byte of real text).
-    @inline(__always)
-    private static func headerBytesEnd(
-        _ input: UnsafeBufferPointer<UInt8>, from start: Int, _ kinds: UnsafeBufferPointer<UInt8>, _ pass: Pass,
-        _ vectors: DecoderVectors
-    ) -> (end: Int, sawDelimiter: Bool) {
-        var stop = start
-        var kindsSeen: UInt8 = 0
-        if pass == .prescanned, let base = input.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while stop &+ 16 <= input.count {
-                let (others, delimiters) = vectors.headerLineBytes(raw + stop)
-                if others != 0 {
-                    let first = others.trailingZeroBitCount
-                    let before = delimiters & ((1 << UInt64(first)) &- 1)
-                    return (stop &+ first, kindsSeen != 0 || before != 0)
-                }
-                if delimiters != 0 { kindsSeen = 2 }
-                stop &+= 16
-            }
-        }
-        while stop < input.count, case let kind = kinds[Int(input[stop])], kind != 0 {
-            kindsSeen |= kind
-            stop &+= 1
-        }
-        return (stop, kindsSeen & 2 != 0)
+    static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
+        headerByteKinds.withUnsafeBufferPointer { kinds in repeatColumnHeaders(input, &writer, kinds) }
     }
 
     /// For each byte: 0 when a header line cannot hold it, 2 for a delimiter (`,`, tab, `;`,
@@ -250,14 +213,18 @@ extension Decoder {
     /// the decoder was a tenth of a scan's instructions, nearly all of it per-line work on
     /// lines that cannot be headers (#13, callgrind).
     private static func repeatColumnHeaders(
-        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ kinds: UnsafeBufferPointer<UInt8>, _ pass: Pass,
-        _ vectors: DecoderVectors
+        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ kinds: UnsafeBufferPointer<UInt8>
     ) {
         guard let base = input.baseAddress else { return }
         var lineStart = 0
         var table: (delimiter: UInt8, count: Int, headers: [Int: [UInt8]])?
         while lineStart < input.count {
-            let (stop, sawDelimiter) = headerBytesEnd(input, from: lineStart, kinds, pass, vectors)
+            var stop = lineStart
+            var kindsSeen: UInt8 = 0
+            while stop < input.count, case let kind = kinds[Int(input[stop])], kind != 0 {
+                kindsSeen |= kind
+                stop += 1
+            }
             let lineEnd: Int
             if stop == input.count || input[stop] == 0x0A {
                 lineEnd = stop
@@ -265,7 +232,7 @@ extension Decoder {
                 lineEnd = memchr(base + stop, 0x0A, input.count - stop).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
             }
             let line = lineStart..<lineEnd
-            let mayBeHeader = stop == lineEnd && sawDelimiter
+            let mayBeHeader = stop == lineEnd && kindsSeen & 2 != 0
             defer { lineStart = lineEnd + 1 }
             if let current = table {
                 if isSeparatorRow(input, line) { continue }
@@ -284,8 +251,9 @@ extension Decoder {
             // A header line: short, shaped like one, followed by a row with as many delimiters,
             // and with a typed cell. Most lines of code and prose fail the shape within a few bytes.
             // The type words are looked for last: lines shaped like a header with a row below
-            // are rarer than lines shaped like one, and the search costs ~1,300 instructions a
-            // line where counting the next line's delimiters costs a few per byte (#13).
+            // are rarer than lines shaped like one, and the search cost ~1,300 instructions a
+            // line where counting the next line's delimiters costs a few per byte (#13, callgrind
+            // on real text: 4.5 M → 2.4 M instructions in `containsTypeWord`).
             guard mayBeHeader, line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count
             else { continue }
             let nextEnd = memchr(base + lineEnd + 1, 0x0A, input.count - lineEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count

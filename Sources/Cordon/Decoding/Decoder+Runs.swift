@@ -23,9 +23,9 @@ extension Decoder {
     /// Finds the maximal runs of at least ``minimumRunLength`` base64 characters and decodes
     /// those that read as text.
     ///
-    /// With ``Pass/prescanned`` the runs are read off sixteen-byte masks (``MaskedRuns``,
-    /// ``DecoderVectors/base64Members(_:)``: five comparisons per block where the alphabet's
-    /// ``ByteRanges`` makes six ranges, #13); with ``Pass/everyByte`` by the probing walk
+    /// With ``Pass/prescanned`` the runs are found from whole 8-byte tiles of the alphabet
+    /// (``TiledRuns``, ``DecoderVectors/base64Members(_:)``: a run of 20 covers one, and most
+    /// text has few); with ``Pass/everyByte`` by the probing walk
     /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure), the tests' reference.
     static func decodeBase64Runs(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         base64Values.withUnsafeBufferPointer { values in
@@ -50,8 +50,9 @@ extension Decoder {
                 return
             }
             DecoderVectors.with { vectors in
-                MaskedRuns.forEach(
-                    in: input, atLeast: minimumRunLength, mask16: { vectors.base64Members($0) }, isMember: { values[Int($0)] >= 0 }, decodeRun)
+                TiledRuns.forEach(
+                    in: input, atLeast: minimumRunLength, tile: 8, members16: { vectors.base64Members($0) },
+                    isMember: { values[Int($0)] >= 0 }, decodeRun)
             }
         }
     }
@@ -164,8 +165,9 @@ extension Decoder {
 
     /// Finds the maximal runs of at least 32 ``hexRunMembers`` and decodes what they hold.
     ///
-    /// With ``Pass/prescanned`` the runs are read off sixteen-byte masks (``MaskedRuns``,
-    /// ``DecoderVectors/hexMembers(_:)``); with ``Pass/everyByte`` by the probing walk
+    /// With ``Pass/prescanned`` the runs are found from whole 16-byte tiles of members
+    /// (``TiledRuns``, ``DecoderVectors/hexMembers(_:)``: a run of 32 covers one); with
+    /// ``Pass/everyByte`` by the probing walk
     /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure: a byte in every 32 looked at,
     /// then the bytes around a member), the reference the tests compare the masks against.
     static func decodeHexRuns(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
@@ -177,7 +179,7 @@ extension Decoder {
                 return
             }
             DecoderVectors.with { vectors in
-                MaskedRuns.forEach(in: input, atLeast: 32, mask16: { vectors.hexMembers($0) }, isMember: { members[Int($0)] }) {
+                TiledRuns.forEach(in: input, atLeast: 32, tile: 16, members16: { vectors.hexMembers($0) }, isMember: { members[Int($0)] }) {
                     runStart, runCount in
                     decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
                 }

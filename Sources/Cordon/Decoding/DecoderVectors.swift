@@ -31,14 +31,10 @@ struct DecoderVectors {
     let slash: SIMD16<UInt8>
     let hyphen: SIMD16<UInt8>
     let underscore: SIMD16<UInt8>
-    let nine: SIMD16<UInt8>
-    let tab: SIMD16<UInt8>
-    let carriageReturn: SIMD16<UInt8>
-    let semicolon: SIMD16<UInt8>
-    let bar: SIMD16<UInt8>
+    let allOnes: SIMD16<UInt8>
 
     private static let splats: [SIMD16<UInt8>] = [
-        0x1B, 0x22, 0x27, 0x2B, 0x2E, 0x20, 0x00, 0x01, 0xC2, 0xFF - 0xC2, 0x20, 0x61, 5, 0x30, 10, 0x2C, 25, 0x2F, 0x2D, 0x5F, 9, 0x09, 0x0D, 0x3B, 0x7C,
+        0x1B, 0x22, 0x27, 0x2B, 0x2E, 0x20, 0x00, 0x01, 0xC2, 0xFF - 0xC2, 0x20, 0x61, 5, 0x30, 10, 0x2C, 25, 0x2F, 0x2D, 0x5F, 0xFF,
     ].map { SIMD16(repeating: $0) }
 
     /// Runs `body` with the constants loaded from their array once.
@@ -48,8 +44,7 @@ struct DecoderVectors {
             body(DecoderVectors(
                 escape: s[0], doubleQuote: s[1], singleQuote: s[2], plus: s[3], dot: s[4], space: s[5], zero: s[6],
                 one: s[7], lowLead: s[8], leadWidth: s[9], caseBit: s[10], lowerA: s[11], five: s[12], digit0: s[13],
-                ten: s[14], comma: s[15], twentyFive: s[16], slash: s[17], hyphen: s[18], underscore: s[19],
-                nine: s[20], tab: s[21], carriageReturn: s[22], semicolon: s[23], bar: s[24]))
+                ten: s[14], comma: s[15], twentyFive: s[16], slash: s[17], hyphen: s[18], underscore: s[19], allOnes: s[20]))
         }
     }
 
@@ -74,47 +69,25 @@ struct DecoderVectors {
         return bits(zero.replacing(with: one, where: candidates))
     }
 
-    /// Whether any of the sixteen bytes at `base` is 0x80 or more.
+    /// The members of ``Decoder/hexRunMembers`` among the sixteen bytes at `base` (hex digits,
+    /// `:`, `-`, `,` and the blank), as two words of 0xFF (member) or 0 bytes.
     @inline(__always)
-    func hasHighByte(_ base: UnsafeRawPointer) -> Bool {
-        let halves = base.loadUnaligned(as: SIMD2<UInt64>.self)
-        return (halves[0] | halves[1]) & 0x8080_8080_8080_8080 != 0
-    }
-
-    /// The members of ``Decoder/hexRunMembers`` among the sixteen bytes at `base`: hex digits,
-    /// `:`, `-`, `,` and the blank.
-    @inline(__always)
-    func hexMembers(_ base: UnsafeRawPointer) -> UInt64 {
+    func hexMembers(_ base: UnsafeRawPointer) -> SIMD2<UInt64> {
         let bytes = base.loadUnaligned(as: SIMD16<UInt8>.self)
         // `0`…`9` and `:` are one range; `a`…`f` and `A`…`F` one with the case bit set.
         let members = ((bytes &- digit0) .<= ten) .| (((bytes | caseBit) &- lowerA) .<= five)
             .| ((bytes &- comma) .<= one) .| (bytes .== space)
-        return bits(zero.replacing(with: one, where: members))
+        return unsafeBitCast(zero.replacing(with: allOnes, where: members), to: SIMD2<UInt64>.self)
     }
 
     /// The members of the base64 and base64url alphabets (``Decoder/base64Values``) among the
-    /// sixteen bytes at `base`: letters (one range with the case bit set), `/` and the digits
-    /// (one range), `+`, `-` and `_` — five comparisons where ``ByteRanges`` makes six ranges.
+    /// sixteen bytes at `base`, as two words of 0xFF (member) or 0 bytes: letters (one range
+    /// with the case bit set), `/` and the digits (one range), `+`, `-` and `_`.
     @inline(__always)
-    func base64Members(_ base: UnsafeRawPointer) -> UInt64 {
+    func base64Members(_ base: UnsafeRawPointer) -> SIMD2<UInt64> {
         let bytes = base.loadUnaligned(as: SIMD16<UInt8>.self)
         let members = (((bytes | caseBit) &- lowerA) .<= twentyFive) .| ((bytes &- slash) .<= ten)
             .| (bytes .== plus) .| (bytes .== hyphen) .| (bytes .== underscore)
-        return bits(zero.replacing(with: one, where: members))
-    }
-
-    /// The bytes among the sixteen at `base` that a table's header line cannot hold (any but
-    /// letters, digits, `_`, `-`, `#`, blank, tab, `"`, `,`, `;`, `|` and carriage return; a
-    /// line break is one), and the delimiters among them (`,`, tab, `;`, `|`).
-    @inline(__always)
-    func headerLineBytes(_ base: UnsafeRawPointer) -> (others: UInt64, delimiters: UInt64) {
-        let bytes = base.loadUnaligned(as: SIMD16<UInt8>.self)
-        let delimiters = (bytes .== comma) .| (bytes .== tab) .| (bytes .== semicolon) .| (bytes .== bar)
-        // `"` and `#` are one range, as are `,` and `-`.
-        let names = (((bytes | caseBit) &- lowerA) .<= twentyFive) .| ((bytes &- digit0) .<= nine)
-            .| ((bytes &- doubleQuote) .<= one) .| ((bytes &- comma) .<= one) .| (bytes .== underscore)
-            .| (bytes .== space) .| (bytes .== carriageReturn)
-        let header = names .| delimiters
-        return (bits(one.replacing(with: zero, where: header)), bits(zero.replacing(with: one, where: delimiters)))
+        return unsafeBitCast(zero.replacing(with: allOnes, where: members), to: SIMD2<UInt64>.self)
     }
 }
