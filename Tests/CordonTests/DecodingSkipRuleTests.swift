@@ -4,7 +4,7 @@ import Testing
 @testable import Cordon
 
 /// Issue #13: the decoders without a single trigger byte skip text sixteen or thirty-two bytes
-/// at a time (``DecoderVectors``, ``TiledRuns``). Each skip rule is tested on a message that
+/// at a time (``DecoderVectors``, ``MaskedRuns``, ``TiledRuns``). Each skip rule is tested on a message that
 /// holds exactly what it must not miss, at every offset against the block boundaries, and the
 /// layer must equal the reference that looks at every byte (``Decoder/Pass/everyByte``) and
 /// must decode something.
@@ -146,7 +146,7 @@ struct DecodingSkipRuleTests {
         }
     }
 
-    @Test("Tiled runs: the same maximal runs as the probing walk, on random member and non-member bytes of every length to 300")
+    @Test("Tiled and masked runs: the same maximal runs as the probing walk, on random member and non-member bytes of every length to 300")
     func tiledRunsAgreeWithTheProbingWalk() {
         var random = SeededGenerator(seed: 1013)
         var runsFound = 0
@@ -171,6 +171,11 @@ struct DecodingSkipRuleTests {
                                 TiledRuns.forEach(
                                     in: text, atLeast: minimum, tile: tile, members16: { vectors.base64Members($0) }, isMember: isMember
                                 ) { found.append($0..<($0 + $1)) }
+                                var masked: [Range<Int>] = []
+                                MaskedRuns.forEach(
+                                    in: text, atLeast: minimum, mask16: { vectors.base64MemberBits($0) }, isMember: isMember
+                                ) { masked.append($0..<($0 + $1)) }
+                                #expect(masked == expected, "masked: round \(round) minimum \(minimum)")
                             }
                         } else {
                             let isMember = { (byte: UInt8) in byte != UInt8(ascii: "x") }

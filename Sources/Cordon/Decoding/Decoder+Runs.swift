@@ -23,9 +23,8 @@ extension Decoder {
     /// Finds the maximal runs of at least ``minimumRunLength`` base64 characters and decodes
     /// those that read as text.
     ///
-    /// With ``Pass/prescanned`` the runs are found from whole 8-byte tiles of the alphabet
-    /// (``TiledRuns``, ``DecoderVectors/base64Members(_:)``: a run of 20 covers one, and most
-    /// text has few); with ``Pass/everyByte`` by the probing walk
+    /// With ``Pass/prescanned`` the runs are read off sixteen-byte masks (``MaskedRuns``,
+    /// ``DecoderVectors/base64MemberBits(_:)``); with ``Pass/everyByte`` by the probing walk
     /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure), the tests' reference.
     static func decodeBase64Runs(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         base64Values.withUnsafeBufferPointer { values in
@@ -50,9 +49,9 @@ extension Decoder {
                 return
             }
             DecoderVectors.with { vectors in
-                TiledRuns.forEach(
-                    in: input, atLeast: minimumRunLength, tile: 8, members16: { vectors.base64Members($0) },
-                    isMember: { values[Int($0)] >= 0 }, decodeRun)
+                MaskedRuns.forEach(
+                    in: input, atLeast: minimumRunLength, mask16: { vectors.base64MemberBits($0) }, isMember: { values[Int($0)] >= 0 },
+                    decodeRun)
             }
         }
     }

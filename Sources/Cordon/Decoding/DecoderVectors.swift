@@ -90,4 +90,13 @@ struct DecoderVectors {
             .| (bytes .== plus) .| (bytes .== hyphen) .| (bytes .== underscore)
         return unsafeBitCast(zero.replacing(with: allOnes, where: members), to: SIMD2<UInt64>.self)
     }
+
+    /// ``base64Members(_:)`` as the low sixteen bits (bit `i` for byte `i`), for ``MaskedRuns``.
+    @inline(__always)
+    func base64MemberBits(_ base: UnsafeRawPointer) -> UInt64 {
+        let bytes = base.loadUnaligned(as: SIMD16<UInt8>.self)
+        let members = (((bytes | caseBit) &- lowerA) .<= twentyFive) .| ((bytes &- slash) .<= ten)
+            .| (bytes .== plus) .| (bytes .== hyphen) .| (bytes .== underscore)
+        return bits(zero.replacing(with: one, where: members))
+    }
 }
