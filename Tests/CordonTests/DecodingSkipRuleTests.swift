@@ -1,4 +1,5 @@
 import CordonTestSupport
+import Foundation
 import Testing
 
 @testable import Cordon
@@ -191,5 +192,35 @@ struct DecodingSkipRuleTests {
             }
         }
         #expect(runsFound > 5_000)
+    }
+
+    @Test("Base64: a run is decoded exactly when its bytes read as text, at the 5 % and 30 % limits and with a last group of 2 or 3")
+    func base64TextRuleAtItsLimits() {
+        var random = SeededGenerator(seed: 2213)
+        var decoded = 0
+        var refused = 0
+        for round in 0..<3_000 {
+            // Nine letters (a head that reads as text), then bytes near the rule's limits.
+            let count = 15 + round % 40
+            var bytes = Array("abcdefghi".utf8)
+            let otherShare = [0, 3, 5, 6, 8][round % 5]
+            let highShare = [0, 20, 28, 30, 32, 40][round / 5 % 6]
+            while bytes.count < count {
+                let roll = Int.random(in: 0..<100, using: &random)
+                bytes.append(roll < otherShare ? 0x01 : roll < otherShare + highShare ? 0xC3 : UInt8(ascii: "k"))
+            }
+            let text = ";" + Data(bytes).base64EncodedString().replacingOccurrences(of: "=", with: "") + ";"
+            let expected = Decoder.looksLikeText(bytes)
+            Array(text.utf8).withUnsafeBufferPointer { input in
+                for pass in [Decoder.Pass.prescanned, .everyByte] {
+                    let layer = Decoder.base64.decode(input, pass: pass)
+                    #expect((layer != nil) == expected, "round \(round) \(pass)")
+                    if let layer { #expect(layer.bytes == Array(";".utf8) + bytes + Array(";".utf8), "round \(round)") }
+                }
+            }
+            if expected { decoded += 1 } else { refused += 1 }
+        }
+        // Both sides of the limits are reached.
+        #expect(decoded > 500 && refused > 500)
     }
 }
