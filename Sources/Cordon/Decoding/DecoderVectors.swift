@@ -66,7 +66,11 @@ struct DecoderVectors {
         let quote = (bytes .== doubleQuote) .| (bytes .== singleQuote)
         let seamStart = (next .<= space) .| (next .== plus) .| (next .== dot)
         let candidates = (bytes .== escape) .| ((bytes &- lowLead) .<= leadWidth) .| (quote .& seamStart)
-        return bits(zero.replacing(with: one, where: candidates))
+        let ones = zero.replacing(with: one, where: candidates)
+        // Most blocks hold none: the bit mask is made only for the others.
+        let halves = unsafeBitCast(ones, to: SIMD2<UInt64>.self)
+        guard halves[0] | halves[1] != 0 else { return 0 }
+        return ByteRanges.gather(halves[0]) | ByteRanges.gather(halves[1]) << 8
     }
 
     /// The members of ``Decoder/hexRunMembers`` among the sixteen bytes at `base` (hex digits,
