@@ -147,6 +147,18 @@ struct DecodingSkipRuleTests {
         }
     }
 
+    @Test("Columns: an indented header, indented by every width to 40, and lines of blanks alone")
+    func indentedHeaders() {
+        for indent in 0...40 {
+            let blanks = String(repeating: " ", count: indent)
+            #expect(Self.columns(blanks + "ssn,name\n" + blanks + "512-47-3081,Ann\n"), "indent \(indent)")
+            #expect(Self.columns("x\n" + blanks + "\"ssn\";name\n512-47-3081;Ann"), "indent \(indent)")
+            #expect(!Self.columns(blanks + "ssn.name\n" + blanks + "512-47-3081,Ann\n"), "indent \(indent)")
+            #expect(!Self.columns(blanks + "\n" + blanks + ",\n" + blanks), "indent \(indent)")
+            #expect(!Self.columns(blanks), "indent \(indent)")
+        }
+    }
+
     @Test("Tiled and masked runs: the same maximal runs as the probing walk, on random member and non-member bytes of every length to 300")
     func tiledRunsAgreeWithTheProbingWalk() {
         var random = SeededGenerator(seed: 1013)
