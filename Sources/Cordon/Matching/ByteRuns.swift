@@ -25,34 +25,79 @@ enum ByteRuns {
         in text: UnsafeBufferPointer<UInt8>, atLeast minimum: Int, of members: ByteRanges, _ vectors: ByteRanges.Vectors,
         _ body: (_ start: Int, _ length: Int) -> Void
     ) {
-        let base = text.baseAddress!
+        var runs = Tracker(atLeast: minimum)
+        forEachBlock(of: text) { block, base, valid in runs.feed(vectors.blockMask(base) & valid, at: block, body) }
+        runs.finish(at: text.count, body)
+    }
+
+    /// Calls `body` with each 64-byte block of `text`: its offset, its bytes and the mask of the
+    /// bits that are bytes of `text` (all 64 but for the last block).
+    ///
+    /// The last block, when shorter than 64 bytes, is copied into a block of zeros (NUL is in no
+    /// class a run is read of), so that it is tested like the others instead of byte by byte.
+    @inline(__always)
+    static func forEachBlock(
+        of text: UnsafeBufferPointer<UInt8>, _ body: (_ block: Int, _ base: UnsafeRawPointer, _ valid: UInt64) -> Void
+    ) {
+        guard let base = text.baseAddress else { return }
         let count = text.count
         let raw = UnsafeRawPointer(base)
-        var runStart = -1  // the start of the run open at the block's start, or -1
         var block = 0
-        // A run that does not reach the block's end is at most 63 bytes long.
-        let findsInside = minimum <= 63
         while block &+ 64 <= count {
-            var mask = vectors.blockMask(raw + block)
+            body(block, raw + block, ~0)
+            block &+= 64
+        }
+        let rest = count &- block
+        guard rest > 0 else { return }
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { words in
+            let tail = UnsafeMutableRawPointer(words.baseAddress!)
+            tail.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
+            tail.copyMemory(from: raw + block, byteCount: rest)
+            body(block, UnsafeRawPointer(tail), (1 << UInt64(rest)) &- 1)
+        }
+    }
+
+    /// A run finder fed one 64-byte block's member mask at a time: the maximal runs of at least
+    /// ``minimum`` members, in order.
+    ///
+    /// Runs are read off each mask with bit operations — a block whose runs are all shorter
+    /// than the minimum (most blocks of ordinary text, whose words are short) costs a few
+    /// operations more than its mask; a run that reaches a block's end stays open into the
+    /// next. Several finders fed from one classification of each block find the runs of several
+    /// classes in one pass over the text (``RunGates/runStarts(in:)``).
+    struct Tracker {
+        /// The shortest run reported.
+        let minimum: Int
+        /// The start of the run open at the next block's start, or -1.
+        private var runStart = -1
+
+        init(atLeast minimum: Int) {
+            self.minimum = minimum
+        }
+
+        /// Reads the runs of the block at offset `block` whose bit `i` is set when byte
+        /// `block + i` is a member; reports those that end in it.
+        @inline(__always)
+        mutating func feed(_ mask: UInt64, at block: Int, _ body: (_ start: Int, _ length: Int) -> Void) {
+            var mask = mask
             if runStart >= 0 {
                 // The members at the block's start continue the open run.
                 let leading = (~mask).trailingZeroBitCount
-                if leading == 64 {
-                    block &+= 64
-                    continue
-                }
+                if leading == 64 { return }
                 let end = block &+ leading
                 if end &- runStart >= minimum { body(runStart, end &- runStart) }
                 runStart = -1
                 mask &= ~0 << UInt64(leading)
             }
+            guard mask != 0 else { return }
             // The run touching the block's end stays open into the next block.
             let trailing = (~mask).leadingZeroBitCount
             if trailing > 0 {
                 runStart = block &+ 64 &- trailing
                 mask = trailing == 64 ? 0 : mask & (~0 >> UInt64(trailing))
             }
-            if findsInside, mask != 0 {
+            // A run that does not reach the block's end is at most 63 bytes long.
+            if minimum <= 63, mask != 0 {
                 // Bit i of `starts` is set when bits i ..< i + minimum of the mask all are.
                 var starts = mask
                 var covered = 1
@@ -69,21 +114,14 @@ enum ByteRuns {
                     starts &= ~0 << UInt64(end)
                 }
             }
-            block &+= 64
         }
-        members.table.withUnsafeBufferPointer { table in
-            var index = block
-            while index < count {
-                if table[Int(base[index])] {
-                    if runStart < 0 { runStart = index }
-                } else if runStart >= 0 {
-                    if index &- runStart >= minimum { body(runStart, index &- runStart) }
-                    runStart = -1
-                }
-                index &+= 1
-            }
+
+        /// Reports the run still open at `end`, the end of the text.
+        @inline(__always)
+        mutating func finish(at end: Int, _ body: (_ start: Int, _ length: Int) -> Void) {
+            if runStart >= 0, end &- runStart >= minimum { body(runStart, end &- runStart) }
+            runStart = -1
         }
-        if runStart >= 0, count &- runStart >= minimum { body(runStart, count &- runStart) }
     }
 
     /// Calls `body` with the start and length of every maximal run of at least `minimum` bytes
