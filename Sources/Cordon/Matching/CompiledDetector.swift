@@ -32,6 +32,9 @@ final class CompiledDetector: Sendable {
     /// For a pattern anchored at its keywords, the run every match holds after its leading
     /// literal, checked at each occurrence before PCRE2 is called (``TokenShape``).
     let shape: TokenShape?
+    /// For a pattern anchored at its keywords, a run every match holds a bounded distance after
+    /// its start, checked at each occurrence before PCRE2 is called (``RequiredRun``).
+    let requiredRun: RequiredRun?
     /// For a pattern not anchored at its one keyword but holding it at a place fixed by what
     /// precedes it: the only starts a match can have around each occurrence (``KeywordFrame``).
     let frame: KeywordFrame?
@@ -75,6 +78,7 @@ final class CompiledDetector: Sendable {
             let anchoring = PatternPrefix.anchoring(detector.pattern, keywords: detector.keywords)
             lookbehind = anchoring.startsWithKeyword ? 0 : window
             shape = anchoring.shape
+            requiredRun = anchoring.startsWithKeyword ? RequiredRun(pattern: detector.pattern) : nil
             frame = anchoring.startsWithKeyword
                 ? nil : PatternPrefix.keywordFrame(detector.pattern, keywords: detector.keywords, window: window)
             startSteps = nil
@@ -90,6 +94,7 @@ final class CompiledDetector: Sendable {
             // a required context's words (`token`), so it gates instead of them; the context is
             // still required for a value to be reported.
             shape = nil
+            requiredRun = nil
             frame = nil
             startSteps = gate.within <= Self.startStepsReach ? PatternPrefix.startSteps(detector.pattern) : nil
             gateWords = []
@@ -101,6 +106,7 @@ final class CompiledDetector: Sendable {
             // The value lies within `window` bytes of a context word, on either side; a value
             // before the word may be up to `keywordWindow` bytes long.
             shape = nil
+            requiredRun = nil
             frame = nil
             startSteps = nil
             gateWords = context.words
@@ -110,6 +116,7 @@ final class CompiledDetector: Sendable {
             runGate = nil
         } else {
             shape = nil
+            requiredRun = nil
             frame = nil
             startSteps = nil
             gateWords = []
@@ -206,6 +213,7 @@ final class CompiledDetector: Sendable {
         // Occurrences around which no match can start — the token's shape, the keyword's frame
         // or the run's start steps rule it out — are passed over (exact: see each).
         let shape = self.shape
+        let requiredRun = self.requiredRun
         let frame = self.frame
         let startSteps = self.startSteps
         let lookbehind = self.lookbehind
@@ -217,6 +225,8 @@ final class CompiledDetector: Sendable {
                 return (starts.lowerBound, starts.upperBound)
             }
             if let shape, !shape.admits(text, at: at) { return nil }
+            // Set only for a pattern anchored at its keywords: the match starts at `at` itself.
+            if let requiredRun, !requiredRun.admits(text, at: at) { return nil }
             let lower = max(0, at - lookbehind)
             let upper = min(text.count, at + lookahead)
             guard let startSteps else { return (lower, upper) }
