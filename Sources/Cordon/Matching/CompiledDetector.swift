@@ -76,16 +76,23 @@ final class CompiledDetector: Sendable {
             // A pattern whose every match begins with a keyword is tried at the keyword only.
             let window = detector.keywordDistance ?? Engine.keywordWindow
             let anchoring = PatternPrefix.anchoring(detector.pattern, keywords: detector.keywords)
-            lookbehind = anchoring.startsWithKeyword ? 0 : window
+            // How far before its first keyword a match can start, when the pattern says
+            // (alternatives each led by a keyword, or one a few bytes in): the window shrinks
+            // to that, and to nothing when every match starts with a keyword.
+            let distance = anchoring.startsWithKeyword
+                ? 0 : RequiredRun.keywordDistance(pattern: detector.pattern, keywords: detector.keywords)
+            let startsAtKeyword = distance == 0
+            lookbehind = min(window, distance ?? window)
             shape = anchoring.shape
-            requiredRun = anchoring.startsWithKeyword ? RequiredRun(pattern: detector.pattern) : nil
-            frame = anchoring.startsWithKeyword
+            requiredRun = startsAtKeyword ? RequiredRun(pattern: detector.pattern) : nil
+            frame = startsAtKeyword
                 ? nil : PatternPrefix.keywordFrame(detector.pattern, keywords: detector.keywords, window: window)
             startSteps = nil
             // A framed search's windows merge only when they touch: its starts are few and
             // scattered (an occurrence of `!` or `:A` seldom has any), and a merged search tries
-            // every start between them.
-            mergeDistance = frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? window
+            // every start between them. A search anchored at its keywords merges over the
+            // whole window (see above); a window search over its look-behind.
+            mergeDistance = frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? (startsAtKeyword ? window : lookbehind)
             lookahead = 0
             runGate = nil
         } else if let gate = detector.runGate {

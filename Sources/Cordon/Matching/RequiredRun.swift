@@ -73,9 +73,9 @@ struct RequiredRun: Sendable, Equatable {
 
         init(source: [UInt8]) { self.source = source }
 
-        private func byte(_ offset: Int) -> UInt8? { offset < source.count ? source[offset] : nil }
+        func byte(_ offset: Int) -> UInt8? { offset < source.count ? source[offset] : nil }
 
-        private static func add(_ a: Int?, _ b: Int?) -> Int? {
+        static func add(_ a: Int?, _ b: Int?) -> Int? {
             guard let a, let b else { return nil }
             return a &+ b
         }
@@ -102,7 +102,7 @@ struct RequiredRun: Sendable, Equatable {
         }
 
         /// Reads one alternative: pieces up to a `|`, a `)` or the end.
-        private mutating func sequence(extended: inout Bool, from: Reach, found: inout [RequiredRun]) -> Reach? {
+        mutating func sequence(extended: inout Bool, from: Reach, found: inout [RequiredRun]) -> Reach? {
             var reach: Reach = (0, 0)
             while let current = byte(position), current != UInt8(ascii: "|"), current != UInt8(ascii: ")") {
                 if extended, current == UInt8(ascii: " ") || current == UInt8(ascii: "\t") || current == UInt8(ascii: "\n")
@@ -164,77 +164,102 @@ struct RequiredRun: Sendable, Equatable {
             return reach
         }
 
+        /// What a group's opening says.
+        enum GroupKind {
+            /// `(?x)`, `(?-i)`: options for the rest of the enclosing group; nothing to read.
+            case optionSetting(extended: Bool)
+            /// `(?#…)`: read already.
+            case comment
+            /// A lookaround: zero width; its inside follows, read in this mode.
+            case lookaround(extended: Bool)
+            /// A group that takes bytes: its inside follows, read in this mode.
+            case content(extended: Bool)
+        }
+
+        /// Reads a group's opening from its `(` (`nil` for a construct this reader does not
+        /// follow: verbs, conditionals, recursion, callouts).
+        mutating func groupOpening(extended: Bool) -> GroupKind? {
+            position += 1
+            var innerExtended = extended
+            if byte(position) == UInt8(ascii: "*") { return nil }
+            guard byte(position) == UInt8(ascii: "?") else { return .content(extended: extended) }
+            position += 1
+            switch byte(position) {
+            case UInt8(ascii: ":"), UInt8(ascii: "|"), UInt8(ascii: ">"):
+                position += 1
+            case UInt8(ascii: "="), UInt8(ascii: "!"):
+                position += 1
+                return .lookaround(extended: extended)
+            case UInt8(ascii: "<"):
+                if byte(position + 1) == UInt8(ascii: "=") || byte(position + 1) == UInt8(ascii: "!") {
+                    position += 2
+                    return .lookaround(extended: extended)
+                }
+                guard skipName(closing: UInt8(ascii: ">")) else { return nil }
+            case UInt8(ascii: "P"):
+                position += 1
+                guard byte(position) == UInt8(ascii: "<"), skipName(closing: UInt8(ascii: ">")) else { return nil }
+            case UInt8(ascii: "'"):
+                guard skipName(closing: UInt8(ascii: "'")) else { return nil }
+            case UInt8(ascii: "#"):
+                while let next = byte(position), next != UInt8(ascii: ")") { position += 1 }
+                guard byte(position) == UInt8(ascii: ")") else { return nil }
+                position += 1
+                return .comment
+            default:
+                // Option letters: `(?i)`, `(?x-i)`, `(?i:`, `(?-x:`.
+                var turnsOn = true
+                var letters = false
+                while let letter = byte(position), ByteClass.isLetter(letter) || letter == UInt8(ascii: "-") {
+                    if letter == UInt8(ascii: "-") {
+                        turnsOn = false
+                    } else {
+                        guard letter == UInt8(ascii: "i") || letter == UInt8(ascii: "x") || letter == UInt8(ascii: "s")
+                            || letter == UInt8(ascii: "m") || letter == UInt8(ascii: "U") || letter == UInt8(ascii: "J")
+                        else { return nil }
+                        if letter == UInt8(ascii: "x") { innerExtended = turnsOn }
+                        letters = true
+                    }
+                    position += 1
+                }
+                guard letters else { return nil }
+                if byte(position) == UInt8(ascii: ")") {
+                    position += 1
+                    return .optionSetting(extended: innerExtended)
+                }
+                guard byte(position) == UInt8(ascii: ":") else { return nil }
+                position += 1
+            }
+            return .content(extended: innerExtended)
+        }
+
         /// Reads a group from its `(`: its reach, `.some(nil)` for an option setting such as
         /// `(?x)` (which changes `extended` for the rest of the enclosing group), `nil` for a
         /// construct this reader does not follow.
         private mutating func group(extended: inout Bool, from: Reach, found: inout [RequiredRun]) -> Reach?? {
-            position += 1
-            var innerExtended = extended
-            var isLookaround = false
-            if byte(position) == UInt8(ascii: "*") { return nil }
-            if byte(position) == UInt8(ascii: "?") {
-                position += 1
-                switch byte(position) {
-                case UInt8(ascii: ":"), UInt8(ascii: "|"), UInt8(ascii: ">"):
-                    position += 1
-                case UInt8(ascii: "="), UInt8(ascii: "!"):
-                    position += 1
-                    isLookaround = true
-                case UInt8(ascii: "<"):
-                    if byte(position + 1) == UInt8(ascii: "=") || byte(position + 1) == UInt8(ascii: "!") {
-                        position += 2
-                        isLookaround = true
-                    } else {
-                        guard skipName(closing: UInt8(ascii: ">")) else { return nil }
-                    }
-                case UInt8(ascii: "P"):
-                    position += 1
-                    guard byte(position) == UInt8(ascii: "<"), skipName(closing: UInt8(ascii: ">")) else { return nil }
-                case UInt8(ascii: "'"):
-                    guard skipName(closing: UInt8(ascii: "'")) else { return nil }
-                case UInt8(ascii: "#"):
-                    while let next = byte(position), next != UInt8(ascii: ")") { position += 1 }
-                    guard byte(position) == UInt8(ascii: ")") else { return nil }
-                    position += 1
-                    return .some((0, 0))
-                default:
-                    // Option letters: `(?i)`, `(?x-i)`, `(?i:`, `(?-x:`.
-                    var turnsOn = true
-                    var letters = false
-                    while let letter = byte(position), ByteClass.isLetter(letter) || letter == UInt8(ascii: "-") {
-                        if letter == UInt8(ascii: "-") {
-                            turnsOn = false
-                        } else {
-                            guard letter == UInt8(ascii: "i") || letter == UInt8(ascii: "x") || letter == UInt8(ascii: "s")
-                                || letter == UInt8(ascii: "m") || letter == UInt8(ascii: "U") || letter == UInt8(ascii: "J")
-                            else { return nil }
-                            if letter == UInt8(ascii: "x") { innerExtended = turnsOn }
-                            letters = true
-                        }
-                        position += 1
-                    }
-                    guard letters else { return nil }
-                    if byte(position) == UInt8(ascii: ")") {
-                        position += 1
-                        extended = innerExtended
-                        return .some(nil)
-                    }
-                    guard byte(position) == UInt8(ascii: ":") else { return nil }
-                    position += 1
-                }
+            guard let kind = groupOpening(extended: extended) else { return nil }
+            let innerExtended: Bool
+            switch kind {
+            case .optionSetting(let setting):
+                extended = setting
+                return .some(nil)
+            case .comment:
+                return .some((0, 0))
+            case .lookaround(let mode), .content(let mode):
+                innerExtended = mode
             }
             var inside: [RequiredRun] = []
             guard let content = alternatives(extended: innerExtended, from: from, found: &inside), byte(position) == UInt8(ascii: ")") else {
                 return nil
             }
             position += 1
-            if isLookaround { return .some((0, 0)) }
+            if case .lookaround = kind { return .some((0, 0)) }
             found += inside
             return .some(content.reach)
         }
 
         /// Moves past a group name up to its closing byte.
-        private mutating func skipName(closing: UInt8) -> Bool {
+        mutating func skipName(closing: UInt8) -> Bool {
             position += 1
             while let next = byte(position), next != closing {
                 guard ByteClass.isAlphanumeric(next) || next == UInt8(ascii: "_") else { return false }
@@ -247,7 +272,7 @@ struct RequiredRun: Sendable, Equatable {
 
         /// Reads a quantifier, if any (one repetition when none): `?`, `*`, `+`, `{n}`, `{n,}`,
         /// `{n,m}`, possessive or lazy alike. `nil` for a brace this reader does not follow.
-        private mutating func quantifier(extended: Bool) -> Reach? {
+        mutating func quantifier(extended: Bool) -> Reach? {
             var result: Reach
             switch byte(position) {
             case UInt8(ascii: "?"): result = (0, 1)
@@ -289,7 +314,7 @@ struct RequiredRun: Sendable, Equatable {
         }
 
         /// Reads an escape: its reach and, for one byte of a known set, the set.
-        private mutating func escape() -> (reach: Reach, members: ByteSet?)? {
+        mutating func escape() -> (reach: Reach, members: ByteSet?)? {
             guard let next = byte(position + 1) else { return nil }
             position += 2
             if let set = ByteSet.escape(next) { return ((1, 1), set) }
@@ -320,7 +345,7 @@ struct RequiredRun: Sendable, Equatable {
 
         /// Reads a character class from its `[`: the bytes it may match (letters in both cases; a
         /// superset), or `nil` for a construct this reader does not follow.
-        private mutating func characterClass() -> ByteSet? {
+        mutating func characterClass() -> ByteSet? {
             position += 1
             var negated = false
             if byte(position) == UInt8(ascii: "^") {
