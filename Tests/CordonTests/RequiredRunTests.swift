@@ -126,3 +126,85 @@ struct RequiredRunTests {
     }
 }
 
+
+/// How far before its first keyword a match can start, read off the pattern.
+@Suite("Keyword distance: the most bytes a match holds before its first keyword")
+struct KeywordDistanceTests {
+    @Test("Literals, small classes, optional pieces and alternatives are spelled out; the farthest keyword counts", arguments: [
+        ("(?i:secret|api[_-]?(?:key|secret))x", ["secret", "api_key", "apikey", "api-key"], 4 as Int?),
+        ("define\\([ \\t]{0,4}['\"][A-Z_]{0,40}(?:PASSWORD|PWD)['\"]", ["pass", "pwd"], 52),
+        ("(?:(?<![a-z])|(?<=\\\\n))(?i:pass(?:word)?)[ =]{1,3}", ["pass"], 0),
+        ("x?pass", ["pass"], 1),
+        ("a{2}pass", ["pass"], 2),
+        ("(?x) (?| pass [a-z]{3} | \\( [ ]{0,3} pwd ) =", ["pass", "pwd"], 4),
+        ("(?:[0-9]{1,5}|ab)NetworkCredential", ["NetworkCredential"], 5),
+    ])
+    func distance(pattern: String, keywords: [String], expected: Int?) {
+        #expect(RequiredRun.keywordDistance(pattern: pattern, keywords: keywords) == expected, "\(pattern)")
+    }
+
+    @Test("No distance where some match need not hold a keyword at a bounded distance, or the reader cannot be sure", arguments: [
+        ("(?:ab|pass)word", ["pass"]),  // "abword" holds none
+        ("[a-z]*pass", ["pass"]),  // unbounded before it
+        ("(?=pass)[a-z]{4}", ["pass"]),  // only in a lookahead
+        ("(?<=pass=)[a-z]{4}", ["pass"]),  // only in a lookbehind: before the match
+        ("pass|foo", ["pass"]),  // one alternative without it
+        ("(?:pass)?word", ["pass"]),  // optional
+        ("(?:pass){2,}", ["pass"]),  // repeated: read as unknown
+        ("p\\x61ss", ["pass"]),  // an escape the speller does not follow
+        ("(*UTF)pass", ["pass"]),
+    ])
+    func noDistance(pattern: String, keywords: [String]) {
+        #expect(RequiredRun.keywordDistance(pattern: pattern, keywords: keywords) == nil, "\(pattern)")
+    }
+
+    @Test("Built-in detectors: password and secret assignments search a short window, detectors led by their keywords none")
+    func builtInDetectors() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        let byID = Dictionary(uniqueKeysWithValues: engine.compiled.map { ($0.id, $0) })
+        #expect(byID["password-assignment"]?.lookbehind == 52)
+        #expect(byID["secret-assignment"]?.lookbehind == 4)
+        #expect(byID["secret-named-assignment"]?.lookbehind == 0)
+        // Its window is the file's `keyword_distance`: the reader cannot bound it closer.
+        let email = try #require(engine.detectors.first { $0.id == "email" })
+        #expect(byID["email"]?.lookbehind == email.keywordDistance ?? Engine.keywordWindow)
+    }
+
+    @Test("Examples cut, doubled and shifted around their keywords: the fast scan equals the reference scan")
+    func mutatedExamples() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        var generator = SeededGenerator(seed: 47)
+        // The detectors whose window the distance shortened.
+        let indices = engine.compiled.indices.filter {
+            let detector = engine.compiled[$0]
+            return !detector.gateWords.isEmpty && detector.runGate == nil
+                && detector.lookbehind < (engine.detectors[$0].keywordDistance ?? Engine.keywordWindow)
+                && !PatternPrefix.anchoring(engine.detectors[$0].pattern, keywords: engine.detectors[$0].keywords).startsWithKeyword
+        }
+        #expect(indices.count > 50)
+        var texts = 0
+        for index in indices {
+            for example in engine.detectors[index].examples.prefix(3) {
+                let bytes = Array(example.utf8)
+                guard !bytes.isEmpty else { continue }
+                for _ in 0..<6 {
+                    var text = bytes
+                    let at = Int(generator.next() % UInt64(text.count))
+                    switch generator.next() % 4 {
+                    case 0: text.remove(at: at)
+                    case 1: text.insert(text[at], at: at)
+                    case 2: text.insert(contentsOf: Array("x_".utf8), at: at)
+                    default: text = Array("pass=".utf8) + text
+                    }
+                    // This detector's findings: another's gate words may be cut by the change.
+                    let id = engine.compiled[index].id
+                    let fast = engine.scan(text).findings.filter { $0.detectorID == id }
+                    let reference = text.withUnsafeBufferPointer { engine.referenceScan($0) }.findings.filter { $0.detectorID == id }
+                    #expect(fast == reference, "\(id)")
+                    texts += 1
+                }
+            }
+        }
+        #expect(texts > 300)
+    }
+}
