@@ -25,67 +25,86 @@ enum ByteRuns {
         in text: UnsafeBufferPointer<UInt8>, atLeast minimum: Int, of members: ByteRanges, _ vectors: ByteRanges.Vectors,
         _ body: (_ start: Int, _ length: Int) -> Void
     ) {
-        var runs = Tracker(atLeast: minimum)
-        forEachBlock(of: text) { block, base, valid in runs.feed(vectors.blockMask(base) & valid, at: block, body) }
-        runs.finish(at: text.count, body)
-    }
-
-    /// Calls `body` with each 64-byte block of `text`: its offset, its bytes and the mask of the
-    /// bits that are bytes of `text` (all 64 but for the last block).
-    ///
-    /// The last block, when shorter than 64 bytes, is copied into a block of zeros (NUL is in no
-    /// class a run is read of), so that it is tested like the others instead of byte by byte.
-    @inline(__always)
-    static func forEachBlock(
-        of text: UnsafeBufferPointer<UInt8>, _ body: (_ block: Int, _ base: UnsafeRawPointer, _ valid: UInt64) -> Void
-    ) {
-        guard let base = text.baseAddress else { return }
+        let raw = UnsafeRawPointer(text.baseAddress!)
         let count = text.count
-        let raw = UnsafeRawPointer(base)
+        var runs = Tracker(atLeast: minimum)
         var block = 0
         while block &+ 64 <= count {
-            body(block, raw + block, ~0)
+            runs.load(vectors.blockMask(raw + block), at: block)
+            while let run = runs.next() { body(run.start, run.length) }
             block &+= 64
         }
-        let rest = count &- block
-        guard rest > 0 else { return }
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { words in
-            let tail = UnsafeMutableRawPointer(words.baseAddress!)
-            tail.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
-            tail.copyMemory(from: raw + block, byteCount: rest)
-            body(block, UnsafeRawPointer(tail), (1 << UInt64(rest)) &- 1)
+        if block < count {
+            let tail = lastBlock(of: text, from: block)
+            let mask = withUnsafeBytes(of: tail) { vectors.blockMask($0.baseAddress!) }
+            runs.load(mask & validBits(count &- block), at: block)
+            while let run = runs.next() { body(run.start, run.length) }
         }
+        if let run = runs.finish(at: count) { body(run.start, run.length) }
     }
 
+    /// The bytes of `text` from `block` on (fewer than 64), followed by zeros: the last block,
+    /// tested like the others instead of byte by byte (NUL is in no class a run is read of, and
+    /// ``validBits(_:)`` masks the padding out anyway).
+    @inline(__always)
+    static func lastBlock(of text: UnsafeBufferPointer<UInt8>, from block: Int) -> SIMD64<UInt8> {
+        var tail = SIMD64<UInt8>()
+        var index = 0
+        while block &+ index < text.count {
+            tail[index] = text[block &+ index]
+            index &+= 1
+        }
+        return tail
+    }
+
+    /// The mask of the first `count` bits (`count` < 64).
+    @inline(__always)
+    static func validBits(_ count: Int) -> UInt64 { (1 << UInt64(count)) &- 1 }
+
     /// A run finder fed one 64-byte block's member mask at a time: the maximal runs of at least
-    /// ``minimum`` members, in order.
+    /// ``minimum`` members, in order. After ``load(_:at:)``, ``next()`` gives the runs that end
+    /// in the block; ``finish(at:)`` the one still open at the text's end.
     ///
     /// Runs are read off each mask with bit operations — a block whose runs are all shorter
     /// than the minimum (most blocks of ordinary text, whose words are short) costs a few
     /// operations more than its mask; a run that reaches a block's end stays open into the
-    /// next. Several finders fed from one classification of each block find the runs of several
-    /// classes in one pass over the text (``RunGates/runStarts(in:)``).
+    /// next. Several finders loaded from one classification of each block find the runs of
+    /// several classes in one pass over the text (``RunGates/runStarts(in:)``). No closure: the
+    /// caller's loop reads the runs, so nothing it captures is boxed or reference counted.
     struct Tracker {
         /// The shortest run reported.
         let minimum: Int
         /// The start of the run open at the next block's start, or -1.
         private var runStart = -1
+        /// The block loaded, its members not yet reported, and the bits at which a run of at
+        /// least ``minimum`` starts inside it (those runs end inside it).
+        private var block = 0
+        private var mask: UInt64 = 0
+        private var starts: UInt64 = 0
+        /// The run that ended at the block's start, or -1 (length in ``closedLength``).
+        private var closedStart = -1
+        private var closedLength = 0
 
         init(atLeast minimum: Int) {
             self.minimum = minimum
         }
 
-        /// Reads the runs of the block at offset `block` whose bit `i` is set when byte
-        /// `block + i` is a member; reports those that end in it.
+        /// Loads the block at offset `block` whose bit `i` is set when byte `block + i` is a
+        /// member.
         @inline(__always)
-        mutating func feed(_ mask: UInt64, at block: Int, _ body: (_ start: Int, _ length: Int) -> Void) {
+        mutating func load(_ mask: UInt64, at block: Int) {
             var mask = mask
+            self.block = block
+            starts = 0
             if runStart >= 0 {
                 // The members at the block's start continue the open run.
                 let leading = (~mask).trailingZeroBitCount
                 if leading == 64 { return }
                 let end = block &+ leading
-                if end &- runStart >= minimum { body(runStart, end &- runStart) }
+                if end &- runStart >= minimum {
+                    closedStart = runStart
+                    closedLength = end &- runStart
+                }
                 runStart = -1
                 mask &= ~0 << UInt64(leading)
             }
@@ -106,21 +125,32 @@ enum ByteRuns {
                     starts &= starts >> UInt64(step)
                     covered &+= step
                 }
-                while starts != 0 {
-                    let start = starts.trailingZeroBitCount
-                    let length = (~(mask >> UInt64(start))).trailingZeroBitCount
-                    body(block &+ start, length)
-                    let end = start &+ length  // < 64: the run does not reach the block's end
-                    starts &= ~0 << UInt64(end)
-                }
+                self.mask = mask
+                self.starts = starts
             }
         }
 
-        /// Reports the run still open at `end`, the end of the text.
+        /// The next run that ends in the loaded block, or `nil`.
         @inline(__always)
-        mutating func finish(at end: Int, _ body: (_ start: Int, _ length: Int) -> Void) {
-            if runStart >= 0, end &- runStart >= minimum { body(runStart, end &- runStart) }
-            runStart = -1
+        mutating func next() -> (start: Int, length: Int)? {
+            if closedStart >= 0 {
+                let run = (start: closedStart, length: closedLength)
+                closedStart = -1
+                return run
+            }
+            guard starts != 0 else { return nil }
+            let start = starts.trailingZeroBitCount
+            let length = (~(mask >> UInt64(start))).trailingZeroBitCount
+            starts &= ~0 << UInt64(start &+ length)  // < 64: the run does not reach the block's end
+            return (block &+ start, length)
+        }
+
+        /// The run still open at `end`, the end of the text, when long enough.
+        @inline(__always)
+        mutating func finish(at end: Int) -> (start: Int, length: Int)? {
+            defer { runStart = -1 }
+            guard runStart >= 0, end &- runStart >= minimum else { return nil }
+            return (runStart, end &- runStart)
         }
     }
 

@@ -144,62 +144,124 @@ struct RunGates: Sendable {
     /// and the group's digit count is known (``DigitRuns``). The reason: one pass per class,
     /// each testing its own byte ranges, was ~12 % of the CPU of a scan of ordinary text (#13).
     func runStarts(in text: UnsafeBufferPointer<UInt8>) -> [[Int]] {
-        var starts = [[Int]](repeating: [], count: lengths.count)
-        guard !passes.isEmpty, !text.isEmpty else { return starts }
-        var digitsPass: ClassPass?
-        var alphanumericsPass: ClassPass?
-        var digitsAndDotsPass: ClassPass?
-        var hexDigitsAndColonsPass: ClassPass?
-        for pass in passes {
-            switch pass.characterClass {
-            case .digits: digitsPass = pass
-            case .alphanumerics: alphanumericsPass = pass
-            case .digitsAndDots: digitsAndDotsPass = pass
-            case .hexDigitsAndColons: hexDigitsAndColonsPass = pass
-            }
-        }
-        // Every digit run is read (its group's digits count even when it is short).
+        guard !passes.isEmpty, !text.isEmpty else { return [[Int]](repeating: [], count: lengths.count) }
+        let passes = self.passes
+        let keyCount = lengths.count
+        return Tables.with(self) { tables in Self.runStarts(in: text, passes: passes, tables: tables, keyCount: keyCount) }
+    }
+
+    /// What the pass carries from one block to the next: each class's pass (`nil`: no keys) and
+    /// run finder, and the digit group being read.
+    private struct PassState {
+        var digits: ClassPass?
+        var alphanumerics: ClassPass?
+        var digitsAndDots: ClassPass?
+        var hexDigitsAndColons: ClassPass?
         var digitRuns = ByteRuns.Tracker(atLeast: 1)
-        var alphanumericRuns = ByteRuns.Tracker(atLeast: alphanumericsPass?.shortest ?? 1)
-        var dottedRuns = ByteRuns.Tracker(atLeast: digitsAndDotsPass?.shortest ?? 1)
-        var hexRuns = ByteRuns.Tracker(atLeast: hexDigitsAndColonsPass?.shortest ?? 1)
+        var alphanumericRuns: ByteRuns.Tracker
+        var dottedRuns: ByteRuns.Tracker
+        var hexRuns: ByteRuns.Tracker
         var group = DigitGroupBuffer()
-        Tables.with(self) { tables in
-            func record(_ pass: ClassPass, _ start: Int, _ length: Int, digits: Int) {
-                tables.record(pass, start: start, length: length, digits: digits, in: text, into: &starts)
-            }
-            func flush(_ pass: ClassPass) {
-                for run in group.runs where run.length >= pass.shortest { record(pass, run.start, run.length, digits: group.digits) }
-                group.removeAll()
-            }
-            func digitRun(_ pass: ClassPass, _ start: Int, _ length: Int) {
-                if !group.runs.isEmpty, !DigitRuns.joins(text, from: group.end, to: start) { flush(pass) }
-                group.append(start: start, length: length)
-            }
-            ByteRuns.forEachBlock(of: text) { block, base, valid in
-                let masks = RunClassMasks(base)
-                if let pass = digitsPass {
-                    digitRuns.feed(masks.digits & valid, at: block) { digitRun(pass, $0, $1) }
-                }
-                if let pass = alphanumericsPass {
-                    alphanumericRuns.feed(masks.alphanumerics & valid, at: block) { record(pass, $0, $1, digits: 0) }
-                }
-                if let pass = digitsAndDotsPass {
-                    dottedRuns.feed(masks.digitsAndDots & valid, at: block) { record(pass, $0, $1, digits: 0) }
-                }
-                if let pass = hexDigitsAndColonsPass {
-                    hexRuns.feed(masks.hexDigitsAndColons & valid, at: block) { record(pass, $0, $1, digits: 0) }
+
+        init(_ passes: [ClassPass]) {
+            for pass in passes {
+                switch pass.characterClass {
+                case .digits: digits = pass
+                case .alphanumerics: alphanumerics = pass
+                case .digitsAndDots: digitsAndDots = pass
+                case .hexDigitsAndColons: hexDigitsAndColons = pass
                 }
             }
-            if let pass = digitsPass {
-                digitRuns.finish(at: text.count) { digitRun(pass, $0, $1) }
-                flush(pass)
-            }
-            if let pass = alphanumericsPass { alphanumericRuns.finish(at: text.count) { record(pass, $0, $1, digits: 0) } }
-            if let pass = digitsAndDotsPass { dottedRuns.finish(at: text.count) { record(pass, $0, $1, digits: 0) } }
-            if let pass = hexDigitsAndColonsPass { hexRuns.finish(at: text.count) { record(pass, $0, $1, digits: 0) } }
+            // Every digit run is read (its group's digits count even when it is short).
+            alphanumericRuns = ByteRuns.Tracker(atLeast: alphanumerics?.shortest ?? 1)
+            dottedRuns = ByteRuns.Tracker(atLeast: digitsAndDots?.shortest ?? 1)
+            hexRuns = ByteRuns.Tracker(atLeast: hexDigitsAndColons?.shortest ?? 1)
+        }
+    }
+
+    private static func runStarts(in text: UnsafeBufferPointer<UInt8>, passes: [ClassPass], tables: Tables, keyCount: Int) -> [[Int]] {
+        var starts = [[Int]](repeating: [], count: keyCount)
+        var state = PassState(passes)
+        let raw = UnsafeRawPointer(text.baseAddress!)
+        let count = text.count
+        var block = 0
+        while block &+ 64 <= count {
+            read(RunClassMasks(raw + block), at: block, valid: ~0, state: &state, tables: tables, text: text, into: &starts)
+            block &+= 64
+        }
+        if block < count {
+            let tail = ByteRuns.lastBlock(of: text, from: block)
+            let masks = withUnsafeBytes(of: tail) { RunClassMasks($0.baseAddress!) }
+            read(masks, at: block, valid: ByteRuns.validBits(count &- block), state: &state, tables: tables, text: text, into: &starts)
+        }
+        if let pass = state.digits {
+            if let run = state.digitRuns.finish(at: count) { digitRun(run, pass, state: &state, tables: tables, text: text, into: &starts) }
+            flush(pass, state: &state, tables: tables, text: text, into: &starts)
+        }
+        if let pass = state.alphanumerics, let run = state.alphanumericRuns.finish(at: count) {
+            tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+        }
+        if let pass = state.digitsAndDots, let run = state.dottedRuns.finish(at: count) {
+            tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+        }
+        if let pass = state.hexDigitsAndColons, let run = state.hexRuns.finish(at: count) {
+            tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
         }
         return starts
+    }
+
+    /// Reads the runs of every class that end in the block at `block`.
+    @inline(__always)
+    private static func read(
+        _ masks: RunClassMasks, at block: Int, valid: UInt64, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
+        into starts: inout [[Int]]
+    ) {
+        if let pass = state.digits {
+            state.digitRuns.load(masks.digits & valid, at: block)
+            while let run = state.digitRuns.next() { digitRun(run, pass, state: &state, tables: tables, text: text, into: &starts) }
+        }
+        if let pass = state.alphanumerics {
+            state.alphanumericRuns.load(masks.alphanumerics & valid, at: block)
+            while let run = state.alphanumericRuns.next() {
+                tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+            }
+        }
+        if let pass = state.digitsAndDots {
+            state.dottedRuns.load(masks.digitsAndDots & valid, at: block)
+            while let run = state.dottedRuns.next() {
+                tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+            }
+        }
+        if let pass = state.hexDigitsAndColons {
+            state.hexRuns.load(masks.hexDigitsAndColons & valid, at: block)
+            while let run = state.hexRuns.next() {
+                tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+            }
+        }
+    }
+
+    /// A digit run: it joins the group being read, or ends it (the group's runs are then
+    /// recorded, its digit count known) and starts the next.
+    @inline(__always)
+    private static func digitRun(
+        _ run: (start: Int, length: Int), _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
+        into starts: inout [[Int]]
+    ) {
+        if !state.group.runs.isEmpty, !DigitRuns.joins(text, from: state.group.end, to: run.start) {
+            flush(pass, state: &state, tables: tables, text: text, into: &starts)
+        }
+        state.group.append(start: run.start, length: run.length)
+    }
+
+    /// Records the runs of the digit group being read, and empties it.
+    private static func flush(
+        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout [[Int]]
+    ) {
+        let digits = state.group.digits
+        for run in state.group.runs where run.length >= pass.shortest {
+            tables.record(pass, start: run.start, length: run.length, digits: digits, in: text, into: &starts)
+        }
+        state.group.removeAll()
     }
 
     /// The key tables, borrowed once for a whole pass: no reference counting per run.
