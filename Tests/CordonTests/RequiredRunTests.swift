@@ -71,6 +71,28 @@ struct RequiredRunTests {
         #expect(!Self.admits(run, "xx box=" + value, at: 4))
     }
 
+    @Test("The probing check agrees with a byte-by-byte search for a long enough run at every allowed start")
+    func probingAgreesWithAByteWalk() {
+        var generator = SeededGenerator(seed: 5)
+        var digits = ByteSet()
+        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { digits.insert(byte) }
+        let alphabet = Array("0123456789 x".utf8)
+        for _ in 0..<3000 {
+            let count = Int(generator.next() % 6) + 1
+            let earliest = Int(generator.next() % 5)
+            let latest = earliest + Int(generator.next() % 8)
+            let run = RequiredRun(members: digits, count: count, earliest: earliest, latest: latest)
+            let text = (0..<Int(generator.next() % 30)).map { _ in generator.next() % 3 == 0 ? alphabet[10] : alphabet[Int(generator.next() % 12)] }
+            for start in 0...text.count {
+                let expected = (earliest...latest).contains { offset in
+                    let from = start + offset
+                    return from + count <= text.count && text[from..<(from + count)].allSatisfy(digits.contains)
+                }
+                #expect(text.withUnsafeBufferPointer { run.admits($0, at: start) } == expected, "\(text) at \(start), \(count) in \(earliest)...\(latest)")
+            }
+        }
+    }
+
     @Test("Built-in detectors behind common words get a required run, and every match in every example has it at its keyword")
     func builtInDetectors() throws {
         let engine = try Engine(DetectorSet.builtIn())

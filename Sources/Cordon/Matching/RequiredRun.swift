@@ -24,21 +24,31 @@ struct RequiredRun: Sendable, Equatable {
     /// nearly every keyword.
     static let shortestUseful = 8
 
-    /// Whether a match starting at `start` of `text` can hold the run.
+    /// Whether a match starting at `start` of `text` can hold the run: whether `count` members
+    /// in a row start between `start + earliest` and `start + latest`.
+    ///
+    /// Every `count`-th byte is probed (a run of `count` bytes covers one of them); only a
+    /// probe that is a member is extended both ways. A keyword followed by ordinary words costs
+    /// a few probes, not a look at every byte up to the latest start.
     @inline(__always)
     func admits(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
-        var position = start &+ earliest
-        // The run's last byte, when it starts at `latest`.
-        let end = min(text.count, start &+ latest &+ count)
-        var length = 0
-        while position < end {
-            if members.contains(text[position]) {
-                length &+= 1
-                if length >= count { return true }
-            } else {
-                length = 0
+        let first = start &+ earliest
+        let lastStart = start &+ latest
+        var probe = first &+ count &- 1
+        while probe < text.count, probe &- count &+ 1 <= lastStart {
+            guard members.contains(text[probe]) else {
+                probe &+= count
+                continue
             }
-            position &+= 1
+            // The earliest start of members reaching the probe, and how far they go.
+            var runStart = probe
+            while runStart > first, members.contains(text[runStart &- 1]) { runStart &-= 1 }
+            if runStart > lastStart { return false }
+            var end = probe &+ 1
+            while end < text.count, end &- runStart < count, members.contains(text[end]) { end &+= 1 }
+            if end &- runStart >= count { return true }
+            // Too short: a run must start after `end`, a non-member (or the text's end).
+            probe = end &+ count
         }
         return false
     }
