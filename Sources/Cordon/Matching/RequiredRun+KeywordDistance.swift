@@ -121,13 +121,13 @@ extension RequiredRun.Reader {
 
     /// Reads one piece (an atom and its quantifier) for its reach only.
     private mutating func onePiece(extended: inout Bool, found: inout [RequiredRun]) -> Reach? {
-        let start = position
         var probe = self
         guard let end = probe.pieceEnd(extended: extended) else { return nil }
-        // The piece on its own: the sequence reader reads exactly it.
-        var slice = RequiredRun.Reader(source: Array(source[start..<end]))
-        guard let reach = slice.sequence(extended: &extended, from: (0, 0), found: &found), slice.position == end - start else { return nil }
-        position = end
+        // The piece on its own: the sequence reader reads exactly it, up to a limit at its end.
+        let outerLimit = limit
+        limit = end
+        defer { limit = outerLimit }
+        guard let reach = sequence(extended: &extended, from: (0, 0), found: &found), position == end else { return nil }
         return reach
     }
 
@@ -206,7 +206,8 @@ extension RequiredRun.Reader {
                 spellings = union
             }
         case UInt8(ascii: "["):
-            guard let members = characterClass() else { return nil }
+            // Four bytes in either case are eight at most: a larger class is not spelled out.
+            guard let members = characterClass(), members.count <= 8 else { return nil }
             var lowered: [UInt8] = []
             for member in 0...255 where members.contains(UInt8(member)) {
                 let low = ByteClass.lowercased(UInt8(member))
@@ -251,8 +252,7 @@ extension RequiredRun.Reader {
         for prefix in prefixes {
             for suffix in suffixes {
                 guard prefix.count + suffix.count <= spellingLength else { return nil }
-                let joined = prefix + suffix
-                if !result.contains(joined) { result.append(joined) }
+                result.append(prefix + suffix)
             }
         }
         return result

@@ -80,10 +80,15 @@ struct RequiredRun: Sendable, Equatable {
 
         let source: [UInt8]
         var position = 0
+        /// Where reading stops, as if the pattern ended there.
+        var limit: Int
 
-        init(source: [UInt8]) { self.source = source }
+        init(source: [UInt8]) {
+            self.source = source
+            limit = source.count
+        }
 
-        func byte(_ offset: Int) -> UInt8? { offset < source.count ? source[offset] : nil }
+        func byte(_ offset: Int) -> UInt8? { offset < limit ? source[offset] : nil }
 
         static func add(_ a: Int?, _ b: Int?) -> Int? {
             guard let a, let b else { return nil }
@@ -129,6 +134,7 @@ struct RequiredRun: Sendable, Equatable {
                 // One piece: an atom and its quantifier.
                 var pieceFound: [RequiredRun] = []
                 var members: ByteSet?
+                var literal: UInt8?
                 var atom: Reach
                 switch current {
                 case UInt8(ascii: "("):
@@ -152,19 +158,22 @@ struct RequiredRun: Sendable, Equatable {
                 case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"):
                     return nil  // a quantifier with nothing to repeat, or a brace this reader does not follow
                 default:
-                    var set = ByteSet()
-                    set.insert(current)
-                    members = set.withBothCases
+                    literal = current
                     position += 1
                     atom = (1, 1)
                 }
                 guard let quantifier = quantifier(extended: extended) else { return nil }
                 if quantifier.minimum == 1, quantifier.maximum == 1 {
                     found += pieceFound
-                } else if let members, atom.minimum == 1, atom.maximum == 1, quantifier.minimum >= RequiredRun.shortestUseful,
-                    let latest = at.maximum
-                {
-                    found.append(RequiredRun(members: members, count: quantifier.minimum, earliest: at.minimum, latest: latest))
+                } else if atom.minimum == 1, atom.maximum == 1, quantifier.minimum >= RequiredRun.shortestUseful, let latest = at.maximum {
+                    if let literal {
+                        var set = ByteSet()
+                        set.insert(literal)
+                        members = set.withBothCases
+                    }
+                    if let members {
+                        found.append(RequiredRun(members: members, count: quantifier.minimum, earliest: at.minimum, latest: latest))
+                    }
                 }
                 reach.minimum = reach.minimum &+ atom.minimum &* quantifier.minimum
                 // A zero-width piece repeated without bound still takes no bytes.
@@ -408,11 +417,8 @@ struct RequiredRun: Sendable, Equatable {
                 set.insert(single)
                 previous = single
             }
-            guard negated else { return set.withBothCases }
             // A negated class under `(?i)` matches fewer bytes than its complement, never more.
-            var complement = ByteSet()
-            for byte in 0...255 where !set.contains(UInt8(byte)) { complement.insert(UInt8(byte)) }
-            return complement
+            return negated ? set.complement : set.withBothCases
         }
     }
 }
