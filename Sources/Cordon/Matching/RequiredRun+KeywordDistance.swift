@@ -17,9 +17,8 @@ extension RequiredRun {
         let words = keywords.map { $0.utf8.map(ByteClass.lowercased) }.filter { !$0.isEmpty }
         guard !words.isEmpty else { return nil }
         var reader = Reader(source: Array(pattern.utf8))
-        var extended = false
-        guard let distance = reader.keywordDistance(extended: &extended, words: words) else { return nil }
-        return distance
+        guard let reading = reader.keywordReading(extended: false, words: words), reader.position == reader.source.count else { return nil }
+        return reading.distance
     }
 }
 
@@ -45,33 +44,47 @@ extension RequiredRun.Reader {
         }
     }
 
-    /// For alternatives up to a `)` (not consumed) or the end: the most bytes before a keyword
-    /// in every alternative, or `nil`.
-    mutating func keywordDistance(extended: inout Bool, words: [[UInt8]]) -> Int? {
-        var result = 0
-        var known = true
+    /// What one reading of a piece, an alternative or a group gives: its reach, its spellings
+    /// (lowercased; `nil` when it is not spelled out) and the most bytes before the first
+    /// keyword every match of it holds (`nil`: not known).
+    struct Reading {
+        var reach: Reach
+        var spellings: [[UInt8]]?
+        var distance: Int?
+    }
+
+    /// Reads alternatives up to a `)` (not consumed) or the end, once.
+    mutating func keywordReading(extended: Bool, words: [[UInt8]]) -> Reading? {
+        var extended = extended
+        var result: Reading?
         while true {
-            if let distance = sequenceKeywordDistance(extended: &extended, words: words) {
-                result = max(result, distance)
+            guard let alternative = sequenceReading(extended: &extended, words: words) else { return nil }
+            if let known = result {
+                let spellings = known.spellings.flatMap { union in
+                    alternative.spellings.flatMap { union.count + $0.count <= Self.spellingLimit ? union + $0 : nil }
+                }
+                result = Reading(
+                    reach: (min(known.reach.minimum, alternative.reach.minimum),
+                            known.reach.maximum.flatMap { most in alternative.reach.maximum.map { max(most, $0) } }),
+                    spellings: spellings,
+                    distance: known.distance.flatMap { most in alternative.distance.map { max(most, $0) } })
             } else {
-                known = false
+                result = alternative
             }
-            // Move past the rest of the alternative (from a piece's start).
-            var found: [RequiredRun] = []
-            guard sequence(extended: &extended, from: (0, 0), found: &found) != nil else { return nil }
             guard byte(position) == UInt8(ascii: "|") else { break }
             position += 1
         }
-        return known ? result : nil
+        return result
     }
 
-    /// For one alternative: the most bytes before the first keyword every match of it holds,
-    /// or `nil` (the position is then anywhere within the alternative).
-    private mutating func sequenceKeywordDistance(extended: inout Bool, words: [[UInt8]]) -> Int? {
-        // The spellings of the pieces read since `anchor`, the most bytes before them.
-        var spellings: [[UInt8]] = [[]]
-        var anchor: Int? = 0
+    /// Reads one alternative: pieces up to a `|`, a `)` or the end.
+    private mutating func sequenceReading(extended: inout Bool, words: [[UInt8]]) -> Reading? {
         var reach: Reach = (0, 0)
+        var spellings: [[UInt8]]? = [[]]
+        // The spellings of the pieces read since `anchor`, the most bytes before them.
+        var pending: [[UInt8]] = [[]]
+        var anchor: Int? = 0
+        var distance: Int?
         func keywordOffset(_ spellings: [[UInt8]]) -> Int? {
             var most = 0
             for spelling in spellings {
@@ -83,165 +96,101 @@ extension RequiredRun.Reader {
         while true {
             skipIgnorable(extended: extended)
             guard let current = byte(position), current != UInt8(ascii: "|"), current != UInt8(ascii: ")") else { break }
-            let saved = position
-            let savedExtended = extended
-            if let piece = spelledPiece(extended: &extended), let joined = Self.join(spellings, piece) {
-                spellings = joined
-                let lengths = piece.map(\.count)
-                reach = (reach.minimum + lengths.min()!, Self.add(reach.maximum, lengths.max()!))
-                continue
+            guard let piece = pieceReading(extended: &extended, words: words) else { return nil }
+            if let pieceSpellings = piece.spellings, let joined = Self.join(pending, pieceSpellings) {
+                pending = joined
+            } else {
+                // A piece that is not spelled out ends the pending spellings: a keyword in them,
+                // or in every alternative of the piece when it is a group, is the answer.
+                if distance == nil, let anchor, let offset = keywordOffset(pending) { distance = anchor + offset }
+                if distance == nil, let inner = piece.distance, let before = reach.maximum { distance = before + inner }
+                pending = [[]]
+                anchor = Self.add(reach.maximum, piece.reach.maximum)
             }
-            position = saved
-            extended = savedExtended
-            // A piece that is not spelled out ends the spellings: a keyword in them, or in every
-            // alternative of this piece when it is a group, is the answer.
-            if let offset = keywordOffset(spellings), let anchor { return anchor + offset }
-            if current == UInt8(ascii: "(") {
-                var probe = self
-                var probeExtended = extended
-                if case .content(let mode)? = probe.groupOpening(extended: probeExtended) {
-                    probeExtended = mode
-                    if let inner = probe.keywordDistance(extended: &probeExtended, words: words), probe.byte(probe.position) == UInt8(ascii: ")") {
-                        probe.position += 1
-                        if probe.quantifier(extended: extended).map({ $0.minimum == 1 && $0.maximum == 1 }) == true, let before = reach.maximum {
-                            return before + inner
-                        }
-                    }
-                }
-            }
-            var found: [RequiredRun] = []
-            guard let pieceReach = onePiece(extended: &extended, found: &found) else { return nil }
-            reach = (reach.minimum + pieceReach.minimum, Self.add(reach.maximum, pieceReach.maximum))
-            spellings = [[]]
-            anchor = reach.maximum
+            spellings = spellings.flatMap { known in piece.spellings.flatMap { Self.join(known, $0) } }
+            reach = (reach.minimum + piece.reach.minimum, Self.add(reach.maximum, piece.reach.maximum))
         }
-        if let offset = keywordOffset(spellings), let anchor { return anchor + offset }
-        return nil
+        if distance == nil, let anchor, let offset = keywordOffset(pending) { distance = anchor + offset }
+        return Reading(reach: reach, spellings: spellings, distance: distance)
     }
 
-    /// Reads one piece (an atom and its quantifier) for its reach only.
-    private mutating func onePiece(extended: inout Bool, found: inout [RequiredRun]) -> Reach? {
-        var probe = self
-        guard let end = probe.pieceEnd(extended: extended) else { return nil }
-        // The piece on its own: the sequence reader reads exactly it, up to a limit at its end.
-        let outerLimit = limit
-        limit = end
-        defer { limit = outerLimit }
-        guard let reach = sequence(extended: &extended, from: (0, 0), found: &found), position == end else { return nil }
-        return reach
-    }
-
-    /// The end of the piece at `position`: its atom and quantifier.
-    private mutating func pieceEnd(extended: Bool) -> Int? {
+    /// Reads one piece: an atom and its quantifier.
+    private mutating func pieceReading(extended: inout Bool, words: [[UInt8]]) -> Reading? {
         guard let current = byte(position) else { return nil }
-        switch current {
-        case UInt8(ascii: "("):
-            guard let kind = groupOpening(extended: extended) else { return nil }
-            switch kind {
-            case .optionSetting, .comment: return position
-            case .lookaround(let mode), .content(let mode):
-                var modeCopy = mode
-                var found: [RequiredRun] = []
-                guard alternativesSkipping(extended: &modeCopy, found: &found), byte(position) == UInt8(ascii: ")") else { return nil }
-                position += 1
-            }
-        case UInt8(ascii: "["):
-            guard characterClass() != nil else { return nil }
-        case UInt8(ascii: "\\"):
-            guard escape() != nil else { return nil }
-        default:
-            position += 1
-        }
-        guard quantifier(extended: extended) != nil else { return nil }
-        return position
-    }
-
-    private mutating func alternativesSkipping(extended: inout Bool, found: inout [RequiredRun]) -> Bool {
-        while true {
-            guard sequence(extended: &extended, from: (0, 0), found: &found) != nil else { return false }
-            guard byte(position) == UInt8(ascii: "|") else { return true }
-            position += 1
-        }
-    }
-
-    /// The spellings of the piece at `position` (lowercased), or `nil` when it is not spelled
-    /// out: a literal byte, a class of up to four bytes (either case counted once), a zero-width
-    /// assertion, a group whose alternatives are all spelled out; once or optionally.
-    private mutating func spelledPiece(extended: inout Bool) -> [[UInt8]]? {
-        guard let current = byte(position) else { return nil }
-        var spellings: [[UInt8]]
+        var atom: Reading
         switch current {
         case UInt8(ascii: "("):
             guard let kind = groupOpening(extended: extended) else { return nil }
             switch kind {
             case .optionSetting(let setting):
                 extended = setting
-                return [[]]
+                return Reading(reach: (0, 0), spellings: [[]], distance: nil)
             case .comment:
-                return [[]]
+                return Reading(reach: (0, 0), spellings: [[]], distance: nil)
             case .lookaround(let mode):
-                var inner = mode
-                var found: [RequiredRun] = []
-                guard alternativesSkipping(extended: &inner, found: &found), byte(position) == UInt8(ascii: ")") else { return nil }
+                guard keywordReading(extended: mode, words: words) != nil, byte(position) == UInt8(ascii: ")") else { return nil }
                 position += 1
-                spellings = [[]]
+                atom = Reading(reach: (0, 0), spellings: [[]], distance: nil)
             case .content(let mode):
-                var inner = mode
-                var union: [[UInt8]] = []
-                while true {
-                    var alternative: [[UInt8]] = [[]]
-                    while true {
-                        skipIgnorable(extended: inner)
-                        guard let next = byte(position), next != UInt8(ascii: "|"), next != UInt8(ascii: ")") else { break }
-                        guard let piece = spelledPiece(extended: &inner), let joined = Self.join(alternative, piece) else { return nil }
-                        alternative = joined
-                    }
-                    union += alternative
-                    guard union.count <= Self.spellingLimit else { return nil }
-                    guard byte(position) == UInt8(ascii: "|") else { break }
-                    position += 1
-                }
-                guard byte(position) == UInt8(ascii: ")") else { return nil }
+                guard let inner = keywordReading(extended: mode, words: words), byte(position) == UInt8(ascii: ")") else { return nil }
                 position += 1
-                spellings = union
+                atom = inner
             }
         case UInt8(ascii: "["):
+            guard let members = characterClass() else { return nil }
+            atom = Reading(reach: (1, 1), spellings: nil, distance: nil)
             // Four bytes in either case are eight at most: a larger class is not spelled out.
-            guard let members = characterClass(), members.count <= 8 else { return nil }
-            var lowered: [UInt8] = []
-            for member in 0...255 where members.contains(UInt8(member)) {
-                let low = ByteClass.lowercased(UInt8(member))
-                if !lowered.contains(low) { lowered.append(low) }
-                if lowered.count > 4 { return nil }
+            if members.count <= 8 {
+                var lowered: [UInt8] = []
+                for member in 0...255 where members.contains(UInt8(member)) {
+                    let low = ByteClass.lowercased(UInt8(member))
+                    if !lowered.contains(low) { lowered.append(low) }
+                }
+                if lowered.count <= 4 { atom.spellings = lowered.map { [$0] } }
             }
-            spellings = lowered.map { [$0] }
         case UInt8(ascii: "\\"):
             guard let next = byte(position + 1) else { return nil }
             switch next {
-            case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "A"), UInt8(ascii: "G"):
+            case UInt8(ascii: "t"), UInt8(ascii: "n"), UInt8(ascii: "r"):
                 position += 2
-                spellings = [[]]
-            case UInt8(ascii: "t"): position += 2; spellings = [[0x09]]
-            case UInt8(ascii: "n"): position += 2; spellings = [[0x0A]]
-            case UInt8(ascii: "r"): position += 2; spellings = [[0x0D]]
+                atom = Reading(reach: (1, 1), spellings: [[next == UInt8(ascii: "t") ? 0x09 : next == UInt8(ascii: "n") ? 0x0A : 0x0D]], distance: nil)
             default:
-                guard !ByteClass.isAlphanumeric(next), next < 0x80 else { return nil }
-                position += 2
-                spellings = [[next]]
+                if !ByteClass.isAlphanumeric(next), next < 0x80 {
+                    position += 2
+                    atom = Reading(reach: (1, 1), spellings: [[next]], distance: nil)
+                } else {
+                    // `\b`, `\d`, `\x41`, …: the escape reader moves past it.
+                    guard let escape = escape() else { return nil }
+                    atom = Reading(reach: escape.reach, spellings: escape.reach.maximum == 0 ? [[]] : nil, distance: nil)
+                }
             }
-        case UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "."), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"),
-            UInt8(ascii: "{"):
+        case UInt8(ascii: "^"), UInt8(ascii: "$"):
+            position += 1
+            atom = Reading(reach: (0, 0), spellings: nil, distance: nil)
+        case UInt8(ascii: "."):
+            position += 1
+            atom = Reading(reach: (1, 1), spellings: nil, distance: nil)
+        case UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "{"):
             return nil
         default:
             position += 1
-            spellings = [[ByteClass.lowercased(current)]]
+            atom = Reading(reach: (1, 1), spellings: [[ByteClass.lowercased(current)]], distance: nil)
         }
         guard let quantifier = quantifier(extended: extended) else { return nil }
-        if quantifier.minimum == 1, quantifier.maximum == 1 { return spellings }
-        if quantifier.minimum == 0, quantifier.maximum == 1 { return spellings.contains([]) ? spellings : [[]] + spellings }
-        // Repeated zero-width pieces stay zero-width.
-        if spellings == [[]] { return spellings }
-        return nil
+        if quantifier.minimum == 1, quantifier.maximum == 1 { return atom }
+        let zeroWidth = atom.reach.maximum == 0
+        var result = Reading(
+            reach: (atom.reach.minimum * quantifier.minimum,
+                    zeroWidth ? 0 : atom.reach.maximum.flatMap { per in quantifier.maximum.map { per * $0 } }),
+            spellings: nil, distance: nil)
+        if let spellings = atom.spellings {
+            if zeroWidth {
+                result.spellings = [[]]
+            } else if quantifier.minimum == 0, quantifier.maximum == 1 {
+                result.spellings = spellings.contains([]) ? spellings : [[]] + spellings
+            }
+        }
+        return result
     }
 
     /// Every spelling of `prefixes` followed by every spelling of `suffixes`, or `nil` beyond
