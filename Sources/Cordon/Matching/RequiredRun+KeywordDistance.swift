@@ -96,6 +96,16 @@ extension RequiredRun.Reader {
         while true {
             skipIgnorable(extended: extended)
             guard let current = byte(position), current != UInt8(ascii: "|"), current != UInt8(ascii: ")") else { break }
+            // A plain literal byte (most of a pattern) is appended in place: no arrays made.
+            if Self.isPlainLiteral(current), let next = byte(position + 1) ?? UInt8(ascii: ")") as UInt8?,
+                next != UInt8(ascii: "?"), next != UInt8(ascii: "*"), next != UInt8(ascii: "+"), next != UInt8(ascii: "{"),
+                Self.extend(&pending, with: ByteClass.lowercased(current))
+            {
+                if spellings != nil, !Self.extend(&spellings!, with: ByteClass.lowercased(current)) { spellings = nil }
+                position += 1
+                reach = (reach.minimum + 1, Self.add(reach.maximum, 1))
+                continue
+            }
             guard let piece = pieceReading(extended: &extended, words: words) else { return nil }
             if let pieceSpellings = piece.spellings, let joined = Self.join(pending, pieceSpellings) {
                 pending = joined
@@ -205,6 +215,27 @@ extension RequiredRun.Reader {
             }
         }
         return result
+    }
+
+    /// Whether `byte` stands for itself in a pattern, outside a class, whatever the mode.
+    static func isPlainLiteral(_ byte: UInt8) -> Bool {
+        guard byte > 0x20, byte < 0x7F else { return false }
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "{"),
+            UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "."), UInt8(ascii: "*"),
+            UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "#"):
+            return false
+        default:
+            return true
+        }
+    }
+
+    /// Appends `byte` to every spelling, in place; `false` (nothing changed) beyond the longest
+    /// spelling followed.
+    static func extend(_ spellings: inout [[UInt8]], with byte: UInt8) -> Bool {
+        guard spellings.allSatisfy({ $0.count < spellingLength }) else { return false }
+        for index in spellings.indices { spellings[index].append(byte) }
+        return true
     }
 
     /// The offset of the first keyword in `spelling`, or `nil`.
