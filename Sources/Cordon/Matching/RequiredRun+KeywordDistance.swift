@@ -138,7 +138,10 @@ extension RequiredRun.Reader {
             case .comment:
                 return Reading(reach: (0, 0), spellings: [[]], distance: nil)
             case .lookaround(let mode):
-                guard keywordReading(extended: mode, words: words) != nil, byte(position) == UInt8(ascii: ")") else { return nil }
+                // Zero width: read past it without spelling it (a list of excluded key names can
+                // be dozens of alternatives).
+                var found: [RequiredRun] = []
+                guard alternatives(extended: mode, from: (0, 0), found: &found) != nil, byte(position) == UInt8(ascii: ")") else { return nil }
                 position += 1
                 atom = Reading(reach: (0, 0), spellings: [[]], distance: nil)
             case .content(let mode):
