@@ -230,3 +230,32 @@ struct KeywordDistanceTests {
         #expect(texts > 300)
     }
 }
+
+/// The windows read off the patterns, against the reference scan on every example.
+@Suite("Search windows read off the patterns")
+struct SearchWindowTests {
+    @Test("A detector's pattern is read for its window only after it has searched enough keyword occurrences")
+    func readAfterEnoughOccurrences() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        let detector = try #require(engine.compiled.first { $0.id == "password-assignment" })
+        #expect(detector.searchWindow(occurrences: 1).lookbehind == Engine.keywordWindow)
+        #expect(detector.searchWindow(occurrences: CompiledDetector.occurrencesBeforeReading - 2).lookbehind == Engine.keywordWindow)
+        #expect(detector.searchWindow(occurrences: 1).lookbehind == 52)
+        #expect(detector.searchWindow(occurrences: 1).lookbehind == 52)
+    }
+
+    @Test("Every detector example, every window read: the fast scan equals the reference scan")
+    func everyExampleWithEveryWindowRead() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        for detector in engine.compiled { _ = detector.searchWindow }
+        var texts = 0
+        for detector in engine.detectors {
+            for example in detector.examples + detector.negativeExamples + detector.testValueExamples {
+                let text = Array(example.utf8)
+                #expect(engine.scan(text) == text.withUnsafeBufferPointer { engine.referenceScan($0) }, "\(detector.id)")
+                texts += 1
+            }
+        }
+        #expect(texts > 3000)
+    }
+}

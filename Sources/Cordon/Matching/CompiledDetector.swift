@@ -40,25 +40,40 @@ final class CompiledDetector: Sendable {
         var frame: KeywordFrame?
     }
 
-    /// The search window, or for a keyword-gated detector `nil` until its first search, when
-    /// the pattern is read for it (``RequiredRun/keywordDistance(pattern:keywords:)``,
-    /// ``RequiredRun/init(pattern:)``). The reason: reading every pattern when the engine is
-    /// created cost a hook process — one engine, one event, a handful of detectors searched —
-    /// more than all the rest of its work (callgrind: 54 M of 103 M instructions).
-    private let searchWindowState: Mutex<SearchWindow?>
+    /// The search window and, for a keyword-gated detector, how many keyword occurrences it has
+    /// searched and whether its pattern has been read for its window yet
+    /// (``RequiredRun/keywordDistance(pattern:keywords:)``, ``RequiredRun/init(pattern:)``).
+    /// Until then the window is the one the keywords alone give (as wide as configured, or
+    /// anchored when `PatternPrefix` reads the pattern so). The reason: reading a pattern costs
+    /// tens of thousands of instructions; at engine creation the readers were 54 M of the
+    /// 103 M instructions of a hook process (callgrind) — one engine, one event, a handful of
+    /// detectors searched a few times. A detector is read once it has searched
+    /// ``occurrencesBeforeReading`` occurrences: a sidecar, a gateway or a folder scan reads
+    /// the ones ordinary text keeps hitting within its first messages.
+    private let searchWindowState: Mutex<(window: SearchWindow, occurrences: Int, isRead: Bool)>
     /// What reading the pattern for the window needs: the pattern, the keywords, the
     /// configured window, whether `PatternPrefix` found it anchored, and the keyword frame.
     private let windowReading: (pattern: String, keywords: [String], window: Int, anchored: Bool, frame: KeywordFrame?)?
 
-    /// The search window (read off the pattern on first use).
-    var searchWindow: SearchWindow {
-        searchWindowState.withLock { state in
-            if let state { return state }
-            let window = Self.readWindow(windowReading!)
-            state = window
-            return window
+    /// Keyword occurrences searched before the pattern is read for a narrower window.
+    static let occurrencesBeforeReading = 64
+
+    /// The search window for a search of `occurrences` more gating offsets.
+    func searchWindow(occurrences: Int) -> SearchWindow {
+        guard let windowReading else { return searchWindowState.withLock { $0.window } }
+        return searchWindowState.withLock { state in
+            if state.isRead { return state.window }
+            state.occurrences += occurrences
+            if state.occurrences >= Self.occurrencesBeforeReading {
+                state.window = Self.readWindow(windowReading)
+                state.isRead = true
+            }
+            return state.window
         }
     }
+
+    /// The search window once the pattern has been read for it.
+    var searchWindow: SearchWindow { searchWindow(occurrences: Self.occurrencesBeforeReading) }
 
     /// How far before a gate word a match may start.
     var lookbehind: Int { searchWindow.lookbehind }
@@ -137,7 +152,13 @@ final class CompiledDetector: Sendable {
             let frame = anchoring.startsWithKeyword
                 ? nil : PatternPrefix.keywordFrame(detector.pattern, keywords: detector.keywords, window: window)
             windowReading = (detector.pattern, detector.keywords, window, anchoring.startsWithKeyword, frame)
-            searchWindowState = Mutex(nil)
+            // Until the pattern is read: the window the keywords and PatternPrefix give.
+            let lookbehind = anchoring.startsWithKeyword ? 0 : window
+            searchWindowState = Mutex((
+                SearchWindow(
+                    lookbehind: lookbehind, mergeDistance: frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? window,
+                    requiredRun: nil, frame: frame),
+                0, false))
             startSteps = nil
             lookahead = 0
             runGate = nil
@@ -148,7 +169,7 @@ final class CompiledDetector: Sendable {
             // still required for a value to be reported.
             shape = nil
             windowReading = nil
-            searchWindowState = Mutex(SearchWindow(lookbehind: gate.within, mergeDistance: gate.within, requiredRun: nil, frame: nil))
+            searchWindowState = Mutex((SearchWindow(lookbehind: gate.within, mergeDistance: gate.within, requiredRun: nil, frame: nil), 0, true))
             startSteps = gate.within <= Self.startStepsReach ? PatternPrefix.startSteps(detector.pattern) : nil
             gateWords = []
             lookahead = 1
@@ -159,7 +180,7 @@ final class CompiledDetector: Sendable {
             shape = nil
             windowReading = nil
             let lookbehind = context.window + Engine.keywordWindow
-            searchWindowState = Mutex(SearchWindow(lookbehind: lookbehind, mergeDistance: lookbehind, requiredRun: nil, frame: nil))
+            searchWindowState = Mutex((SearchWindow(lookbehind: lookbehind, mergeDistance: lookbehind, requiredRun: nil, frame: nil), 0, true))
             startSteps = nil
             gateWords = context.words
             lookahead = context.window
@@ -167,7 +188,7 @@ final class CompiledDetector: Sendable {
         } else {
             shape = nil
             windowReading = nil
-            searchWindowState = Mutex(SearchWindow(lookbehind: 0, mergeDistance: 0, requiredRun: nil, frame: nil))
+            searchWindowState = Mutex((SearchWindow(lookbehind: 0, mergeDistance: 0, requiredRun: nil, frame: nil), 0, true))
             startSteps = nil
             gateWords = []
             lookahead = 0
@@ -260,7 +281,7 @@ final class CompiledDetector: Sendable {
         var startsSinceRead = 0
         // Occurrences around which no match can start — the token's shape, the keyword's frame
         // or the run's start steps rule it out — are passed over (exact: see each).
-        let searchWindow = self.searchWindow
+        let searchWindow = self.searchWindow(occurrences: keywordStarts.count)
         let shape = self.shape
         let requiredRun = searchWindow.requiredRun
         let frame = searchWindow.frame
