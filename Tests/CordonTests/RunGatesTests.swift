@@ -64,4 +64,57 @@ struct RunGatesTests {
             }
         }
     }
+
+    @Test("One classification per block: each class's mask marks exactly its members, for every byte at every position")
+    func classMasks() {
+        for byte in 0...255 {
+            // The byte under test at each position, among members and non-members of each class.
+            for filler: UInt8 in [0x30, 0x2E, 0x3A, 0x61, 0x47, 0x20, 0x00, 0xB5] {
+                for position in 0..<64 {
+                    var block = [UInt8](repeating: filler, count: 64)
+                    block[position] = UInt8(byte)
+                    let masks = block.withUnsafeBytes { RunClassMasks($0.baseAddress!) }
+                    for characterClass in RunGate.CharacterClass.allCases {
+                        var expected: UInt64 = 0
+                        for (index, value) in block.enumerated() where characterClass.contains(value) { expected |= 1 << UInt64(index) }
+                        #expect(masks[characterClass] == expected, "\(characterClass): byte \(byte) at \(position) among \(filler)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("Runs across 16- and 64-byte boundaries, of exactly the minimum length, one shorter and one longer, in overlapping classes, open exactly the expected gates")
+    func blockEdges() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        let gated = engine.compiled.indices.compactMap { index in engine.compiled[index].runGate.map { (index, $0) } }
+        let lengths = Set(gated.flatMap { [$0.1.length - 1, $0.1.length, $0.1.length + 1] }).filter { $0 > 0 }.sorted()
+        // Each run shape in each class at once where classes overlap: hex letters are also
+        // letters, digits are in every class, dots and colons join digits only in theirs.
+        func runs(_ length: Int) -> [String] {
+            [String(repeating: "7", count: length), String(repeating: "k", count: length), String(repeating: "e", count: length),
+             String(String(repeating: "1.", count: length).prefix(length)), String(String(repeating: "f:", count: length).prefix(length)),
+             String(String(repeating: "a9", count: length).prefix(length)), String(String(repeating: "12 ", count: length).prefix(length))]
+        }
+        let befores = ["", "GB", "DE ", "XYZAB"]
+        var checked = 0
+        for length in lengths {
+            for run in runs(length) {
+                for offset in [0, 1, 2, 15, 16, 17, 47, 48, 62, 63, 64, 65, 127, 128] {
+                    for prefix in befores where prefix.count <= offset {
+                        for tail in ["", " x"] {
+                            let text = Array((String(repeating: " ", count: offset - prefix.count) + prefix + run + tail).utf8)
+                            let starts = text.withUnsafeBufferPointer { engine.runGates.runStarts(in: $0) }
+                            for (index, gate) in gated {
+                                let key = try #require(engine.runGates.keyOfDetector[index])
+                                #expect(starts[key] == Self.expectedStarts(text, gate: gate), "\(engine.compiled[index].id): \(run.prefix(8))… (\(length)) at \(offset), tail \(tail.count)")
+                            }
+                            checked += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked > 1000)
+    }
 }

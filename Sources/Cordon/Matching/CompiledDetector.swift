@@ -1,5 +1,6 @@
 import Foundation
 import CPCRE2
+import Synchronization
 
 /// A ``Detector`` ready to run: its compiled pattern and compiled allowlist.
 ///
@@ -20,21 +21,95 @@ final class CompiledDetector: Sendable {
     let gateWords: [String]
     /// The run that gates this detector, when it has no gate words.
     let runGate: RunGate?
+    /// Where a search runs around each gating offset: how far before it a match may start, how
+    /// close offsets share one search, and what is checked at an offset before PCRE2.
+    struct SearchWindow: Sendable {
+        /// How far before a gate word a match may start.
+        var lookbehind: Int
+        /// Gate words closer than this to the previous window share one search. It is the
+        /// look-behind, except for a search anchored at its keywords (look-behind 0), whose
+        /// nearby occurrences share one search as before: PCRE2 skips to a literal-led
+        /// pattern's next candidate itself, faster than a call per occurrence.
+        var mergeDistance: Int
+        /// For a pattern anchored at its keywords, a run every match holds a bounded distance
+        /// after its start (``RequiredRun``).
+        var requiredRun: RequiredRun?
+        /// For a pattern not anchored at its one keyword but holding it at a place fixed by
+        /// what precedes it: the only starts a match can have around each occurrence
+        /// (``KeywordFrame``).
+        var frame: KeywordFrame?
+    }
+
+    /// The search window and, for a keyword-gated detector, how many keyword occurrences it has
+    /// searched and whether its pattern has been read for its window yet
+    /// (``RequiredRun/keywordDistance(pattern:keywords:)``, ``RequiredRun/init(pattern:)``).
+    /// Until then the window is the one the keywords alone give (as wide as configured, or
+    /// anchored when `PatternPrefix` reads the pattern so). The reason: reading a pattern costs
+    /// tens of thousands of instructions; at engine creation the readers were 54 M of the
+    /// 103 M instructions of a hook process (callgrind) — one engine, one event, a handful of
+    /// detectors searched a few times. A detector is read once it has searched
+    /// ``occurrencesBeforeReading`` occurrences: a sidecar, a gateway or a folder scan reads
+    /// the ones ordinary text keeps hitting within its first messages.
+    private let searchWindowState: Mutex<(window: SearchWindow, occurrences: Int, isRead: Bool)>
+    /// What reading the pattern for the window needs: the pattern, the keywords, the
+    /// configured window, whether `PatternPrefix` found it anchored, and the keyword frame.
+    private let windowReading: (pattern: String, keywords: [String], window: Int, anchored: Bool, frame: KeywordFrame?)?
+
+    /// Keyword occurrences searched before the pattern is read for a narrower window.
+    static let occurrencesBeforeReading = 64
+
+    /// The search window for a search of `occurrences` more gating offsets.
+    func searchWindow(occurrences: Int) -> SearchWindow {
+        guard let windowReading else { return searchWindowState.withLock { $0.window } }
+        return searchWindowState.withLock { state in
+            if state.isRead { return state.window }
+            state.occurrences += occurrences
+            if state.occurrences >= Self.occurrencesBeforeReading {
+                state.window = Self.readWindow(windowReading)
+                state.isRead = true
+            }
+            return state.window
+        }
+    }
+
+    /// The search window once the pattern has been read for it.
+    var searchWindow: SearchWindow { searchWindow(occurrences: Self.occurrencesBeforeReading) }
+
     /// How far before a gate word a match may start.
-    let lookbehind: Int
+    var lookbehind: Int { searchWindow.lookbehind }
+    /// See ``SearchWindow/mergeDistance``.
+    var mergeDistance: Int { searchWindow.mergeDistance }
+    /// See ``SearchWindow/requiredRun``.
+    var requiredRun: RequiredRun? { searchWindow.requiredRun }
+    /// See ``SearchWindow/frame``.
+    var frame: KeywordFrame? { searchWindow.frame }
+
+    /// The window of a keyword-gated pattern: how far before its first keyword a match can
+    /// start, when the pattern says (alternatives each led by a keyword, or one a few bytes
+    /// in) — to nothing when every match starts with a keyword, then with its required run.
+    private static func readWindow(
+        _ reading: (pattern: String, keywords: [String], window: Int, anchored: Bool, frame: KeywordFrame?)
+    ) -> SearchWindow {
+        let distance = reading.anchored ? 0 : RequiredRun.keywordDistance(pattern: reading.pattern, keywords: reading.keywords)
+        let startsAtKeyword = distance == 0
+        let lookbehind = min(reading.window, distance ?? reading.window)
+        let frame = startsAtKeyword ? nil : reading.frame
+        // A framed search's windows merge only when they touch: its starts are few and
+        // scattered (an occurrence of `!` or `:A` seldom has any), and a merged search tries
+        // every start between them. A search anchored at its keywords merges over the whole
+        // window (see ``SearchWindow/mergeDistance``); a window search over its look-behind.
+        return SearchWindow(
+            lookbehind: lookbehind,
+            mergeDistance: frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? (startsAtKeyword ? reading.window : lookbehind),
+            requiredRun: startsAtKeyword ? RequiredRun(pattern: reading.pattern) : nil,
+            frame: frame)
+    }
+
     /// How far after a gate word's start a match may start.
     let lookahead: Int
-    /// Gate words closer than this to the previous window share one search. It is the look-behind,
-    /// except for a search anchored at its keywords (look-behind 0), whose nearby occurrences
-    /// share one search as before: PCRE2 skips to a literal-led pattern's next candidate itself,
-    /// faster than a call per occurrence.
-    let mergeDistance: Int
     /// For a pattern anchored at its keywords, the run every match holds after its leading
     /// literal, checked at each occurrence before PCRE2 is called (``TokenShape``).
     let shape: TokenShape?
-    /// For a pattern not anchored at its one keyword but holding it at a place fixed by what
-    /// precedes it: the only starts a match can have around each occurrence (``KeywordFrame``).
-    let frame: KeywordFrame?
     /// For a run-gated pattern whose matches start within a few bytes of the run: what every
     /// match holds from its start, checked at those few starts before PCRE2 is called.
     let startSteps: ByteSteps?
@@ -73,15 +148,18 @@ final class CompiledDetector: Sendable {
             // A pattern whose every match begins with a keyword is tried at the keyword only.
             let window = detector.keywordDistance ?? Engine.keywordWindow
             let anchoring = PatternPrefix.anchoring(detector.pattern, keywords: detector.keywords)
-            lookbehind = anchoring.startsWithKeyword ? 0 : window
             shape = anchoring.shape
-            frame = anchoring.startsWithKeyword
+            let frame = anchoring.startsWithKeyword
                 ? nil : PatternPrefix.keywordFrame(detector.pattern, keywords: detector.keywords, window: window)
+            windowReading = (detector.pattern, detector.keywords, window, anchoring.startsWithKeyword, frame)
+            // Until the pattern is read: the window the keywords and PatternPrefix give.
+            let lookbehind = anchoring.startsWithKeyword ? 0 : window
+            searchWindowState = Mutex((
+                SearchWindow(
+                    lookbehind: lookbehind, mergeDistance: frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? window,
+                    requiredRun: nil, frame: frame),
+                0, false))
             startSteps = nil
-            // A framed search's windows merge only when they touch: its starts are few and
-            // scattered (an occurrence of `!` or `:A` seldom has any), and a merged search tries
-            // every start between them.
-            mergeDistance = frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? window
             lookahead = 0
             runGate = nil
         } else if let gate = detector.runGate {
@@ -90,31 +168,29 @@ final class CompiledDetector: Sendable {
             // a required context's words (`token`), so it gates instead of them; the context is
             // still required for a value to be reported.
             shape = nil
-            frame = nil
+            windowReading = nil
+            searchWindowState = Mutex((SearchWindow(lookbehind: gate.within, mergeDistance: gate.within, requiredRun: nil, frame: nil), 0, true))
             startSteps = gate.within <= Self.startStepsReach ? PatternPrefix.startSteps(detector.pattern) : nil
             gateWords = []
-            lookbehind = gate.within
-            mergeDistance = gate.within
             lookahead = 1
             runGate = gate
         } else if let context = detector.context, context.required {
             // The value lies within `window` bytes of a context word, on either side; a value
             // before the word may be up to `keywordWindow` bytes long.
             shape = nil
-            frame = nil
+            windowReading = nil
+            let lookbehind = context.window + Engine.keywordWindow
+            searchWindowState = Mutex((SearchWindow(lookbehind: lookbehind, mergeDistance: lookbehind, requiredRun: nil, frame: nil), 0, true))
             startSteps = nil
             gateWords = context.words
-            lookbehind = context.window + Engine.keywordWindow
-            mergeDistance = lookbehind
             lookahead = context.window
             runGate = nil
         } else {
             shape = nil
-            frame = nil
+            windowReading = nil
+            searchWindowState = Mutex((SearchWindow(lookbehind: 0, mergeDistance: 0, requiredRun: nil, frame: nil), 0, true))
             startSteps = nil
             gateWords = []
-            lookbehind = 0
-            mergeDistance = 0
             lookahead = 0
             runGate = nil
         }
@@ -205,10 +281,13 @@ final class CompiledDetector: Sendable {
         var startsSinceRead = 0
         // Occurrences around which no match can start — the token's shape, the keyword's frame
         // or the run's start steps rule it out — are passed over (exact: see each).
+        let searchWindow = self.searchWindow(occurrences: keywordStarts.count)
         let shape = self.shape
-        let frame = self.frame
+        let requiredRun = searchWindow.requiredRun
+        let frame = searchWindow.frame
         let startSteps = self.startSteps
-        let lookbehind = self.lookbehind
+        let lookbehind = searchWindow.lookbehind
+        let mergeDistance = searchWindow.mergeDistance
         let lookahead = self.lookahead
         /// The starts a match can have around the gating offset `at`, or `nil` for none.
         func window(_ at: Int) -> (lower: Int, upper: Int)? {
@@ -217,6 +296,8 @@ final class CompiledDetector: Sendable {
                 return (starts.lowerBound, starts.upperBound)
             }
             if let shape, !shape.admits(text, at: at) { return nil }
+            // Set only for a pattern anchored at its keywords: the match starts at `at` itself.
+            if let requiredRun, !requiredRun.admits(text, at: at) { return nil }
             let lower = max(0, at - lookbehind)
             let upper = min(text.count, at + lookahead)
             guard let startSteps else { return (lower, upper) }

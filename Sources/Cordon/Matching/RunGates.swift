@@ -28,18 +28,21 @@ struct RunGates: Sendable {
         var before: [ByteSet]
     }
 
-    /// The keys of one class and what its pass needs.
+    /// The keys of one class and what reading its runs needs. Plain values only (its keys and
+    /// masks are ranges of ``RunGates/passKeys`` and ``RunGates/passMasks``), so that the pass
+    /// over a message copies it per run without reference counting.
     private struct ClassPass: Sendable {
         var characterClass: RunGate.CharacterClass
-        /// The keys of the class, as indices into ``RunGates/lengths`` and its siblings.
-        var keys: [Int]
+        /// The keys of the class: positions in ``RunGates/passKeys``, whose values are indices
+        /// into ``RunGates/lengths`` and its siblings.
+        var keys: Range<Int>
         /// The shortest run any of them needs.
         var shortest: Int
-        var members: ByteRanges
         /// Which keys a run opens by its length and its group's digits alone, as a bit mask of
-        /// positions in ``keys``: `masks[min(length, cap) * (cap + 1) + min(digits, cap)]`
-        /// (digits 0 for other classes). Empty when the class has more than 64 keys.
-        var masks: [UInt64]
+        /// positions in ``keys``: ``RunGates/passMasks``[`masks.lowerBound + min(length, cap) *
+        /// (cap + 1) + min(digits, cap)`] (digits 0 for other classes). Empty when the class
+        /// has more than 64 keys.
+        var masks: Range<Int>
         /// The largest length or group digits any key asks for: beyond it, all are alike.
         var cap: Int
         /// Whether any key asks for bytes before the run.
@@ -51,8 +54,12 @@ struct RunGates: Sendable {
     private let lengths: [Int]
     private let groupDigits: [Int]
     private let before: [[ByteSet]]
-    /// The passes, one per class that has keys, in ``RunGate/CharacterClass/allCases`` order.
+    /// The classes that have keys, each with its keys, in ``RunGate/CharacterClass/allCases`` order.
     private let passes: [ClassPass]
+    /// The keys of all passes, each pass's a range.
+    private let passKeys: [Int]
+    /// The key masks of all passes, each pass's a range.
+    private let passMasks: [UInt64]
     /// For each detector, the index of its gate's key, or `nil`.
     let keyOfDetector: [Int?]
     /// For each key, the detectors it gates, ascending.
@@ -90,6 +97,8 @@ struct RunGates: Sendable {
         lengths = keys.map(\.length)
         groupDigits = keys.map(\.groupDigits)
         before = keys.map(\.before)
+        var passKeys: [Int] = []
+        var passMasks: [UInt64] = []
         passes = RunGate.CharacterClass.allCases.compactMap { characterClass in
             let gated = keys.indices.filter { keys[$0].characterClass == characterClass }
             guard let shortest = gated.map({ keys[$0].length }).min() else { return nil }
@@ -98,7 +107,7 @@ struct RunGates: Sendable {
             // the catalogue has 14 digit keys (#13, callgrind: `collectDigitRuns` was the
             // costliest part of the run gates).
             let cap = gated.map { max(keys[$0].length, keys[$0].groupDigits) }.max()!
-            var masks: [UInt64] = []
+            let firstMask = passMasks.count
             if gated.count <= 64 {
                 // A cell opens the keys that both its length and its group digits open: the AND
                 // of a per-length and a per-digits mask, so that building the table does not test
@@ -109,110 +118,195 @@ struct RunGates: Sendable {
                     for length in keys[key].length...cap { byLength[length] |= 1 << UInt64(bit) }
                     for digits in keys[key].groupDigits...cap { byDigits[digits] |= 1 << UInt64(bit) }
                 }
-                masks = [UInt64](repeating: 0, count: (cap + 1) * (cap + 1))
+                passMasks.reserveCapacity(passMasks.count + (cap + 1) * (cap + 1))
                 for length in 0...cap {
-                    for digits in 0...cap {
-                        masks[length * (cap + 1) + digits] = byLength[length] & byDigits[digits]
-                    }
+                    for digits in 0...cap { passMasks.append(byLength[length] & byDigits[digits]) }
                 }
             }
+            let firstKey = passKeys.count
+            passKeys += gated
             return ClassPass(
-                characterClass: characterClass, keys: gated, shortest: shortest,
-                members: ByteRanges { characterClass.contains($0) }!, masks: masks, cap: cap,
-                checksBefore: gated.contains { !keys[$0].before.isEmpty })
+                characterClass: characterClass, keys: firstKey..<passKeys.count, shortest: shortest,
+                masks: firstMask..<passMasks.count, cap: cap, checksBefore: gated.contains { !keys[$0].before.isEmpty })
         }
+        self.passKeys = passKeys
+        self.passMasks = passMasks
     }
 
     /// Whether no detector has a run gate.
     var isEmpty: Bool { passes.isEmpty }
 
     /// For each key, the ascending start offsets of the maximal runs in `text` that open it.
+    ///
+    /// One pass over the text for all classes: each 64-byte block is classified once into the
+    /// masks of the four classes (``RunClassMasks``) and each class that has keys reads its runs
+    /// off its mask (``ByteRuns/Tracker``). A digit run is held back until its digit group ends
+    /// and the group's digit count is known (``DigitRuns``). The reason: one pass per class,
+    /// each testing its own byte ranges, was ~12 % of the CPU of a scan of ordinary text (#13).
     func runStarts(in text: UnsafeBufferPointer<UInt8>) -> [[Int]] {
-        var starts = [[Int]](repeating: [], count: lengths.count)
-        guard !passes.isEmpty else { return starts }
-        lengths.withUnsafeBufferPointer { lengths in
-            before.withUnsafeBufferPointer { before in
-                for pass in passes {
-                    if pass.characterClass == .digits {
-                        collectDigitRuns(in: text, pass: pass, lengths: lengths, before: before, into: &starts)
-                        continue
-                    }
-                    pass.keys.withUnsafeBufferPointer { keys in
-                        func record(_ start: Int, _ length: Int) {
-                            if !pass.masks.isEmpty {
-                                var mask = pass.masks[min(length, pass.cap) * (pass.cap + 1)]
-                                while mask != 0 {
-                                    let key = keys[mask.trailingZeroBitCount]
-                                    mask &= mask &- 1
-                                    if !pass.checksBefore || Self.isPreceded(text, at: start, by: before[key]) { starts[key].append(start) }
-                                }
-                                return
+        guard !passes.isEmpty, !text.isEmpty else { return [[Int]](repeating: [], count: lengths.count) }
+        let passes = self.passes
+        let keyCount = lengths.count
+        return Tables.with(self) { tables in Self.runStarts(in: text, passes: passes, tables: tables, keyCount: keyCount) }
+    }
+
+    /// What the pass carries from one block to the next: each class's pass (`nil`: no keys) and
+    /// run finder, and the digit group being read.
+    private struct PassState {
+        var digits: ClassPass?
+        var alphanumerics: ClassPass?
+        var digitsAndDots: ClassPass?
+        var hexDigitsAndColons: ClassPass?
+        var digitRuns = ByteRuns.Tracker(atLeast: 1)
+        var alphanumericRuns: ByteRuns.Tracker
+        var dottedRuns: ByteRuns.Tracker
+        var hexRuns: ByteRuns.Tracker
+        var group = DigitGroupBuffer()
+
+        init(_ passes: [ClassPass]) {
+            for pass in passes {
+                switch pass.characterClass {
+                case .digits: digits = pass
+                case .alphanumerics: alphanumerics = pass
+                case .digitsAndDots: digitsAndDots = pass
+                case .hexDigitsAndColons: hexDigitsAndColons = pass
+                }
+            }
+            // Every digit run is read (its group's digits count even when it is short).
+            alphanumericRuns = ByteRuns.Tracker(atLeast: alphanumerics?.shortest ?? 1)
+            dottedRuns = ByteRuns.Tracker(atLeast: digitsAndDots?.shortest ?? 1)
+            hexRuns = ByteRuns.Tracker(atLeast: hexDigitsAndColons?.shortest ?? 1)
+        }
+    }
+
+    private static func runStarts(in text: UnsafeBufferPointer<UInt8>, passes: [ClassPass], tables: Tables, keyCount: Int) -> [[Int]] {
+        var starts = [[Int]](repeating: [], count: keyCount)
+        var state = PassState(passes)
+        let raw = UnsafeRawPointer(text.baseAddress!)
+        let count = text.count
+        var block = 0
+        while block &+ 64 <= count {
+            read(RunClassMasks(raw + block), at: block, valid: ~0, state: &state, tables: tables, text: text, into: &starts)
+            block &+= 64
+        }
+        if block < count {
+            let tail = ByteRuns.lastBlock(of: text, from: block)
+            let masks = withUnsafeBytes(of: tail) { RunClassMasks($0.baseAddress!) }
+            read(masks, at: block, valid: ByteRuns.validBits(count &- block), state: &state, tables: tables, text: text, into: &starts)
+        }
+        if let pass = state.digits {
+            if let run = state.digitRuns.finish(at: count) { digitRun(run, pass, state: &state, tables: tables, text: text, into: &starts) }
+            flush(pass, state: &state, tables: tables, text: text, into: &starts)
+        }
+        if let pass = state.alphanumerics, let run = state.alphanumericRuns.finish(at: count) {
+            tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+        }
+        if let pass = state.digitsAndDots, let run = state.dottedRuns.finish(at: count) {
+            tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+        }
+        if let pass = state.hexDigitsAndColons, let run = state.hexRuns.finish(at: count) {
+            tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+        }
+        return starts
+    }
+
+    /// Reads the runs of every class that end in the block at `block`.
+    @inline(__always)
+    private static func read(
+        _ masks: RunClassMasks, at block: Int, valid: UInt64, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
+        into starts: inout [[Int]]
+    ) {
+        if let pass = state.digits {
+            state.digitRuns.load(masks.digits & valid, at: block)
+            while let run = state.digitRuns.next() { digitRun(run, pass, state: &state, tables: tables, text: text, into: &starts) }
+        }
+        if let pass = state.alphanumerics {
+            state.alphanumericRuns.load(masks.alphanumerics & valid, at: block)
+            while let run = state.alphanumericRuns.next() {
+                tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+            }
+        }
+        if let pass = state.digitsAndDots {
+            state.dottedRuns.load(masks.digitsAndDots & valid, at: block)
+            while let run = state.dottedRuns.next() {
+                tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+            }
+        }
+        if let pass = state.hexDigitsAndColons {
+            state.hexRuns.load(masks.hexDigitsAndColons & valid, at: block)
+            while let run = state.hexRuns.next() {
+                tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+            }
+        }
+    }
+
+    /// A digit run: it joins the group being read, or ends it (the group's runs are then
+    /// recorded, its digit count known) and starts the next.
+    @inline(__always)
+    private static func digitRun(
+        _ run: (start: Int, length: Int), _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
+        into starts: inout [[Int]]
+    ) {
+        if !state.group.runs.isEmpty, !DigitRuns.joins(text, from: state.group.end, to: run.start) {
+            flush(pass, state: &state, tables: tables, text: text, into: &starts)
+        }
+        state.group.append(start: run.start, length: run.length)
+    }
+
+    /// Records the runs of the digit group being read, and empties it.
+    private static func flush(
+        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout [[Int]]
+    ) {
+        let digits = state.group.digits
+        for run in state.group.runs where run.length >= pass.shortest {
+            tables.record(pass, start: run.start, length: run.length, digits: digits, in: text, into: &starts)
+        }
+        state.group.removeAll()
+    }
+
+    /// The key tables, borrowed once for a whole pass: no reference counting per run.
+    private struct Tables {
+        let lengths: UnsafeBufferPointer<Int>
+        let groupDigits: UnsafeBufferPointer<Int>
+        let before: UnsafeBufferPointer<[ByteSet]>
+        let keys: UnsafeBufferPointer<Int>
+        let masks: UnsafeBufferPointer<UInt64>
+
+        static func with<R>(_ gates: RunGates, _ body: (Tables) -> R) -> R {
+            gates.lengths.withUnsafeBufferPointer { lengths in
+                gates.groupDigits.withUnsafeBufferPointer { groupDigits in
+                    gates.before.withUnsafeBufferPointer { before in
+                        gates.passKeys.withUnsafeBufferPointer { keys in
+                            gates.passMasks.withUnsafeBufferPointer { masks in
+                                body(Tables(lengths: lengths, groupDigits: groupDigits, before: before, keys: keys, masks: masks))
                             }
-                            for key in keys where length >= lengths[key] && Self.isPreceded(text, at: start, by: before[key]) {
-                                starts[key].append(start)
-                            }
-                        }
-                        if pass.characterClass == .digitsAndDots {
-                            // Digits and dots are rare in most text: probing every `shortest`-th
-                            // byte seldom lands in a run, and measured as fast as the vector pass
-                            // (13 ms per 50 MB).
-                            pass.members.table.withUnsafeBufferPointer { table in
-                                ByteRuns.forEach(in: text, atLeast: pass.shortest, of: { table[Int($0)] }, record)
-                            }
-                        } else {
-                            ByteRuns.forEach(in: text, atLeast: pass.shortest, of: pass.members, record)
                         }
                     }
                 }
             }
         }
-        return starts
-    }
 
-    /// Appends, for each digit key of `pass`, the starts of the digit runs that open it: at
-    /// least the key's length, in a group of at least its group digits (``DigitRuns``).
-    ///
-    /// A group's runs are held back until the group ends, when its digit count is known.
-    private func collectDigitRuns(
-        in text: UnsafeBufferPointer<UInt8>, pass: ClassPass, lengths: UnsafeBufferPointer<Int>,
-        before: UnsafeBufferPointer<[ByteSet]>, into starts: inout [[Int]]
-    ) {
-        var group = DigitGroupBuffer()
-        let shortest = pass.shortest
-        groupDigits.withUnsafeBufferPointer { groupDigits in
-            pass.keys.withUnsafeBufferPointer { keys in
-                func flush(_ group: inout DigitGroupBuffer) {
-                    if !pass.masks.isEmpty {
-                        let cap = pass.cap
-                        let row = min(group.digits, cap)
-                        for run in group.runs where run.length >= shortest {
-                            var mask = pass.masks[min(run.length, cap) * (cap + 1) + row]
-                            while mask != 0 {
-                                let key = keys[mask.trailingZeroBitCount]
-                                mask &= mask &- 1
-                                if !pass.checksBefore || Self.isPreceded(text, at: run.start, by: before[key]) {
-                                    starts[key].append(run.start)
-                                }
-                            }
-                        }
-                        group.removeAll()
-                        return
-                    }
-                    for run in group.runs where run.length >= shortest {
-                        for key in keys
-                        where run.length >= lengths[key] && group.digits >= groupDigits[key]
-                            && Self.isPreceded(text, at: run.start, by: before[key])
-                        {
-                            starts[key].append(run.start)
-                        }
-                    }
-                    group.removeAll()
+        /// Appends `start` to the starts of each key of `pass` that a run of `length` bytes in a
+        /// digit group of `digits` digits (0 for other classes) opens.
+        @inline(__always)
+        func record(
+            _ pass: ClassPass, start: Int, length: Int, digits: Int, in text: UnsafeBufferPointer<UInt8>, into starts: inout [[Int]]
+        ) {
+            if !pass.masks.isEmpty {
+                let cap = pass.cap
+                var mask = masks[pass.masks.lowerBound &+ min(length, cap) &* (cap &+ 1) &+ min(digits, cap)]
+                while mask != 0 {
+                    let key = keys[pass.keys.lowerBound &+ mask.trailingZeroBitCount]
+                    mask &= mask &- 1
+                    if !pass.checksBefore || RunGates.isPreceded(text, at: start, by: before[key]) { starts[key].append(start) }
                 }
-                DigitRuns.forEach(in: text) { start, length in
-                    if !group.runs.isEmpty, !DigitRuns.joins(text, from: group.end, to: start) { flush(&group) }
-                    group.append(start: start, length: length)
+                return
+            }
+            for position in pass.keys {
+                let key = keys[position]
+                if length >= lengths[key], digits >= groupDigits[key], RunGates.isPreceded(text, at: start, by: before[key]) {
+                    starts[key].append(start)
                 }
-                flush(&group)
             }
         }
     }

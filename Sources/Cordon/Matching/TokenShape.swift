@@ -34,13 +34,28 @@ struct ByteSet: Sendable, Equatable {
     }
 
     /// The set with every ASCII letter's other case added.
+    ///
+    /// Word operations, not a loop over the letters: the pattern readers ask it of every class
+    /// of every pattern at engine creation, which a hook process pays per event.
     var withBothCases: ByteSet {
+        // `A`–`Z` are bits 1–26 of the second word, `a`–`z` bits 33–58.
+        let letters: UInt64 = 0x3FF_FFFF
+        let either = ((words.1 >> 1) | (words.1 >> 33)) & letters
         var result = self
-        for letter in UInt8(ascii: "a")...UInt8(ascii: "z") where contains(letter) || contains(letter - 32) {
-            result.insert(letter)
-            result.insert(letter - 32)
-        }
+        result.words.1 |= either << 1 | either << 33
         return result
+    }
+
+    /// The bytes not in the set.
+    var complement: ByteSet {
+        var result = ByteSet()
+        result.words = (~words.0, ~words.1, ~words.2, ~words.3)
+        return result
+    }
+
+    /// The number of bytes in the set.
+    var count: Int {
+        words.0.nonzeroBitCount + words.1.nonzeroBitCount + words.2.nonzeroBitCount + words.3.nonzeroBitCount
     }
 
     /// The bytes of a class escape in byte mode (`\d`, `\w`, `\s`, `\h`), or `nil`.
