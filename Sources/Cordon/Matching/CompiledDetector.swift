@@ -62,9 +62,13 @@ final class CompiledDetector: Sendable {
     /// source) are shared instead of compiled again, and the ones compiled here are added: a
     /// file's shared allowlist is part of every detector in it. With `defersCompilation` (for
     /// the built-in detectors, known to compile) patterns compile on their first match instead.
+    /// `analysis` is what the pattern says about where matches start (``PatternAnalysis``), when
+    /// the caller has it (the build reads the built-in patterns); `nil` reads the pattern here.
     init(
-        _ detector: Detector, allowlistPatterns: inout [String: CompiledPattern], defersCompilation: Bool
+        _ detector: Detector, allowlistPatterns: inout [String: CompiledPattern], defersCompilation: Bool,
+        analysis: PatternAnalysis? = nil
     ) throws(DetectorError) {
+        let analysis = analysis ?? PatternAnalysis(detector, window: Engine.keywordWindow, startStepsReach: Self.startStepsReach)
         id = detector.id
         category = detector.category
         level = detector.level
@@ -72,11 +76,9 @@ final class CompiledDetector: Sendable {
             gateWords = detector.keywords
             // A pattern whose every match begins with a keyword is tried at the keyword only.
             let window = detector.keywordDistance ?? Engine.keywordWindow
-            let anchoring = PatternPrefix.anchoring(detector.pattern, keywords: detector.keywords)
-            lookbehind = anchoring.startsWithKeyword ? 0 : window
-            shape = anchoring.shape
-            frame = anchoring.startsWithKeyword
-                ? nil : PatternPrefix.keywordFrame(detector.pattern, keywords: detector.keywords, window: window)
+            lookbehind = analysis.startsWithKeyword ? 0 : window
+            shape = analysis.shape
+            frame = analysis.frame
             startSteps = nil
             // A framed search's windows merge only when they touch: its starts are few and
             // scattered (an occurrence of `!` or `:A` seldom has any), and a merged search tries
@@ -91,7 +93,7 @@ final class CompiledDetector: Sendable {
             // still required for a value to be reported.
             shape = nil
             frame = nil
-            startSteps = gate.within <= Self.startStepsReach ? PatternPrefix.startSteps(detector.pattern) : nil
+            startSteps = analysis.startSteps
             gateWords = []
             lookbehind = gate.within
             mergeDistance = gate.within
@@ -143,7 +145,7 @@ final class CompiledDetector: Sendable {
         scansDecodedLayers = detector.scansDecodedLayers
         propagatesValue = detector.propagatesValue
         valuePrefixes = detector.keywords.filter { $0.utf8.count >= 3 }.map { $0.utf8.map(ByteClass.lowercased) }
-        terminator = !gateWords.isEmpty || runGate != nil ? BlockTerminator(pattern: detector.pattern) : nil
+        terminator = analysis.terminator
     }
 
     /// The farthest before a run's start a run-gated match may start for ``startSteps`` to be
