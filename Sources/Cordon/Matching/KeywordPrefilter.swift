@@ -21,12 +21,12 @@ final class KeywordPrefilter: @unchecked Sendable {
     /// Whether `database` was compiled for this prefilter (and is freed with it).
     private let ownsDatabase: Bool
     /// For pattern id `w`: the word's length in bytes.
-    private let wordLengths: [Int32]
+    let wordLengths: [Int32]
     /// The longest word's length in bytes (chunks overlap by one less).
     private let longestWord: Int
     /// For pattern id `w`: the detectors gated by the word, `wordDetectors[detectorStart[w]..<detectorStart[w + 1]]`.
-    private let detectorStart: [Int32]
-    private let wordDetectors: [Int32]
+    let detectorStart: [Int32]
+    let wordDetectors: [Int32]
     /// Whether the database came from the build (`false`: compiled at start-up).
     let isEmbedded: Bool
 
@@ -35,22 +35,38 @@ final class KeywordPrefilter: @unchecked Sendable {
 
     /// Prepares the first stage for detectors whose gate words are `gateWords[i]` (detector `i`);
     /// `nil` when Vectorscan cannot run on this machine or the words do not compile.
-    init?(gateWords: [[String]]) {
+    convenience init?(gateWords: [[String]]) {
+        self.init(gateWords: gateWords, embeddedWordIDs: [])
+    }
+
+    /// Prepares the first stage for detectors whose gate words are `gateWords[i]` (detector `i`),
+    /// where `embeddedWordIDs[i]`, when there is one, holds the positions of detector `i`'s
+    /// words (lowercased, each once, in order) in the embedded word list, found at build time
+    /// (``PatternAnalysis/Record/wordIDs``): the words of those detectors are not looked up.
+    init?(gateWords: [[String]], embeddedWordIDs: [[Int32]?]) {
         guard hs_valid_platform() == HS_SUCCESS else { return nil }
         // Each detector's words, lowercased; each word's id counts once per detector, so a
         // detector with `key` and `KEY` gets one hit per occurrence, as from the automaton.
-        let lowered = gateWords.map { words in words.compactMap { $0.isEmpty ? nil : Self.lowercased($0) } }
+        func lowered(_ detector: Int) -> [[UInt8]] {
+            gateWords[detector].compactMap { $0.isEmpty ? nil : Self.lowercased($0) }
+        }
         let words: [[UInt8]]
         let idsOfDetector: [[Int32]]
-        if let embedded = Self.embedded, let ids = Self.ids(of: lowered, in: embedded.words) {
+        let detectorWords: [DetectorWords] = gateWords.indices.map { detector in
+            if detector < embeddedWordIDs.count, let ids = embeddedWordIDs[detector] { return .known(ids) }
+            return .words(lowered(detector))
+        }
+        if let embedded = Self.embedded, let ids = Self.ids(of: detectorWords, in: embedded.words) {
             database = embedded.database
             ownsDatabase = false
             isEmbedded = true
             words = embedded.words
             idsOfDetector = ids
         } else {
+            let lowered = gateWords.indices.map(lowered)
             words = Set(lowered.joined()).sorted { $0.lexicographicallyPrecedes($1) }
-            guard !words.isEmpty, let compiled = Self.compile(words), let ids = Self.ids(of: lowered, in: words) else { return nil }
+            guard !words.isEmpty, let compiled = Self.compile(words), let ids = Self.ids(of: lowered.map { .words($0) }, in: words)
+            else { return nil }
             database = compiled
             ownsDatabase = true
             isEmbedded = false
@@ -78,14 +94,24 @@ final class KeywordPrefilter: @unchecked Sendable {
     }
 
     /// The position in `sorted` (byte-wise ascending, unique) of each detector's words, each
-    /// position once per detector; `nil` if a word is not in `sorted`.
+    /// position once per detector (positions already known are taken as they are); `nil` if a
+    /// word is not in `sorted`.
     ///
     /// A binary search per word: hashing the words into a dictionary, as before, was most of
     /// the first stage's set-up at every start-up.
-    private static func ids(of lowered: [[[UInt8]]], in sorted: [[UInt8]]) -> [[Int32]]? {
+    private static func ids(of lowered: [DetectorWords], in sorted: [[UInt8]]) -> [[Int32]]? {
         var result: [[Int32]] = []
         result.reserveCapacity(lowered.count)
-        for words in lowered {
+        for detector in lowered {
+            let words: [[UInt8]]
+            switch detector {
+            case .known(let ids):
+                guard ids.allSatisfy({ $0 >= 0 && Int($0) < sorted.count }) else { return nil }
+                result.append(ids)
+                continue
+            case .words(let lowered):
+                words = lowered
+            }
             var ids: [Int32] = []
             ids.reserveCapacity(words.count)
             for word in words {
@@ -95,6 +121,12 @@ final class KeywordPrefilter: @unchecked Sendable {
             result.append(ids)
         }
         return result
+    }
+
+    /// One detector's gate words: lowercased, or already as their positions in the word list.
+    private enum DetectorWords {
+        case words([[UInt8]])
+        case known([Int32])
     }
 
     /// The index of `word` in `sorted` (byte-wise ascending), or `nil`.
