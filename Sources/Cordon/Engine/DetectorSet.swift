@@ -68,8 +68,13 @@ public struct DetectorSet: Sendable {
     }
 
     /// The embedded table, decoded once per process.
+    /// The literal's bytes live as long as the process, so the name, description, examples and
+    /// references stay encoded until read (`DetectorTable.decode(immortal:)`).
     private static let embedded: Result<[Detector], DetectorError> = EmbeddedDetectorTable.text.withUTF8Buffer { table in
-        Result { () throws(DetectorTable.DecodingError) in try DetectorTable.decode(table) }
+        Result { () throws(DetectorTable.DecodingError) in
+            EmbeddedDetectorTable.text.hasPointerRepresentation
+                ? try DetectorTable.decode(immortal: table) : try DetectorTable.decode(table)
+        }
             .mapError { DetectorError(file: "<built-in detector table>", message: "the table is corrupt at byte \($0.offset)") }
     }
 
