@@ -86,11 +86,27 @@ public struct Detector: Sendable, Hashable {
         examples: [String] = [], negativeExamples: [String] = [], testValueExamples: [String] = [],
         references: [String] = [], source: String = "<code>"
     ) {
+        self.init(
+            id: id, category: category, level: level, pattern: pattern, keywords: keywords, keywordDistance: keywordDistance,
+            runGate: runGate, minimumEntropy: minimumEntropy, validators: validators, confidence: confidence, context: context,
+            scansDecodedLayers: scansDecodedLayers, propagatesValue: propagatesValue, allowlist: allowlist, source: source,
+            documentation: DetectorDocumentation(
+                DetectorDocumentation.Fields(
+                    name: name, description: description, examples: examples, negativeExamples: negativeExamples,
+                    testValueExamples: testValueExamples, references: references)))
+    }
+
+    /// A detector whose name, description, examples and references are `documentation`
+    /// (``DetectorTable`` decodes the built-in table into such detectors, the documentation left
+    /// encoded).
+    init(
+        id: String, category: Category, level: Level, pattern: String, keywords: [String], keywordDistance: Int?,
+        runGate: RunGate?, minimumEntropy: Double?, validators: [Validator], confidence: Confidence, context: ContextRule?,
+        scansDecodedLayers: Bool, propagatesValue: Bool, allowlist: Allowlist, source: String,
+        documentation: DetectorDocumentation
+    ) {
         self.id = id
-        documentation = DetectorDocumentation(
-            DetectorDocumentation.Fields(
-                name: name, description: description, examples: examples, negativeExamples: negativeExamples,
-                testValueExamples: testValueExamples, references: references))
+        self.documentation = documentation
         self.category = category
         self.level = level
         self.pattern = pattern

@@ -93,6 +93,8 @@ package enum DetectorTable {
         let count = try reader.int()
         var detectors: [Detector] = []
         detectors.reserveCapacity(count)
+        // The file a detector comes from is usually the previous detector's: its string is shared.
+        var previousSource = ""
         for _ in 0..<count {
             let id = try reader.string()
             let category = try reader.value(Category.init(rawValue:))
@@ -123,7 +125,8 @@ package enum DetectorTable {
             let allowlist = Allowlist(
                 values: try reader.list(), patterns: try reader.list(),
                 testValues: TestValues(values: try reader.list(), patterns: try reader.list()))
-            let source = try reader.string()
+            let source = try reader.string(reusing: previousSource)
+            previousSource = source
             let documentation: DetectorDocumentation
             if keepsDocumentationEncoded {
                 let start = reader.offset
@@ -132,14 +135,12 @@ package enum DetectorTable {
             } else {
                 documentation = DetectorDocumentation(try reader.documentation())
             }
-            var detector = Detector(
-                id: id, name: "", description: "", category: category, level: level, pattern: pattern,
-                keywords: keywords, keywordDistance: keywordDistance, runGate: runGate, minimumEntropy: entropy,
-                validators: validators, confidence: confidence, context: context,
-                scansDecodedLayers: scansDecodedLayers, propagatesValue: propagatesValue, allowlist: allowlist,
-                source: source)
-            detector.documentation = documentation
-            detectors.append(detector)
+            detectors.append(
+                Detector(
+                    id: id, category: category, level: level, pattern: pattern, keywords: keywords,
+                    keywordDistance: keywordDistance, runGate: runGate, minimumEntropy: entropy, validators: validators,
+                    confidence: confidence, context: context, scansDecodedLayers: scansDecodedLayers,
+                    propagatesValue: propagatesValue, allowlist: allowlist, source: source, documentation: documentation))
         }
         guard reader.offset == table.count else { throw reader.error }
         return detectors
@@ -246,6 +247,15 @@ package enum DetectorTable {
             let text = String(decoding: bytes, as: UTF8.self)
             guard repairs || text.utf8.count == bytes.count else { throw DecodingError(offset: start) }
             return text
+        }
+
+        /// The next field as a string: `previous` itself when the bytes are the same (no copy).
+        mutating func string(reusing previous: String) throws(DecodingError) -> String {
+            let start = offset
+            let bytes = try field()
+            if previous.utf8.elementsEqual(bytes) { return previous }
+            offset = start
+            return try string()
         }
 
         /// The next field, converted by `make`; an error when `make` returns `nil`.

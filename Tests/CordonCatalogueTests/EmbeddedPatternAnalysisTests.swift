@@ -145,10 +145,10 @@ struct EmbeddedPatternAnalysisTests {
     @Test("The embedded form decodes to what was encoded, and a damaged one to nothing")
     func encodingRoundTrip() throws {
         let records = try #require(DetectorSet.embeddedAnalysis)
-        let text = Array(PatternAnalysis.encode(records).utf8)
-        #expect(text.withUnsafeBufferPointer { PatternAnalysis.decode($0) } == records)
-        #expect(Array(text.dropLast(3)).withUnsafeBufferPointer { PatternAnalysis.decode($0) } == nil)
-        #expect((text + Array(" 7".utf8)).withUnsafeBufferPointer { PatternAnalysis.decode($0) } == nil)
-        #expect(Array("1 2 3".utf8).withUnsafeBufferPointer { PatternAnalysis.decode($0) } == nil)
+        let numbers = PatternAnalysis.encode(records)
+        #expect(numbers.withUnsafeBufferPointer { PatternAnalysis.decode($0) } == records)
+        #expect(Array(numbers.dropLast(3)).withUnsafeBufferPointer { PatternAnalysis.decode($0) } == nil)
+        #expect((numbers + [7]).withUnsafeBufferPointer { PatternAnalysis.decode($0) } == nil)
+        #expect(([1, 2, 3] as [UInt64]).withUnsafeBufferPointer { PatternAnalysis.decode($0) } == nil)
     }
 }

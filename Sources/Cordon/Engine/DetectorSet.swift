@@ -55,7 +55,7 @@ public struct DetectorSet: Sendable {
 
     /// The embedded analysis of the built-in detectors, decoded once per process; `nil` if it
     /// cannot be (then each engine reads the patterns itself).
-    static let embeddedAnalysis: [PatternAnalysis.Record]? = EmbeddedPatternAnalysis.records.withUTF8Buffer {
+    static let embeddedAnalysis: [PatternAnalysis.Record]? = EmbeddedPatternAnalysis.records.withUnsafeBufferPointer {
         PatternAnalysis.decode($0)
     }
 
