@@ -99,24 +99,26 @@ struct PatternAnalysis: Sendable, Equatable {
 
         mutating func add(_ text: String) {
             var text = text
-            text.withUTF8 { bytes in
-                var index = 0
-                if let base = UnsafeRawPointer(bytes.baseAddress) {
-                    while index &+ 8 <= bytes.count {
-                        add(word: base.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian)
-                        index &+= 8
-                    }
+            text.withUTF8 { add(bytes: $0) }
+        }
+
+        mutating func add(bytes: UnsafeBufferPointer<UInt8>) {
+            var index = 0
+            if let base = UnsafeRawPointer(bytes.baseAddress) {
+                while index &+ 8 <= bytes.count {
+                    add(word: base.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian)
+                    index &+= 8
                 }
-                var tail: UInt64 = 0
-                var shift: UInt64 = 0
-                while index < bytes.count {
-                    tail |= UInt64(bytes[index]) << shift
-                    shift &+= 8
-                    index &+= 1
-                }
-                add(word: tail)
-                add(word: UInt64(bytes.count))
             }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < bytes.count {
+                tail |= UInt64(bytes[index]) << shift
+                shift &+= 8
+                index &+= 1
+            }
+            add(word: tail)
+            add(word: UInt64(bytes.count))
         }
 
         mutating func add(_ texts: [String]) {
