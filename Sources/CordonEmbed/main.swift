@@ -176,9 +176,10 @@ let databaseWords = constantLines(databaseWordValues)
 // process decodes the few it needs instead of compiling them. Each entry: the source's length
 // (4 bytes, little-endian), the source, PCRE2's bytes; entries sorted by their key.
 var patternEntries: [UInt64: [UInt8]] = [:]
+var patternTables: [UInt8] = []
 @MainActor func embedPattern(_ source: String, options: UInt32) {
     let bytes = Array(source.utf8)
-    let key = bytes.withUnsafeBufferPointer { PatternCodeKey.of($0, options: options) }
+    let key = bytes.withUnsafeBufferPointer { SerializedPatternCode.key($0, options: options) }
     if let known = patternEntries[key] {
         guard known[4..<(4 + bytes.count)].elementsEqual(bytes) else {
             FileHandle.standardError.write(Data("error: CordonEmbed: two patterns have the same key\n".utf8))
@@ -203,10 +204,38 @@ var patternEntries: [UInt64: [UInt8]] = [:]
         exit(1)
     }
     defer { pcre2_serialize_free_8(serialized) }
+    // PCRE2's bytes are a 16-byte header, the character tables (the same 1,088 bytes in every
+    // entry: kept once, `EmbeddedCompiledPatterns.tables`) and the code.
+    let all = Array(UnsafeBufferPointer(start: serialized, count: size))
+    let tablesEnd = SerializedPatternCode.headerLength + SerializedPatternCode.tablesLength
+    guard all.count > tablesEnd else {
+        FileHandle.standardError.write(Data("error: CordonEmbed: PCRE2's serialization is shorter than expected\n".utf8))
+        exit(1)
+    }
+    let tables = Array(all[SerializedPatternCode.headerLength..<tablesEnd])
+    if patternTables.isEmpty { patternTables = tables }
+    // What a process will decode: the header, the shared tables, the code — checked here to
+    // decode to code of the same size and options as the compiled one.
+    let rebuilt = SerializedPatternCode.serialization(header: all[..<SerializedPatternCode.headerLength], tables: patternTables, code: all[tablesEnd...])
+    var decoded: OpaquePointer?
+    let decodedCount = rebuilt.withUnsafeBufferPointer { pcre2_serialize_decode_8(&decoded, 1, $0.baseAddress, nil) }
+    defer { if let decoded { pcre2_code_free_8(decoded) } }
+    func info(_ code: OpaquePointer?, _ what: UInt32) -> Int {
+        var value = 0
+        _ = pcre2_pattern_info_8(code, what, &value)
+        return value
+    }
+    guard tables == patternTables, decodedCount == 1, info(decoded, UInt32(PCRE2_INFO_SIZE)) == info(code, UInt32(PCRE2_INFO_SIZE)),
+        info(decoded, UInt32(PCRE2_INFO_ALLOPTIONS)) == info(code, UInt32(PCRE2_INFO_ALLOPTIONS))
+    else {
+        FileHandle.standardError.write(Data("error: CordonEmbed: PCRE2's serialization is not laid out as expected\n".utf8))
+        exit(1)
+    }
     var entry: [UInt8] = []
     for shift in [0, 8, 16, 24] as [UInt32] { entry.append(UInt8(truncatingIfNeeded: UInt32(bytes.count) >> shift)) }
     entry += bytes
-    entry += UnsafeBufferPointer(start: serialized, count: size)
+    entry += all[..<SerializedPatternCode.headerLength]
+    entry += all[tablesEnd...]
     patternEntries[key] = entry
 }
 for detector in detectors {
@@ -259,6 +288,8 @@ let source = """
     \(constantLines(patternOffsets.map { String($0) }))
         ]
         static let blob: StaticString = "\(literal(patternBlob))"
+        /// The character tables every entry was compiled with, once (`latinEncoded`).
+        static let tables: StaticString = "\(literal(latinEncoded(patternTables)))"
     }
 
     /// What engine creation reads off each built-in detector's pattern, and its gate words'

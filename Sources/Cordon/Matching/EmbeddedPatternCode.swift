@@ -20,7 +20,7 @@ enum EmbeddedPatternCode {
         let keys = EmbeddedCompiledPatterns.keys
         let offsets = EmbeddedCompiledPatterns.offsets
         guard offsets.count == keys.count + 1 else { return nil }
-        let key = source.withUnsafeBufferPointer { PatternCodeKey.of($0, options: options) }
+        let key = source.withUnsafeBufferPointer { SerializedPatternCode.key($0, options: options) }
         var low = 0
         var high = keys.count
         while low < high {
@@ -30,18 +30,27 @@ enum EmbeddedPatternCode {
         guard low < keys.count, keys[low] == key else { return nil }
         let start = Int(offsets[low])
         let end = Int(offsets[low + 1])
-        // The entry: the source's length (4 bytes, little-endian), the source, PCRE2's bytes.
+        // The entry: the source's length (4 bytes, little-endian), the source, PCRE2's header and
+        // code (its character tables are the same for every entry, stored once).
         guard let entry = EmbeddedCompiledPatterns.blob.withUTF8Buffer({ blob -> [UInt8]? in
             guard start <= end, end <= blob.count else { return nil }
             return LatinBytes.decode(UnsafeBufferPointer(rebasing: blob[start..<end]))
         }), entry.count >= 4 else { return nil }
         let length = Int(entry[0]) | Int(entry[1]) << 8 | Int(entry[2]) << 16 | Int(entry[3]) << 24
-        guard entry.count > 4 + length, entry[4..<(4 + length)].elementsEqual(source) else { return nil }
+        let headerStart = 4 + length
+        guard entry.count > headerStart + SerializedPatternCode.headerLength, entry[4..<headerStart].elementsEqual(source), let tables else { return nil }
+        let bytes = SerializedPatternCode.serialization(
+            header: entry[headerStart..<(headerStart + SerializedPatternCode.headerLength)], tables: tables,
+            code: entry[(headerStart + SerializedPatternCode.headerLength)...])
         var code: OpaquePointer?
-        let decoded = entry.withUnsafeBufferPointer { bytes in
-            pcre2_serialize_decode_8(&code, 1, bytes.baseAddress! + 4 + length, nil)
-        }
+        let decoded = bytes.withUnsafeBufferPointer { pcre2_serialize_decode_8(&code, 1, $0.baseAddress, nil) }
         guard decoded == 1, let code else { return nil }
         return code
     }
+
+    /// The character tables of every entry, decoded once.
+    private static let tables: [UInt8]? = EmbeddedCompiledPatterns.tables.withUTF8Buffer { text in
+        LatinBytes.decode(text).flatMap { $0.count == SerializedPatternCode.tablesLength ? $0 : nil }
+    }
+
 }

@@ -1,1 +1,0 @@
-../../Cordon/Matching/PatternCodeKey.swift
