@@ -253,7 +253,10 @@ package enum DetectorTable {
         mutating func string(reusing previous: String) throws(DecodingError) -> String {
             let start = offset
             let bytes = try field()
-            if previous.utf8.elementsEqual(bytes) { return previous }
+            var previous = previous
+            let same = previous.utf8.count == bytes.count
+                && previous.withUTF8 { $0.elementsEqual(bytes) }
+            if same { return previous }
             offset = start
             return try string()
         }
