@@ -52,7 +52,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "CordonEmbed",
-            dependencies: ["CordonDetectorModel", "CVectorscan"]
+            dependencies: ["CordonDetectorModel", "CPCRE2", "CVectorscan"]
         ),
         .plugin(
             name: "EmbedDetectors",

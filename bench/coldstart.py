@@ -15,6 +15,10 @@ with nothing sensitive (exit 0, no output); `read` is a PostToolUse event of a R
 once first (page cache), then --runs times per event. Wall time is from spawn to exit as seen by
 this script (fork/exec included); CPU is the child's user + system time from wait4.
 
+`--events custom` (not in the default list) measures the start-up of a custom detector set
+instead: `cordon scan --detectors detectors/ examples/prompt.md`, the repository's detector
+files read, parsed and compiled at start-up as any `--detectors` set is (exit 1: findings).
+
 Prints one JSON object: per binary and event the median, p90 and min wall in ms, the median CPU
 in ms (and its user and system parts), the median number of minor page faults, the exit codes,
 plus the load average before and after and the date.
@@ -49,11 +53,17 @@ def events():
     }
 
 
+# The command line of an event: the hook, or (`custom`) a scan with the repository's detector files.
+CUSTOM = ["scan", "--detectors", os.path.join(ROOT, "detectors"), os.path.join(ROOT, "examples", "prompt.md")]
+
+
 def run_once(binary, event):
     start = time.perf_counter()
-    process = subprocess.Popen([binary, "hook", "claude-code"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+    arguments = CUSTOM if event is None else ["hook", "claude-code"]
+    process = subprocess.Popen([binary] + arguments, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    process.stdin.write(event)
+    if event is not None:
+        process.stdin.write(event)
     process.stdin.close()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
@@ -68,6 +78,8 @@ def main():
     parser.add_argument("--events", default="prompt,bash,read")
     args = parser.parse_args()
     chosen = {name: json.dumps(event).encode() for name, event in events().items() if name in args.events.split(",")}
+    if "custom" in args.events.split(","):
+        chosen["custom"] = None
     binaries = [os.path.abspath(b) for b in args.binaries]
     for binary in binaries:
         if not os.access(binary, os.X_OK):

@@ -7,6 +7,12 @@
 # Workloads (inputs built from the repository only, the same bytes every time):
 #   hook      one `cordon hook claude-code` process on a UserPromptSubmit event holding
 #             examples/prompt.md: start-up (engine, policy) plus one decision
+#   hookbash, hookprompt, hookread
+#             one hook process on each event of bench/coldstart.py (the same bytes): a clean
+#             PreToolUse Bash command, a 4 KB UserPromptSubmit prompt (blocked), a PostToolUse
+#             Read of a 4 KB file (output replaced)
+#   custom    `cordon scan --detectors detectors examples/prompt.md`: a custom detector set's
+#             start-up (the repository's detector files parsed and compiled) and one scan
 #   prompts   300 redact requests of 4 KB through `cordon serve` (corpus/samples cut into
 #             4096-byte pieces, sent as base64): start-up plus steady-state scanning
 #   scan      `cordon scan corpus/samples`: the folder scan of the CLI
@@ -37,8 +43,8 @@ cd "$(dirname "$0")/.."
 workloads=("$@")
 [[ ${#workloads[@]} -gt 0 ]] || workloads=(hook prompts scan)
 for workload in "${workloads[@]}"; do
-    case $workload in hook|prompts|scan|realtext|dense|scan300|agent4k|dense4k) ;;
-        *) echo "unknown workload '$workload' (hook, prompts, scan, realtext, dense, scan300, agent4k, dense4k)" >&2; exit 2 ;;
+    case $workload in hook|hookbash|hookprompt|hookread|custom|prompts|scan|realtext|dense|scan300|agent4k|dense4k) ;;
+        *) echo "unknown workload '$workload' (hook, hookbash, hookprompt, hookread, custom, prompts, scan, realtext, dense, scan300, agent4k, dense4k)" >&2; exit 2 ;;
     esac
 done
 
@@ -90,6 +96,20 @@ event = {"hook_event_name": "UserPromptSubmit", "session_id": "bench", "cwd": "/
 open(sys.argv[1], "w").write(json.dumps(event))
 PY
             total=$(count hook claude-code)
+            ;;
+        hookbash|hookprompt|hookread)
+            input="$work/$workload.json"
+            python3 - "${workload#hook}" "$input" <<'PY'
+import json, sys
+sys.path.insert(0, "bench")
+import coldstart
+open(sys.argv[2], "w").write(json.dumps(coldstart.events()[sys.argv[1]]))
+PY
+            total=$(count hook claude-code)
+            ;;
+        custom)
+            input=/dev/null
+            total=$(count scan --detectors detectors examples/prompt.md)
             ;;
         prompts)
             input="$work/requests.jsonl"

@@ -7,9 +7,15 @@ public struct Detector: Sendable, Hashable {
     /// The unique id, such as `aws-access-key-id`; shown in findings and placeholders.
     public var id: String
     /// A short human-readable name.
-    public var name: String
+    public var name: String {
+        get { documentation.fields.name }
+        set { documentation.fields.name = newValue }
+    }
     /// What the value is and why it matters.
-    public var description: String
+    public var description: String {
+        get { documentation.fields.description }
+        set { documentation.fields.description = newValue }
+    }
     /// The kind of data found.
     public var category: Category
     /// The level of a message in which this detector finds something.
@@ -43,17 +49,32 @@ public struct Detector: Sendable, Hashable {
     /// Values that are never reported.
     public var allowlist: Allowlist
     /// Texts in which the detector must find something.
-    public var examples: [String]
+    public var examples: [String] {
+        get { documentation.fields.examples }
+        set { documentation.fields.examples = newValue }
+    }
     /// Texts in which the detector must find nothing.
-    public var negativeExamples: [String]
+    public var negativeExamples: [String] {
+        get { documentation.fields.negativeExamples }
+        set { documentation.fields.negativeExamples = newValue }
+    }
     /// Texts in which the detector must find something, and only documentation or test values
     /// (``Allowlist/testValues``): `AKIAIOSFODNN7EXAMPLE`, the test card 4111 1111 1111 1111.
-    public var testValueExamples: [String]
+    public var testValueExamples: [String] {
+        get { documentation.fields.testValueExamples }
+        set { documentation.fields.testValueExamples = newValue }
+    }
     /// Addresses of the documentation of the value's format (the provider's description of its
     /// tokens), for whoever reviews or changes the detector.
-    public var references: [String]
+    public var references: [String] {
+        get { documentation.fields.references }
+        set { documentation.fields.references = newValue }
+    }
     /// Where the detector was defined: a file name or path, for error messages.
     public var source: String
+    /// The name, description, examples and references, which the built-in table keeps encoded
+    /// until they are read (``DetectorDocumentation``).
+    var documentation: DetectorDocumentation
 
     /// Creates a detector from its parts.
     public init(
@@ -65,9 +86,27 @@ public struct Detector: Sendable, Hashable {
         examples: [String] = [], negativeExamples: [String] = [], testValueExamples: [String] = [],
         references: [String] = [], source: String = "<code>"
     ) {
+        self.init(
+            id: id, category: category, level: level, pattern: pattern, keywords: keywords, keywordDistance: keywordDistance,
+            runGate: runGate, minimumEntropy: minimumEntropy, validators: validators, confidence: confidence, context: context,
+            scansDecodedLayers: scansDecodedLayers, propagatesValue: propagatesValue, allowlist: allowlist, source: source,
+            documentation: DetectorDocumentation(
+                DetectorDocumentation.Fields(
+                    name: name, description: description, examples: examples, negativeExamples: negativeExamples,
+                    testValueExamples: testValueExamples, references: references)))
+    }
+
+    /// A detector whose name, description, examples and references are `documentation`
+    /// (``DetectorTable`` decodes the built-in table into such detectors, the documentation left
+    /// encoded).
+    init(
+        id: String, category: Category, level: Level, pattern: String, keywords: [String], keywordDistance: Int?,
+        runGate: RunGate?, minimumEntropy: Double?, validators: [Validator], confidence: Confidence, context: ContextRule?,
+        scansDecodedLayers: Bool, propagatesValue: Bool, allowlist: Allowlist, source: String,
+        documentation: DetectorDocumentation
+    ) {
         self.id = id
-        self.name = name
-        self.description = description
+        self.documentation = documentation
         self.category = category
         self.level = level
         self.pattern = pattern
@@ -81,10 +120,6 @@ public struct Detector: Sendable, Hashable {
         self.scansDecodedLayers = scansDecodedLayers
         self.propagatesValue = propagatesValue
         self.allowlist = allowlist
-        self.examples = examples
-        self.negativeExamples = negativeExamples
-        self.testValueExamples = testValueExamples
-        self.references = references
         self.source = source
     }
 }

@@ -13,8 +13,10 @@
 /// every length, number and name, and throws at the first thing it does not expect.
 package enum DetectorTable {
     /// The first field of every table: the format and its version (2 added `references`, 3 the
-    /// allowlist's test values and `test_value_examples`, 5 `propagate`).
-    static let header = "cordon-detector-table/5"
+    /// allowlist's test values and `test_value_examples`, 5 `propagate`, 6 moved the name,
+    /// description, examples and references to the end of each detector, where a process can
+    /// leave them encoded).
+    static let header = "cordon-detector-table/6"
 
     /// The reason a table could not be decoded: where in the table decoding stopped.
     package struct DecodingError: Error, Sendable, Equatable {
@@ -29,8 +31,6 @@ package enum DetectorTable {
         writer.int(detectors.count)
         for detector in detectors {
             writer.field(detector.id)
-            writer.field(detector.name)
-            writer.field(detector.description)
             writer.field(detector.category.rawValue)
             writer.field(detector.level.name)
             writer.field(detector.pattern)
@@ -57,11 +57,14 @@ package enum DetectorTable {
             writer.list(detector.allowlist.patterns)
             writer.list(detector.allowlist.testValues.values)
             writer.list(detector.allowlist.testValues.patterns)
+            writer.field(detector.source)
+            // Last, so that they are one run of bytes (``DetectorDocumentation``).
+            writer.field(detector.name)
+            writer.field(detector.description)
             writer.list(detector.examples)
             writer.list(detector.negativeExamples)
             writer.list(detector.testValueExamples)
             writer.list(detector.references)
-            writer.field(detector.source)
         }
         return writer.bytes
     }
@@ -71,15 +74,29 @@ package enum DetectorTable {
     /// - Throws: ``DecodingError`` at the first malformed or unexpected field, or when bytes
     ///   follow the last detector.
     package static func decode(_ table: UnsafeBufferPointer<UInt8>) throws(DecodingError) -> [Detector] {
+        try decode(table, keepsDocumentationEncoded: false)
+    }
+
+    /// Decodes a table made by ``encode(_:)`` that lives as long as the process (a string
+    /// literal: the embedded table), leaving each detector's name, description, examples and
+    /// references encoded until they are read (``DetectorDocumentation``); their structure —
+    /// every length and count — is checked here all the same.
+    ///
+    /// - Throws: ``DecodingError`` as ``decode(_:)``.
+    package static func decode(immortal table: UnsafeBufferPointer<UInt8>) throws(DecodingError) -> [Detector] {
+        try decode(table, keepsDocumentationEncoded: true)
+    }
+
+    private static func decode(_ table: UnsafeBufferPointer<UInt8>, keepsDocumentationEncoded: Bool) throws(DecodingError) -> [Detector] {
         var reader = Reader(bytes: table)
         guard try reader.string() == header else { throw DecodingError(offset: 0) }
         let count = try reader.int()
         var detectors: [Detector] = []
         detectors.reserveCapacity(count)
+        // The file a detector comes from is usually the previous detector's: its string is shared.
+        var previousSource = ""
         for _ in 0..<count {
             let id = try reader.string()
-            let name = try reader.string()
-            let description = try reader.string()
             let category = try reader.value(Category.init(rawValue:))
             let level = try reader.value(Level.init(name:))
             let pattern = try reader.string()
@@ -108,23 +125,37 @@ package enum DetectorTable {
             let allowlist = Allowlist(
                 values: try reader.list(), patterns: try reader.list(),
                 testValues: TestValues(values: try reader.list(), patterns: try reader.list()))
-            let examples = try reader.list()
-            let negativeExamples = try reader.list()
-            let testValueExamples = try reader.list()
-            let references = try reader.list()
-            let source = try reader.string()
+            let source = try reader.string(reusing: previousSource)
+            previousSource = source
+            let documentation: DetectorDocumentation
+            if keepsDocumentationEncoded {
+                let start = reader.offset
+                try reader.skipDocumentation()
+                documentation = DetectorDocumentation(encoded: UnsafeBufferPointer(rebasing: table[start..<reader.offset]))
+            } else {
+                documentation = DetectorDocumentation(try reader.documentation())
+            }
             detectors.append(
                 Detector(
-                    id: id, name: name, description: description, category: category, level: level, pattern: pattern,
-                    keywords: keywords, keywordDistance: keywordDistance, runGate: runGate, minimumEntropy: entropy,
-                    validators: validators, confidence: confidence, context: context,
-                    scansDecodedLayers: scansDecodedLayers, propagatesValue: propagatesValue, allowlist: allowlist,
-                    examples: examples,
-                    negativeExamples: negativeExamples, testValueExamples: testValueExamples, references: references,
-                    source: source))
+                    id: id, category: category, level: level, pattern: pattern, keywords: keywords,
+                    keywordDistance: keywordDistance, runGate: runGate, minimumEntropy: entropy, validators: validators,
+                    confidence: confidence, context: context, scansDecodedLayers: scansDecodedLayers,
+                    propagatesValue: propagatesValue, allowlist: allowlist, source: source, documentation: documentation))
         }
         guard reader.offset == table.count else { throw reader.error }
         return detectors
+    }
+
+    /// The documentation fields in `bytes`, which ``decode(immortal:)`` checked: every length
+    /// and count is right, and the bytes are a Swift string literal's (valid UTF-8), so decoding
+    /// cannot fail; were a string not valid UTF-8 it would read with replacement characters.
+    static func documentation(checked bytes: UnsafeBufferPointer<UInt8>) -> DetectorDocumentation.Fields {
+        var reader = Reader(bytes: bytes, repairs: true)
+        do {
+            return try reader.documentation()
+        } catch {
+            preconditionFailure("the built-in detector table changed after it was checked")
+        }
     }
 
     /// Appends netstrings to a byte array.
@@ -161,6 +192,32 @@ package enum DetectorTable {
         let bytes: UnsafeBufferPointer<UInt8>
         /// The offset of the next field.
         var offset = 0
+        /// Whether a string that is not valid UTF-8 reads with replacement characters instead
+        /// of being an error (for checked tables only).
+        var repairs = false
+
+        init(bytes: UnsafeBufferPointer<UInt8>, repairs: Bool = false) {
+            self.bytes = bytes
+            self.repairs = repairs
+        }
+
+        /// The name, description, examples, negative examples, test-value examples and references.
+        mutating func documentation() throws(DecodingError) -> DetectorDocumentation.Fields {
+            DetectorDocumentation.Fields(
+                name: try string(), description: try string(), examples: try list(), negativeExamples: try list(),
+                testValueExamples: try list(), references: try list())
+        }
+
+        /// Moves past the fields ``documentation()`` reads, checking their lengths and counts.
+        mutating func skipDocumentation() throws(DecodingError) {
+            _ = try field()
+            _ = try field()
+            for _ in 0..<4 {
+                let count = try int()
+                guard count <= (bytes.count - offset) / 2 else { throw error }
+                for _ in 0..<count { _ = try field() }
+            }
+        }
 
         /// An error at the current offset.
         var error: DecodingError { DecodingError(offset: offset) }
@@ -188,8 +245,20 @@ package enum DetectorTable {
             // checks that much faster than `String(validating:)` (a fifth of decoding the
             // catalogue), but repairs what it does not accept: a repair shows in the length.
             let text = String(decoding: bytes, as: UTF8.self)
-            guard text.utf8.count == bytes.count else { throw DecodingError(offset: start) }
+            guard repairs || text.utf8.count == bytes.count else { throw DecodingError(offset: start) }
             return text
+        }
+
+        /// The next field as a string: `previous` itself when the bytes are the same (no copy).
+        mutating func string(reusing previous: String) throws(DecodingError) -> String {
+            let start = offset
+            let bytes = try field()
+            var previous = previous
+            let same = previous.utf8.count == bytes.count
+                && previous.withUTF8 { $0.elementsEqual(bytes) }
+            if same { return previous }
+            offset = start
+            return try string()
         }
 
         /// The next field, converted by `make`; an error when `make` returns `nil`.

@@ -5,6 +5,7 @@
 // fails the build with its error, which never quotes a value), and the detectors of all files,
 // in the order given, are written as one `DetectorTable` in a string literal.
 
+import CPCRE2
 import CVectorscan
 import CordonDetectorModel
 import Foundation
@@ -45,6 +46,13 @@ for path in arguments.dropFirst(2) {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         exit(1)
     }
+}
+
+// Ids are unique (`DetectorSet`'s check, made here so that no process repeats it at start-up).
+var seenIDs = Set<String>()
+for detector in detectors where !seenIDs.insert(detector.id).inserted {
+    FileHandle.standardError.write(Data("error: \(detector.source): duplicate detector id \(detector.id)\n".utf8))
+    exit(1)
 }
 
 // The keyword database of the first stage (Cordon's `KeywordPrefilter`): every keyword and
@@ -118,6 +126,130 @@ for word in words {
     packedWords += word
 }
 
+// What engine creation reads off each built-in detector's pattern (``PatternAnalysis``), and
+// the positions of its gate words in `words` (the first stage's word→detector table): read here
+// once, so that a process decodes the answers instead of reading ~500 patterns at start-up. The
+// limits are the engine's (`Engine.keywordWindow`, `CompiledDetector.startStepsReach`); each
+// record's digest includes them, so an engine with other limits reads the patterns itself.
+let records = detectors.map { detector -> PatternAnalysis.Record in
+    let gateWords = PatternAnalysis.gateWords(of: detector)
+    var ids: [Int32] = []
+    for word in gateWords where !word.isEmpty {
+        let lowered = lowercasedASCII(word)
+        guard let id = words.firstIndex(of: lowered) else {
+            FileHandle.standardError.write(Data("error: CordonEmbed: a gate word is missing from the keyword list\n".utf8))
+            exit(1)
+        }
+        if !ids.contains(Int32(id)) { ids.append(Int32(id)) }
+    }
+    return PatternAnalysis.Record(
+        digest: PatternAnalysis.digest(
+            of: detector, window: PatternAnalysis.builtInWindow, startStepsReach: PatternAnalysis.builtInStartStepsReach),
+        gateWordsDigest: PatternAnalysis.digest(ofGateWords: gateWords), wordIDs: ids,
+        analysis: PatternAnalysis(
+            detector, window: PatternAnalysis.builtInWindow, startStepsReach: PatternAnalysis.builtInStartStepsReach))
+}
+let encodedRecords = PatternAnalysis.encode(records)
+guard encodedRecords.withUnsafeBufferPointer({ PatternAnalysis.decode($0) }) == records else {
+    FileHandle.standardError.write(Data("error: CordonEmbed: the pattern analysis does not decode to itself\n".utf8))
+    exit(1)
+}
+
+// The database as little-endian 64-bit words, eight to a line.
+var databaseWordValues: [String] = []
+for offset in stride(from: 0, to: database.count, by: 8) {
+    var word: UInt64 = 0
+    for (shift, byte) in database[offset..<min(offset + 8, database.count)].enumerated() { word |= UInt64(byte) << (8 * UInt64(shift)) }
+    databaseWordValues.append(word == 0 ? "0" : "0x" + String(word, radix: 16))
+}
+/// `values` as the lines of an array literal, eight to a line.
+func constantLines(_ values: [String]) -> String {
+    stride(from: 0, to: values.count, by: 8)
+        .map { "        " + values[$0..<min($0 + 8, values.count)].joined(separator: ", ") + "," }
+        .joined(separator: "\n")
+}
+let databaseWords = constantLines(databaseWordValues)
+
+// Every built-in pattern, allowlist pattern and test-value pattern compiled by PCRE2 with the
+// options the engine compiles it with (`CompiledPattern`: `PCRE2_USE_OFFSET_LIMIT` for a gated
+// detector's pattern, none otherwise) and serialized one by one (`EmbeddedPatternCode`), so a
+// process decodes the few it needs instead of compiling them. Each entry: the source's length
+// (4 bytes, little-endian), the source, PCRE2's bytes; entries sorted by their key.
+var patternEntries: [UInt64: [UInt8]] = [:]
+var patternTables: [UInt8] = []
+@MainActor func embedPattern(_ source: String, options: UInt32) {
+    let bytes = Array(source.utf8)
+    let key = bytes.withUnsafeBufferPointer { SerializedPatternCode.key($0, options: options) }
+    if let known = patternEntries[key] {
+        guard known[4..<(4 + bytes.count)].elementsEqual(bytes) else {
+            FileHandle.standardError.write(Data("error: CordonEmbed: two patterns have the same key\n".utf8))
+            exit(1)
+        }
+        return
+    }
+    var errorCode: Int32 = 0
+    var errorOffset = 0
+    guard var code = bytes.withUnsafeBufferPointer({ pcre2_compile_8($0.baseAddress, $0.count, options, &errorCode, &errorOffset, nil) }) as OpaquePointer?
+    else {
+        return  // the engine reports it (a built-in pattern that does not compile fails the test suite)
+    }
+    defer { pcre2_code_free_8(code) }
+    var serialized: UnsafeMutablePointer<UInt8>?
+    var size = 0
+    let count = withUnsafeMutablePointer(to: &code) { codes in
+        codes.withMemoryRebound(to: OpaquePointer?.self, capacity: 1) { pcre2_serialize_encode_8($0, 1, &serialized, &size, nil) }
+    }
+    guard count == 1, let serialized else {
+        FileHandle.standardError.write(Data("error: CordonEmbed: PCRE2 cannot serialize a pattern\n".utf8))
+        exit(1)
+    }
+    defer { pcre2_serialize_free_8(serialized) }
+    // PCRE2's bytes are a 16-byte header, the character tables (the same 1,088 bytes in every
+    // entry: kept once, `EmbeddedCompiledPatterns.tables`) and the code.
+    let all = Array(UnsafeBufferPointer(start: serialized, count: size))
+    let tablesEnd = SerializedPatternCode.headerLength + SerializedPatternCode.tablesLength
+    guard all.count > tablesEnd else {
+        FileHandle.standardError.write(Data("error: CordonEmbed: PCRE2's serialization is shorter than expected\n".utf8))
+        exit(1)
+    }
+    let tables = Array(all[SerializedPatternCode.headerLength..<tablesEnd])
+    if patternTables.isEmpty { patternTables = tables }
+    // What a process will decode: the header, the shared tables, the code — checked here to
+    // decode to code of the same size and options as the compiled one.
+    let rebuilt = SerializedPatternCode.serialization(header: all[..<SerializedPatternCode.headerLength], tables: patternTables, code: all[tablesEnd...])
+    var decoded: OpaquePointer?
+    let decodedCount = rebuilt.withUnsafeBufferPointer { pcre2_serialize_decode_8(&decoded, 1, $0.baseAddress, nil) }
+    defer { if let decoded { pcre2_code_free_8(decoded) } }
+    func info(_ code: OpaquePointer?, _ what: UInt32) -> Int {
+        var value = 0
+        _ = pcre2_pattern_info_8(code, what, &value)
+        return value
+    }
+    guard tables == patternTables, decodedCount == 1, info(decoded, UInt32(PCRE2_INFO_SIZE)) == info(code, UInt32(PCRE2_INFO_SIZE)),
+        info(decoded, UInt32(PCRE2_INFO_ALLOPTIONS)) == info(code, UInt32(PCRE2_INFO_ALLOPTIONS))
+    else {
+        FileHandle.standardError.write(Data("error: CordonEmbed: PCRE2's serialization is not laid out as expected\n".utf8))
+        exit(1)
+    }
+    var entry: [UInt8] = []
+    for shift in [0, 8, 16, 24] as [UInt32] { entry.append(UInt8(truncatingIfNeeded: UInt32(bytes.count) >> shift)) }
+    entry += bytes
+    entry += all[..<SerializedPatternCode.headerLength]
+    entry += all[tablesEnd...]
+    patternEntries[key] = entry
+}
+for detector in detectors {
+    embedPattern(detector.pattern, options: PatternAnalysis.isGated(detector) ? UInt32(PCRE2_USE_OFFSET_LIMIT) : 0)
+    for pattern in detector.allowlist.patterns + detector.allowlist.testValues.patterns { embedPattern(pattern, options: 0) }
+}
+let patternKeys = patternEntries.keys.sorted()
+var patternBlob: [UInt8] = []
+var patternOffsets: [Int] = [0]
+for key in patternKeys {
+    patternBlob += latinEncoded(patternEntries[key]!)
+    patternOffsets.append(patternBlob.count)
+}
+
 let source = """
     // Generated by the EmbedDetectors build plugin from detectors/*.yaml. Do not edit.
 
@@ -134,9 +266,38 @@ let source = """
         /// byte holding its length and then its bytes, encoded as `database` is; a word's position
         /// is its pattern id in the database.
         static let words: StaticString = "\(literal(latinEncoded(packedWords)))"
-        /// The Vectorscan \(HS_MAJOR).\(HS_MINOR) database (\(database.count) bytes), serialized, each byte as the
-        /// character U+0000–U+00FF of that number (`LatinBytes`): decoding is one cheap pass at start-up.
-        static let database: StaticString = "\(literal(latinEncoded(database)))"
+        /// The Vectorscan \(HS_MAJOR).\(HS_MINOR) database, serialized: its \(database.count) bytes as
+        /// little-endian 64-bit words, the last padded with zeros. A constant array, which the
+        /// compiler lays out in the binary, so that a process reads the bytes where they are.
+        static let database: [UInt64] = [
+    \(databaseWords)
+        ]
+        static let databaseByteCount = \(database.count)
+        /// Each word's length in bytes, by position.
+        static let wordLengths: [Int32] = [\(words.map { String($0.count) }.joined(separator: ", "))]
+    }
+
+    /// The built-in patterns compiled and serialized by PCRE2 (`EmbeddedPatternCode`): \(patternKeys.count)
+    /// entries, sorted by key; entry `i` is `blob`'s bytes `offsets[i]..<offsets[i + 1]`, each byte
+    /// as the character of that number (`LatinBytes`).
+    enum EmbeddedCompiledPatterns {
+        static let keys: [UInt64] = [
+    \(constantLines(patternKeys.map { "0x" + String($0, radix: 16) }))
+        ]
+        static let offsets: [UInt32] = [
+    \(constantLines(patternOffsets.map { String($0) }))
+        ]
+        static let blob: StaticString = "\(literal(patternBlob))"
+        /// The character tables every entry was compiled with, once (`latinEncoded`).
+        static let tables: StaticString = "\(literal(latinEncoded(patternTables)))"
+    }
+
+    /// What engine creation reads off each built-in detector's pattern, and its gate words'
+    /// positions in `EmbeddedKeywordDatabase.words`, in table order (`PatternAnalysis.encode`).
+    enum EmbeddedPatternAnalysis {
+        static let records: [UInt64] = [
+    \(constantLines(encodedRecords.map { String($0) }))
+        ]
     }
 
     """

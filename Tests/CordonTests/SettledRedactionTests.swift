@@ -97,6 +97,8 @@ struct SettledRedactionTests {
         #expect(ranges("⟦GITHUB_PAT_12⟧") == [0..<("⟦GITHUB_PAT_12⟧".utf8.count)])
         #expect(ranges("[REDACTED:other] [HMAC:email:0123456789ABCDEF] [HMAC:email:0123] ⟦EMAIL_⟧ ⟦EMAIL_x⟧ [REDACTED:email").isEmpty)
         #expect(ranges("[[[[REDACTED:email]]") == [3..<19])
+        // A type is the id upper-cased with `_` for `-`, exactly.
+        #expect(ranges("⟦github_pat_12⟧ ⟦GITHUB-PAT_12⟧ ⟦GITHUB_PA_12⟧ [REDACTED:GITHUB-PAT] [REDACTED:github_pat]").isEmpty)
         #expect(ranges("").isEmpty)
     }
 

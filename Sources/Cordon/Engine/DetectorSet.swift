@@ -11,6 +11,9 @@ public struct DetectorSet: Sendable {
     /// Whether every pattern is one of the built-in detectors' (``builtIn()`` and subsets of it),
     /// all of which the test suite compiles, so that an ``Engine`` may compile them on first use.
     private(set) var hasBuiltInPatterns = false
+    /// For each detector, its position in the built-in table when the set was made from it
+    /// (``builtIn()`` and its subsets): where its record in the embedded ``PatternAnalysis`` is.
+    var builtInPositions: [Int]?
 
     /// Creates a set from detectors whose ids must be unique.
     ///
@@ -36,14 +39,42 @@ public struct DetectorSet: Sendable {
     /// - Throws: ``DetectorError`` if the embedded table cannot be decoded (a build defect;
     ///   callers fail closed) or holds a duplicate id.
     public static func builtIn() throws(DetectorError) -> DetectorSet {
-        var set = try DetectorSet(embedded.get())
+        // The build checked that the ids are unique (`CordonEmbed`): no dictionary of 500 ids
+        // at every start-up.
+        let detectors = try embedded.get()
+        var set = DetectorSet(uniqueDetectors: detectors)
         set.hasBuiltInPatterns = true
+        set.builtInPositions = Array(detectors.indices)
         return set
     }
 
+    /// A set of `detectors` whose ids are known to be unique.
+    private init(uniqueDetectors detectors: [Detector]) {
+        self.detectors = detectors
+    }
+
+    /// The embedded analysis of the built-in detectors, decoded once per process; `nil` if it
+    /// cannot be (then each engine reads the patterns itself).
+    static let embeddedAnalysis: [PatternAnalysis.Record]? = EmbeddedPatternAnalysis.records.withUnsafeBufferPointer {
+        PatternAnalysis.decode($0)
+    }
+
+    /// For each detector, the embedded analysis record of its position in the built-in table,
+    /// if the set was made from it; whether the record belongs to the detector is for the
+    /// caller to check (its digest).
+    var embeddedRecords: [PatternAnalysis.Record?]? {
+        guard let builtInPositions, let records = Self.embeddedAnalysis else { return nil }
+        return builtInPositions.map { $0 < records.count ? records[$0] : nil }
+    }
+
     /// The embedded table, decoded once per process.
+    /// The literal's bytes live as long as the process, so the name, description, examples and
+    /// references stay encoded until read (`DetectorTable.decode(immortal:)`).
     private static let embedded: Result<[Detector], DetectorError> = EmbeddedDetectorTable.text.withUTF8Buffer { table in
-        Result { () throws(DetectorTable.DecodingError) in try DetectorTable.decode(table) }
+        Result { () throws(DetectorTable.DecodingError) in
+            EmbeddedDetectorTable.text.hasPointerRepresentation
+                ? try DetectorTable.decode(immortal: table) : try DetectorTable.decode(table)
+        }
             .mapError { DetectorError(file: "<built-in detector table>", message: "the table is corrupt at byte \($0.offset)") }
     }
 
@@ -99,8 +130,10 @@ public struct DetectorSet: Sendable {
     /// Returns the set of detectors for which `isIncluded` returns `true`, in set order.
     public func filtered(_ isIncluded: (Detector) -> Bool) -> DetectorSet {
         // Filtering keeps ids unique, so this cannot fail.
-        var subset = try! DetectorSet(detectors.filter(isIncluded))
+        let kept = detectors.indices.filter { isIncluded(detectors[$0]) }
+        var subset = DetectorSet(uniqueDetectors: kept.map { detectors[$0] })
         subset.hasBuiltInPatterns = hasBuiltInPatterns
+        subset.builtInPositions = builtInPositions.map { positions in kept.map { positions[$0] } }
         return subset
     }
 }

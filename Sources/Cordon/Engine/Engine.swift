@@ -65,13 +65,29 @@ public final class Engine: Sendable {
         var compiled: [CompiledDetector] = []
         compiled.reserveCapacity(set.detectors.count)
         var allowlistPatterns: [String: CompiledPattern] = [:]
-        for detector in set.detectors {
-            compiled.append(
-                try CompiledDetector(detector, allowlistPatterns: &allowlistPatterns, defersCompilation: set.hasBuiltInPatterns))
+        // The built-in patterns were read at build time (``PatternAnalysis``): a record is used
+        // when its digest is the detector's own, and the pattern is read here otherwise.
+        let records = set.embeddedRecords
+        var wordIDs: [[Int32]?] = []
+        wordIDs.reserveCapacity(set.detectors.count)
+        for (index, detector) in set.detectors.enumerated() {
+            var analysis: PatternAnalysis?
+            let record = records?[index]
+            if let record,
+                record.digest
+                    == PatternAnalysis.digest(of: detector, window: Self.keywordWindow, startStepsReach: CompiledDetector.startStepsReach)
+            {
+                analysis = record.analysis
+            }
+            let detector = try CompiledDetector(
+                detector, allowlistPatterns: &allowlistPatterns, defersCompilation: set.hasBuiltInPatterns, analysis: analysis)
+            compiled.append(detector)
+            wordIDs.append(
+                record.flatMap { $0.gateWordsDigest == PatternAnalysis.digest(ofGateWords: detector.gateWords) ? $0.wordIDs : nil })
         }
         self.compiled = compiled
         let gateWords = compiled.map { $0.gateWords }
-        prefilter = KeywordPrefilter(gateWords: gateWords)
+        prefilter = KeywordPrefilter(gateWords: gateWords, embeddedWordIDs: wordIDs)
         automaton = prefilter == nil ? KeywordAutomaton(keywords: gateWords) : nil
         runGates = RunGates(compiled)
         levels = compiled.map { $0.level }

@@ -137,9 +137,13 @@ final class CompiledDetector: Sendable {
     /// source) are shared instead of compiled again, and the ones compiled here are added: a
     /// file's shared allowlist is part of every detector in it. With `defersCompilation` (for
     /// the built-in detectors, known to compile) patterns compile on their first match instead.
+    /// `analysis` is what the pattern says about where matches start (``PatternAnalysis``), when
+    /// the caller has it (the build reads the built-in patterns); `nil` reads the pattern here.
     init(
-        _ detector: Detector, allowlistPatterns: inout [String: CompiledPattern], defersCompilation: Bool
+        _ detector: Detector, allowlistPatterns: inout [String: CompiledPattern], defersCompilation: Bool,
+        analysis: PatternAnalysis? = nil
     ) throws(DetectorError) {
+        let analysis = analysis ?? PatternAnalysis(detector, window: Engine.keywordWindow, startStepsReach: Self.startStepsReach)
         id = detector.id
         category = detector.category
         level = detector.level
@@ -147,13 +151,11 @@ final class CompiledDetector: Sendable {
             gateWords = detector.keywords
             // A pattern whose every match begins with a keyword is tried at the keyword only.
             let window = detector.keywordDistance ?? Engine.keywordWindow
-            let anchoring = PatternPrefix.anchoring(detector.pattern, keywords: detector.keywords)
-            shape = anchoring.shape
-            let frame = anchoring.startsWithKeyword
-                ? nil : PatternPrefix.keywordFrame(detector.pattern, keywords: detector.keywords, window: window)
-            windowReading = (detector.pattern, detector.keywords, window, anchoring.startsWithKeyword, frame)
+            shape = analysis.shape
+            let frame = analysis.frame
+            windowReading = (detector.pattern, detector.keywords, window, analysis.startsWithKeyword, frame)
             // Until the pattern is read: the window the keywords and PatternPrefix give.
-            let lookbehind = anchoring.startsWithKeyword ? 0 : window
+            let lookbehind = analysis.startsWithKeyword ? 0 : window
             searchWindowState = Mutex((
                 SearchWindow(
                     lookbehind: lookbehind, mergeDistance: frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? window,
@@ -170,7 +172,7 @@ final class CompiledDetector: Sendable {
             shape = nil
             windowReading = nil
             searchWindowState = Mutex((SearchWindow(lookbehind: gate.within, mergeDistance: gate.within, requiredRun: nil, frame: nil), 0, true))
-            startSteps = gate.within <= Self.startStepsReach ? PatternPrefix.startSteps(detector.pattern) : nil
+            startSteps = analysis.startSteps
             gateWords = []
             lookahead = 1
             runGate = gate
@@ -219,7 +221,7 @@ final class CompiledDetector: Sendable {
         scansDecodedLayers = detector.scansDecodedLayers
         propagatesValue = detector.propagatesValue
         valuePrefixes = detector.keywords.filter { $0.utf8.count >= 3 }.map { $0.utf8.map(ByteClass.lowercased) }
-        terminator = !gateWords.isEmpty || runGate != nil ? BlockTerminator(pattern: detector.pattern) : nil
+        terminator = analysis.terminator
     }
 
     /// The farthest before a run's start a run-gated match may start for ``startSteps`` to be

@@ -134,7 +134,8 @@ final class CompiledPattern: @unchecked Sendable {
         lock.withLock { _ in
             let current = state.load(ordering: .acquiring)
             guard current == State.pending else { return current }
-            switch Self.compile(source, options: options) {
+            // A built-in pattern the build compiled is decoded instead (``EmbeddedPatternCode``).
+            switch EmbeddedPatternCode.code(for: source, options: options).map(Result.success) ?? Self.compile(source, options: options) {
             case .success(let code):
                 compiledCode = code
                 state.store(State.compiled, ordering: .releasing)

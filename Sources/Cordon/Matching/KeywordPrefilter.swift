@@ -21,12 +21,12 @@ final class KeywordPrefilter: @unchecked Sendable {
     /// Whether `database` was compiled for this prefilter (and is freed with it).
     private let ownsDatabase: Bool
     /// For pattern id `w`: the word's length in bytes.
-    private let wordLengths: [Int32]
+    let wordLengths: [Int32]
     /// The longest word's length in bytes (chunks overlap by one less).
     private let longestWord: Int
     /// For pattern id `w`: the detectors gated by the word, `wordDetectors[detectorStart[w]..<detectorStart[w + 1]]`.
-    private let detectorStart: [Int32]
-    private let wordDetectors: [Int32]
+    let detectorStart: [Int32]
+    let wordDetectors: [Int32]
     /// Whether the database came from the build (`false`: compiled at start-up).
     let isEmbedded: Bool
 
@@ -35,57 +35,92 @@ final class KeywordPrefilter: @unchecked Sendable {
 
     /// Prepares the first stage for detectors whose gate words are `gateWords[i]` (detector `i`);
     /// `nil` when Vectorscan cannot run on this machine or the words do not compile.
-    init?(gateWords: [[String]]) {
+    convenience init?(gateWords: [[String]]) {
+        self.init(gateWords: gateWords, embeddedWordIDs: [])
+    }
+
+    /// Prepares the first stage for detectors whose gate words are `gateWords[i]` (detector `i`),
+    /// where `embeddedWordIDs[i]`, when there is one, holds the positions of detector `i`'s
+    /// words (lowercased, each once, in order) in the embedded word list, found at build time
+    /// (``PatternAnalysis/Record/wordIDs``): the words of those detectors are not looked up.
+    init?(gateWords: [[String]], embeddedWordIDs: [[Int32]?]) {
         guard hs_valid_platform() == HS_SUCCESS else { return nil }
         // Each detector's words, lowercased; each word's id counts once per detector, so a
         // detector with `key` and `KEY` gets one hit per occurrence, as from the automaton.
-        let lowered = gateWords.map { words in words.compactMap { $0.isEmpty ? nil : Self.lowercased($0) } }
-        let words: [[UInt8]]
+        func lowered(_ detector: Int) -> [[UInt8]] {
+            gateWords[detector].compactMap { $0.isEmpty ? nil : Self.lowercased($0) }
+        }
+        let lengths: [Int32]
         let idsOfDetector: [[Int32]]
-        if let embedded = Self.embedded, let ids = Self.ids(of: lowered, in: embedded.words) {
+        let detectorWords: [DetectorWords] = gateWords.indices.map { detector in
+            if detector < embeddedWordIDs.count, let ids = embeddedWordIDs[detector] { return .known(ids) }
+            return .words(lowered(detector))
+        }
+        if let embedded = Self.embedded,
+            let ids = Self.ids(of: detectorWords, wordCount: embedded.wordLengths.count, in: { Self.embeddedWords })
+        {
             database = embedded.database
             ownsDatabase = false
             isEmbedded = true
-            words = embedded.words
+            lengths = embedded.wordLengths
             idsOfDetector = ids
         } else {
-            words = Set(lowered.joined()).sorted { $0.lexicographicallyPrecedes($1) }
-            guard !words.isEmpty, let compiled = Self.compile(words), let ids = Self.ids(of: lowered, in: words) else { return nil }
+            let lowered = gateWords.indices.map(lowered)
+            let words = Set(lowered.joined()).sorted { $0.lexicographicallyPrecedes($1) }
+            guard !words.isEmpty, let compiled = Self.compile(words),
+                let ids = Self.ids(of: lowered.map { .words($0) }, wordCount: words.count, in: { words })
+            else { return nil }
             database = compiled
             ownsDatabase = true
             isEmbedded = false
+            lengths = words.map { Int32($0.count) }
             idsOfDetector = ids
         }
+        let wordCount = lengths.count
         // Each word's detectors in ascending order, laid out one word after another (a counting
         // sort: one array instead of one per word).
-        var start = [Int32](repeating: 0, count: words.count + 1)
+        var start = [Int32](repeating: 0, count: wordCount + 1)
         for ids in idsOfDetector {
             for id in ids { start[Int(id) + 1] += 1 }
         }
-        for word in 0..<words.count { start[word + 1] += start[word] }
+        for word in 0..<wordCount { start[word + 1] += start[word] }
         var next = start
-        var detectors = [Int32](repeating: 0, count: Int(start[words.count]))
+        var detectors = [Int32](repeating: 0, count: Int(start[wordCount]))
         for (detector, ids) in idsOfDetector.enumerated() {
             for id in ids {
                 detectors[Int(next[Int(id)])] = Int32(detector)
                 next[Int(id)] += 1
             }
         }
-        wordLengths = words.map { Int32($0.count) }
+        wordLengths = lengths
         longestWord = wordLengths.reduce(1) { max($0, Int($1)) }
         detectorStart = start
         wordDetectors = detectors
     }
 
     /// The position in `sorted` (byte-wise ascending, unique) of each detector's words, each
-    /// position once per detector; `nil` if a word is not in `sorted`.
+    /// position once per detector (positions already known are taken as they are, if below
+    /// `wordCount`); `nil` if a word is not in `sorted`, which is asked for only when a detector's
+    /// words are to be looked up.
     ///
     /// A binary search per word: hashing the words into a dictionary, as before, was most of
     /// the first stage's set-up at every start-up.
-    private static func ids(of lowered: [[[UInt8]]], in sorted: [[UInt8]]) -> [[Int32]]? {
+    private static func ids(of lowered: [DetectorWords], wordCount: Int, in sortedWords: () -> [[UInt8]]?) -> [[Int32]]? {
+        var sorted: [[UInt8]]?
         var result: [[Int32]] = []
         result.reserveCapacity(lowered.count)
-        for words in lowered {
+        for detector in lowered {
+            let words: [[UInt8]]
+            switch detector {
+            case .known(let ids):
+                guard ids.allSatisfy({ $0 >= 0 && Int($0) < wordCount }) else { return nil }
+                result.append(ids)
+                continue
+            case .words(let lowered):
+                words = lowered
+            }
+            if sorted == nil { sorted = sortedWords() }
+            guard let sorted, sorted.count == wordCount else { return nil }
             var ids: [Int32] = []
             ids.reserveCapacity(words.count)
             for word in words {
@@ -95,6 +130,12 @@ final class KeywordPrefilter: @unchecked Sendable {
             result.append(ids)
         }
         return result
+    }
+
+    /// One detector's gate words: lowercased, or already as their positions in the word list.
+    private enum DetectorWords {
+        case words([[UInt8]])
+        case known([Int32])
     }
 
     /// The index of `word` in `sorted` (byte-wise ascending), or `nil`.
@@ -220,14 +261,35 @@ final class KeywordPrefilter: @unchecked Sendable {
         return status == HS_SUCCESS ? database : nil
     }
 
-    /// The database the build embedded for the built-in detectors and its words (byte-wise
-    /// ascending, a word's position is its pattern id), decoded once per process; `nil` if it
-    /// cannot be (a different Vectorscan library at run time). Read-only once initialised, and a
-    /// Vectorscan database may be scanned by any number of threads at once (each with its own
-    /// scratch), hence `nonisolated(unsafe)` for the opaque pointer.
-    nonisolated(unsafe) private static let embedded: (database: OpaquePointer, words: [[UInt8]])? = {
-        // Each word is one byte of its length, then its bytes (`LatinBytes`): one pass, where
-        // hex digits were a pass and an array per word.
+    /// The database the build embedded for the built-in detectors and each word's length (a
+    /// word's position is its pattern id), loaded once per process; `nil` if it cannot be (a
+    /// different Vectorscan library at run time). Read-only once initialised, and a Vectorscan
+    /// database may be scanned by any number of threads at once (each with its own scratch),
+    /// hence `nonisolated(unsafe)` for the opaque pointer.
+    ///
+    /// The serialized bytes are a constant array of 64-bit words, which the compiler lays out in
+    /// the binary: Vectorscan reads them where they are. As a string literal they were decoded
+    /// at every start-up (2.9 M instructions, most of the first stage's set-up).
+    nonisolated(unsafe) private static let embedded: (database: OpaquePointer, wordLengths: [Int32])? = {
+        let count = EmbeddedKeywordDatabase.databaseByteCount
+        #if _endian(big)
+            let words = EmbeddedKeywordDatabase.database.map(\.littleEndian)
+        #else
+            let words = EmbeddedKeywordDatabase.database
+        #endif
+        guard count <= words.count * 8 else { return nil }
+        var database: OpaquePointer?
+        let status = words.withUnsafeBytes { bytes in
+            hs_deserialize_database(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), count, &database)
+        }
+        guard status == HS_SUCCESS, let database else { return nil }
+        return (database, EmbeddedKeywordDatabase.wordLengths)
+    }()
+
+    /// The embedded words (byte-wise ascending), decoded on first need: only when a detector's
+    /// words are looked up, which the built-in detectors' are not (the build found their ids).
+    private static let embeddedWords: [[UInt8]]? = {
+        // Each word is one byte of its length, then its bytes (`LatinBytes`).
         guard let packed = EmbeddedKeywordDatabase.words.withUTF8Buffer({ LatinBytes.decode($0) }) else { return nil }
         var words: [[UInt8]] = []
         var index = 0
@@ -238,12 +300,6 @@ final class KeywordPrefilter: @unchecked Sendable {
             words.append(Array(packed[index..<(index + length)]))
             index += length
         }
-        guard let bytes = EmbeddedKeywordDatabase.database.withUTF8Buffer({ LatinBytes.decode($0) }) else { return nil }
-        var database: OpaquePointer?
-        let status = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { hs_deserialize_database($0.baseAddress, $0.count, &database) }
-        }
-        guard status == HS_SUCCESS, let database else { return nil }
-        return (database, words)
+        return words
     }()
 }

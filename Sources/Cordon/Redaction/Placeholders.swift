@@ -77,32 +77,39 @@ struct PlaceholderMask: Sendable {
         longestName = detectorIDs.reduce(0) { max($0, $1.utf8.count) }
     }
 
-    /// The sets of detector ids and reversible types, built when a scan first meets something
-    /// that opens like a placeholder.
+    /// The detector ids and reversible types that count, looked up among the ids themselves.
     ///
-    /// Most messages hold no placeholder, and building both sets for 500 detectors was 2.6 M
-    /// instructions of every engine's creation: 5 % of a hook process (callgrind).
+    /// Most messages hold no placeholder, and building sets of both for 500 detectors was 2.6 M
+    /// instructions of every engine's creation, 5 % of a hook process (callgrind); built on first
+    /// need instead, they were still 2.65 M of every hook process whose output is redacted (the
+    /// settle loop rescans the placeholders it wrote). A lookup compares the name with each id
+    /// of the same length — a few thousand instructions, for a few dozen placeholders a message.
     private final class Names: Sendable {
         private let detectorIDs: [String]
-        private let sets = Mutex<(ids: Set<[UInt8]>, types: Set<[UInt8]>)?>(nil)
+        /// Whether every id is ASCII (then an id's type is its bytes upper-cased, `_` for `-`),
+        /// found on first need.
+        private let allASCII = Mutex<Bool?>(nil)
 
         init(detectorIDs: [String]) { self.detectorIDs = detectorIDs }
 
         /// Whether `name` is one of the detector ids.
-        func containsID(_ name: [UInt8]) -> Bool { withSets { $0.ids.contains(name) } }
+        func containsID(_ name: [UInt8]) -> Bool {
+            detectorIDs.contains { $0.utf8.count == name.count && $0.utf8.elementsEqual(name) }
+        }
 
         /// Whether `name` is the reversible type of one of the detectors.
-        func containsType(_ name: [UInt8]) -> Bool { withSets { $0.types.contains(name) } }
-
-        private func withSets(_ body: ((ids: Set<[UInt8]>, types: Set<[UInt8]>)) -> Bool) -> Bool {
-            sets.withLock { sets in
-                if sets == nil {
-                    sets = (
-                        Set(detectorIDs.map { Array($0.utf8) }),
-                        Set(detectorIDs.map { Array(PlaceholderSyntax.reversibleType(for: $0).utf8) })
-                    )
-                }
-                return body(sets!)
+        func containsType(_ name: [UInt8]) -> Bool {
+            let ascii = allASCII.withLock { known in
+                if known == nil { known = detectorIDs.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } }
+                return known!
+            }
+            guard ascii else { return detectorIDs.contains { PlaceholderSyntax.reversibleType(for: $0).utf8.elementsEqual(name) } }
+            // `PlaceholderSyntax.reversibleType(for:)` of an ASCII id, byte by byte.
+            return detectorIDs.contains { id in
+                id.utf8.count == name.count
+                    && id.utf8.elementsEqual(name) { byte, typeByte in
+                        (byte == UInt8(ascii: "-") ? UInt8(ascii: "_") : (byte &- UInt8(ascii: "a") < 26 ? byte - 32 : byte)) == typeByte
+                    }
             }
         }
     }

@@ -1,0 +1,1 @@
+../../Cordon/Support/ByteClass.swift

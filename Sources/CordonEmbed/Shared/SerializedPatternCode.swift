@@ -1,0 +1,1 @@
+../../Cordon/Matching/SerializedPatternCode.swift
