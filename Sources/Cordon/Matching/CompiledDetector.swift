@@ -54,12 +54,18 @@ final class CompiledDetector: Sendable {
     /// What reading the pattern for the window needs: the pattern, the keywords, the
     /// configured window, whether `PatternPrefix` found it anchored, and the keyword frame.
     private let windowReading: (pattern: String, keywords: [String], window: Int, anchored: Bool, frame: KeywordFrame?)?
+    /// The window of a detector whose window is never read from its pattern (run-gated,
+    /// context-gated, ungated), returned without taking ``searchWindowState``'s lock: every
+    /// search of such a detector took it, and with `--threads 2` both threads took the same
+    /// locks for the same popular detectors.
+    private let fixedWindow: SearchWindow?
 
     /// Keyword occurrences searched before the pattern is read for a narrower window.
     static let occurrencesBeforeReading = 64
 
     /// The search window for a search of `occurrences` more gating offsets.
     func searchWindow(occurrences: Int) -> SearchWindow {
+        if let fixedWindow { return fixedWindow }
         guard let windowReading else { return searchWindowState.withLock { $0.window } }
         return searchWindowState.withLock { state in
             if state.isRead { return state.window }
@@ -161,6 +167,7 @@ final class CompiledDetector: Sendable {
                     lookbehind: lookbehind, mergeDistance: frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? window,
                     requiredRun: nil, frame: frame),
                 0, false))
+            fixedWindow = nil
             startSteps = nil
             lookahead = 0
             runGate = nil
@@ -171,7 +178,9 @@ final class CompiledDetector: Sendable {
             // still required for a value to be reported.
             shape = nil
             windowReading = nil
-            searchWindowState = Mutex((SearchWindow(lookbehind: gate.within, mergeDistance: gate.within, requiredRun: nil, frame: nil), 0, true))
+            let window = SearchWindow(lookbehind: gate.within, mergeDistance: gate.within, requiredRun: nil, frame: nil)
+            fixedWindow = window
+            searchWindowState = Mutex((window, 0, true))
             startSteps = analysis.startSteps
             gateWords = []
             lookahead = 1
@@ -182,7 +191,9 @@ final class CompiledDetector: Sendable {
             shape = nil
             windowReading = nil
             let lookbehind = context.window + Engine.keywordWindow
-            searchWindowState = Mutex((SearchWindow(lookbehind: lookbehind, mergeDistance: lookbehind, requiredRun: nil, frame: nil), 0, true))
+            let window = SearchWindow(lookbehind: lookbehind, mergeDistance: lookbehind, requiredRun: nil, frame: nil)
+            fixedWindow = window
+            searchWindowState = Mutex((window, 0, true))
             startSteps = nil
             gateWords = context.words
             lookahead = context.window
@@ -190,7 +201,9 @@ final class CompiledDetector: Sendable {
         } else {
             shape = nil
             windowReading = nil
-            searchWindowState = Mutex((SearchWindow(lookbehind: 0, mergeDistance: 0, requiredRun: nil, frame: nil), 0, true))
+            let window = SearchWindow(lookbehind: 0, mergeDistance: 0, requiredRun: nil, frame: nil)
+            fixedWindow = window
+            searchWindowState = Mutex((window, 0, true))
             startSteps = nil
             gateWords = []
             lookahead = 0
