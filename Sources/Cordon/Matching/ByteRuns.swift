@@ -20,15 +20,30 @@ enum ByteRuns {
         members.withVectors { vectors in forEach(in: text, atLeast: minimum, of: members, vectors, body) }
     }
 
-    // The decoders' pass keeps its own loop, with the block step written out: through
-    // ``Tracker`` (not inlined into the decoders) the base64 pass of real text cost 3.6 M more
-    // instructions per 3.4 MB (callgrind, round 10).
     @inline(__always)
     private static func forEach(
         in text: UnsafeBufferPointer<UInt8>, atLeast minimum: Int, of members: ByteRanges, _ vectors: ByteRanges.Vectors,
         _ body: (_ start: Int, _ length: Int) -> Void
     ) {
-        let base = text.baseAddress!
+        members.table.withUnsafeBufferPointer { table in
+            forEach(in: text, atLeast: minimum, blockMask: { vectors.blockMask($0) }, isMember: { table[Int($0)] }, body)
+        }
+    }
+
+    /// The block loop of every run finder that reads runs off 64-bit masks: `blockMask(p)` gives
+    /// the members among the 64 bytes at `p` as bits 0 to 63 and must agree with `isMember`,
+    /// which reads the tail shorter than a block.
+    ///
+    /// The reason it takes the block test as a closure: the base64 decoder tests its alphabet
+    /// with its own five comparisons (``MaskedRuns``), and it keeps this loop with the block
+    /// step written out — through ``Tracker`` (not inlined into the decoders) the base64 pass of
+    /// real text cost 3.6 M more instructions per 3.4 MB (callgrind, round 10).
+    @inline(__always)
+    static func forEach(
+        in text: UnsafeBufferPointer<UInt8>, atLeast minimum: Int, blockMask: (UnsafeRawPointer) -> UInt64,
+        isMember: (UInt8) -> Bool, _ body: (_ start: Int, _ length: Int) -> Void
+    ) {
+        guard let base = text.baseAddress, minimum >= 1 else { return }
         let count = text.count
         let raw = UnsafeRawPointer(base)
         var runStart = -1  // the start of the run open at the block's start, or -1
@@ -36,7 +51,7 @@ enum ByteRuns {
         // A run that does not reach the block's end is at most 63 bytes long.
         let findsInside = minimum <= 63
         while block &+ 64 <= count {
-            var mask = vectors.blockMask(raw + block)
+            var mask = blockMask(raw + block)
             if runStart >= 0 {
                 // The members at the block's start continue the open run.
                 let leading = (~mask).trailingZeroBitCount
@@ -74,17 +89,15 @@ enum ByteRuns {
             }
             block &+= 64
         }
-        members.table.withUnsafeBufferPointer { table in
-            var index = block
-            while index < count {
-                if table[Int(base[index])] {
-                    if runStart < 0 { runStart = index }
-                } else if runStart >= 0 {
-                    if index &- runStart >= minimum { body(runStart, index &- runStart) }
-                    runStart = -1
-                }
-                index &+= 1
+        var index = block
+        while index < count {
+            if isMember(base[index]) {
+                if runStart < 0 { runStart = index }
+            } else if runStart >= 0 {
+                if index &- runStart >= minimum { body(runStart, index &- runStart) }
+                runStart = -1
             }
+            index &+= 1
         }
         if runStart >= 0, count &- runStart >= minimum { body(runStart, count &- runStart) }
     }
