@@ -126,7 +126,11 @@ struct EmbeddedPatternAnalysisTests {
         let engine = try Engine(set)
         let reading = PatternAnalysis(changed[index], window: Engine.keywordWindow, startStepsReach: CompiledDetector.startStepsReach)
         #expect(!reading.startsWithKeyword)
-        #expect(engine.compiled[index].lookbehind == (changed[index].keywordDistance ?? Engine.keywordWindow))
+        // The window is the one the changed pattern gives (the optional prefix's bytes before the
+        // keyword), not the record's search at the keyword.
+        let window = changed[index].keywordDistance ?? Engine.keywordWindow
+        #expect(engine.compiled[index].lookbehind == min(window, reading.keywordDistance ?? window))
+        #expect(engine.compiled[index].lookbehind > 0)
         #expect(engine.compiled[index].shape == nil)
         // The added word is found for the other detector (a database compiled for the set).
         let prefilter = try #require(engine.prefilter)

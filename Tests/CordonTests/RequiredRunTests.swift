@@ -234,20 +234,27 @@ struct KeywordDistanceTests {
 /// The windows read off the patterns, against the reference scan on every example.
 @Suite("Search windows read off the patterns")
 struct SearchWindowTests {
-    @Test("A detector's pattern is read for its window only after it has searched enough keyword occurrences")
-    func readAfterEnoughOccurrences() throws {
-        let engine = try Engine(DetectorSet.builtIn())
+    @Test("A detector's window is read off its pattern before its first search: password-assignment searches 52 bytes before its keywords")
+    func readBeforeTheFirstSearch() throws {
+        let builtIn = try DetectorSet.builtIn()
+        let engine = try Engine(builtIn)
         let detector = try #require(engine.compiled.first { $0.id == "password-assignment" })
-        #expect(detector.searchWindow(occurrences: 1).lookbehind == Engine.keywordWindow)
-        #expect(detector.searchWindow(occurrences: CompiledDetector.occurrencesBeforeReading - 2).lookbehind == Engine.keywordWindow)
-        #expect(detector.searchWindow(occurrences: 1).lookbehind == 52)
-        #expect(detector.searchWindow(occurrences: 1).lookbehind == 52)
+        #expect(detector.lookbehind == 52)
+        // The same window when the pattern is read at engine creation instead of taken from the
+        // build's records (a custom set: the detector files of the repository, read at run time).
+        let analysis = PatternAnalysis(
+            try #require(builtIn.detectors.first { $0.id == "password-assignment" }),
+            window: Engine.keywordWindow, startStepsReach: CompiledDetector.startStepsReach)
+        #expect(analysis.keywordDistance == 52)
+        // An anchored detector holds its required run from the start.
+        let box = try #require(engine.compiled.first { $0.id == "box-api-access-token" })
+        #expect(box.lookbehind == 0)
+        #expect(box.requiredRun != nil)
     }
 
     @Test("Every detector example, every window read: the fast scan equals the reference scan")
     func everyExampleWithEveryWindowRead() throws {
         let engine = try Engine(DetectorSet.builtIn())
-        for detector in engine.compiled { _ = detector.searchWindow }
         var texts = 0
         for detector in engine.detectors {
             for example in detector.examples + detector.negativeExamples + detector.testValueExamples {

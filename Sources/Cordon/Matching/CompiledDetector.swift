@@ -1,6 +1,5 @@
 import Foundation
 import CPCRE2
-import Synchronization
 
 /// A ``Detector`` ready to run: its compiled pattern and compiled allowlist.
 ///
@@ -40,46 +39,13 @@ final class CompiledDetector: Sendable {
         var frame: KeywordFrame?
     }
 
-    /// The search window and, for a keyword-gated detector, how many keyword occurrences it has
-    /// searched and whether its pattern has been read for its window yet
-    /// (``RequiredRun/keywordDistance(pattern:keywords:)``, ``RequiredRun/init(pattern:)``).
-    /// Until then the window is the one the keywords alone give (as wide as configured, or
-    /// anchored when `PatternPrefix` reads the pattern so). The reason: reading a pattern costs
-    /// tens of thousands of instructions; at engine creation the readers were 54 M of the
-    /// 103 M instructions of a hook process (callgrind) — one engine, one event, a handful of
-    /// detectors searched a few times. A detector is read once it has searched
-    /// ``occurrencesBeforeReading`` occurrences: a sidecar, a gateway or a folder scan reads
-    /// the ones ordinary text keeps hitting within its first messages.
-    private let searchWindowState: Mutex<(window: SearchWindow, occurrences: Int, isRead: Bool)>
-    /// What reading the pattern for the window needs: the pattern, the keywords, the
-    /// configured window, whether `PatternPrefix` found it anchored, and the keyword frame.
-    private let windowReading: (pattern: String, keywords: [String], window: Int, anchored: Bool, frame: KeywordFrame?)?
-    /// The window of a detector whose window is never read from its pattern (run-gated,
-    /// context-gated, ungated), returned without taking ``searchWindowState``'s lock: every
-    /// search of such a detector took it, and with `--threads 2` both threads took the same
-    /// locks for the same popular detectors.
-    private let fixedWindow: SearchWindow?
-
-    /// Keyword occurrences searched before the pattern is read for a narrower window.
-    static let occurrencesBeforeReading = 64
-
-    /// The search window for a search of `occurrences` more gating offsets.
-    func searchWindow(occurrences: Int) -> SearchWindow {
-        if let fixedWindow { return fixedWindow }
-        guard let windowReading else { return searchWindowState.withLock { $0.window } }
-        return searchWindowState.withLock { state in
-            if state.isRead { return state.window }
-            state.occurrences += occurrences
-            if state.occurrences >= Self.occurrencesBeforeReading {
-                state.window = Self.readWindow(windowReading)
-                state.isRead = true
-            }
-            return state.window
-        }
-    }
-
-    /// The search window once the pattern has been read for it.
-    var searchWindow: SearchWindow { searchWindow(occurrences: Self.occurrencesBeforeReading) }
+    /// Where a search runs around each gating offset. For a keyword-gated detector it is read
+    /// off the pattern (``PatternAnalysis/keywordDistance``, ``PatternAnalysis/requiredRun``):
+    /// for the built-in set at build time, so that a hook process — one engine, one event —
+    /// pays nothing for it (reading every pattern at engine creation was 54 M of a hook
+    /// process's 103 M instructions, callgrind), and a detector's first searches already use
+    /// the narrow window.
+    let searchWindow: SearchWindow
 
     /// How far before a gate word a match may start.
     var lookbehind: Int { searchWindow.lookbehind }
@@ -93,21 +59,20 @@ final class CompiledDetector: Sendable {
     /// The window of a keyword-gated pattern: how far before its first keyword a match can
     /// start, when the pattern says (alternatives each led by a keyword, or one a few bytes
     /// in) — to nothing when every match starts with a keyword, then with its required run.
-    private static func readWindow(
-        _ reading: (pattern: String, keywords: [String], window: Int, anchored: Bool, frame: KeywordFrame?)
-    ) -> SearchWindow {
-        let distance = reading.anchored ? 0 : RequiredRun.keywordDistance(pattern: reading.pattern, keywords: reading.keywords)
+    /// `window` is the configured one (``Detector/keywordDistance`` or ``Engine/keywordWindow``).
+    private static func keywordWindow(_ analysis: PatternAnalysis, window: Int) -> SearchWindow {
+        let distance = analysis.keywordDistance
         let startsAtKeyword = distance == 0
-        let lookbehind = min(reading.window, distance ?? reading.window)
-        let frame = startsAtKeyword ? nil : reading.frame
+        let lookbehind = min(window, distance ?? window)
+        let frame = startsAtKeyword ? nil : analysis.frame
         // A framed search's windows merge only when they touch: its starts are few and
         // scattered (an occurrence of `!` or `:A` seldom has any), and a merged search tries
         // every start between them. A search anchored at its keywords merges over the whole
         // window (see ``SearchWindow/mergeDistance``); a window search over its look-behind.
         return SearchWindow(
             lookbehind: lookbehind,
-            mergeDistance: frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? (startsAtKeyword ? reading.window : lookbehind),
-            requiredRun: startsAtKeyword ? RequiredRun(pattern: reading.pattern) : nil,
+            mergeDistance: frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? (startsAtKeyword ? window : lookbehind),
+            requiredRun: startsAtKeyword ? analysis.requiredRun : nil,
             frame: frame)
     }
 
@@ -158,16 +123,7 @@ final class CompiledDetector: Sendable {
             // A pattern whose every match begins with a keyword is tried at the keyword only.
             let window = detector.keywordDistance ?? Engine.keywordWindow
             shape = analysis.shape
-            let frame = analysis.frame
-            windowReading = (detector.pattern, detector.keywords, window, analysis.startsWithKeyword, frame)
-            // Until the pattern is read: the window the keywords and PatternPrefix give.
-            let lookbehind = analysis.startsWithKeyword ? 0 : window
-            searchWindowState = Mutex((
-                SearchWindow(
-                    lookbehind: lookbehind, mergeDistance: frame.map { $0.fixed.length + ($0.run?.maximum ?? 0) } ?? window,
-                    requiredRun: nil, frame: frame),
-                0, false))
-            fixedWindow = nil
+            searchWindow = Self.keywordWindow(analysis, window: window)
             startSteps = nil
             lookahead = 0
             runGate = nil
@@ -177,10 +133,7 @@ final class CompiledDetector: Sendable {
             // a required context's words (`token`), so it gates instead of them; the context is
             // still required for a value to be reported.
             shape = nil
-            windowReading = nil
-            let window = SearchWindow(lookbehind: gate.within, mergeDistance: gate.within, requiredRun: nil, frame: nil)
-            fixedWindow = window
-            searchWindowState = Mutex((window, 0, true))
+            searchWindow = SearchWindow(lookbehind: gate.within, mergeDistance: gate.within, requiredRun: nil, frame: nil)
             startSteps = analysis.startSteps
             gateWords = []
             lookahead = 1
@@ -189,21 +142,15 @@ final class CompiledDetector: Sendable {
             // The value lies within `window` bytes of a context word, on either side; a value
             // before the word may be up to `keywordWindow` bytes long.
             shape = nil
-            windowReading = nil
             let lookbehind = context.window + Engine.keywordWindow
-            let window = SearchWindow(lookbehind: lookbehind, mergeDistance: lookbehind, requiredRun: nil, frame: nil)
-            fixedWindow = window
-            searchWindowState = Mutex((window, 0, true))
+            searchWindow = SearchWindow(lookbehind: lookbehind, mergeDistance: lookbehind, requiredRun: nil, frame: nil)
             startSteps = nil
             gateWords = context.words
             lookahead = context.window
             runGate = nil
         } else {
             shape = nil
-            windowReading = nil
-            let window = SearchWindow(lookbehind: 0, mergeDistance: 0, requiredRun: nil, frame: nil)
-            fixedWindow = window
-            searchWindowState = Mutex((window, 0, true))
+            searchWindow = SearchWindow(lookbehind: 0, mergeDistance: 0, requiredRun: nil, frame: nil)
             startSteps = nil
             gateWords = []
             lookahead = 0
@@ -296,7 +243,7 @@ final class CompiledDetector: Sendable {
         var startsSinceRead = 0
         // Occurrences around which no match can start — the token's shape, the keyword's frame
         // or the run's start steps rule it out — are passed over (exact: see each).
-        let searchWindow = self.searchWindow(occurrences: keywordStarts.count)
+        let searchWindow = self.searchWindow
         let shape = self.shape
         let requiredRun = searchWindow.requiredRun
         let frame = searchWindow.frame

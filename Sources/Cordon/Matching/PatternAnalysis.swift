@@ -2,7 +2,8 @@ import CordonDetectorModel
 
 /// What engine creation reads off one detector's pattern and words: whether every match starts
 /// with a keyword, the token shape after it, the keyword frame, the start steps of a run-gated
-/// pattern, the block terminator — and where its gate words stand in the first stage's word list.
+/// pattern, the block terminator, how far before its first keyword a match can start and the
+/// run it then holds — and where its gate words stand in the first stage's word list.
 ///
 /// The reason: reading ~500 patterns was ~10 M of the ~45 M instructions of a hook process (one
 /// process per agent event; #13 asks for a cold start firmly under 15 ms), and for the built-in
@@ -20,6 +21,13 @@ struct PatternAnalysis: Sendable, Equatable {
     var frame: KeywordFrame?
     var startSteps: ByteSteps?
     var terminator: BlockTerminator?
+    /// For a keyword-gated pattern: how far before its first keyword a match can start
+    /// (``RequiredRun/keywordDistance(pattern:keywords:)``; 0 when `PatternPrefix` finds it
+    /// anchored), `nil` when the reader cannot tell — the search window before each keyword hit.
+    var keywordDistance: Int?
+    /// For a pattern anchored at its keywords (a keyword distance of 0): the run every match
+    /// holds, checked at each hit before PCRE2 (``RequiredRun/init(pattern:)``).
+    var requiredRun: RequiredRun?
 
     /// Reads `detector`'s pattern as ``CompiledDetector`` needs it: `window` is how far before a
     /// keyword a match may start when the detector does not say (``Engine/keywordWindow``), and
@@ -33,6 +41,9 @@ struct PatternAnalysis: Sendable, Equatable {
             frame = anchoring.startsWithKeyword
                 ? nil
                 : PatternPrefix.keywordFrame(detector.pattern, keywords: detector.keywords, window: detector.keywordDistance ?? window)
+            keywordDistance = anchoring.startsWithKeyword
+                ? 0 : RequiredRun.keywordDistance(pattern: detector.pattern, keywords: detector.keywords)
+            requiredRun = keywordDistance == 0 ? RequiredRun(pattern: detector.pattern) : nil
         } else if let gate = detector.runGate {
             startSteps = gate.within <= startStepsReach ? PatternPrefix.startSteps(detector.pattern) : nil
         }
@@ -147,7 +158,7 @@ struct PatternAnalysis: Sendable, Equatable {
     }
 
     /// The first field of the embedded form, with its version.
-    static let header: UInt64 = 0x636f_7264_6f6e_0001
+    static let header: UInt64 = 0x636f_7264_6f6e_0002
 
     /// Encodes `records` as 64-bit numbers (a constant array the compiler lays out in the binary,
     /// read in place: as text they were 1.4 M instructions of parsing at every start-up).
@@ -178,6 +189,8 @@ struct PatternAnalysis: Sendable, Equatable {
             if analysis.frame?.run != nil { flags |= 8 }
             if analysis.startSteps != nil { flags |= 16 }
             if analysis.terminator != nil { flags |= 32 }
+            if analysis.keywordDistance != nil { flags |= 64 }
+            if analysis.requiredRun != nil { flags |= 128 }
             add(flags)
             if let shape = analysis.shape {
                 add(shape.offset)
@@ -198,6 +211,13 @@ struct PatternAnalysis: Sendable, Equatable {
                 add(terminator.reach)
                 add(terminator.literal.count)
                 for byte in terminator.literal { add(Int(byte)) }
+            }
+            if let distance = analysis.keywordDistance { add(distance) }
+            if let run = analysis.requiredRun {
+                add(run.members)
+                add(run.count)
+                add(run.earliest)
+                add(run.latest)
             }
         }
         return numbers
@@ -269,6 +289,15 @@ struct PatternAnalysis: Sendable, Equatable {
                     literal.append(UInt8(byte))
                 }
                 analysis.terminator = BlockTerminator(literal: literal, reach: reach)
+            }
+            if flags & 64 != 0 {
+                guard let distance = reader.int() else { return nil }
+                analysis.keywordDistance = distance
+            }
+            if flags & 128 != 0 {
+                guard let members = set(), let count = reader.int(), let earliest = reader.int(), let latest = reader.int()
+                else { return nil }
+                analysis.requiredRun = RequiredRun(members: members, count: count, earliest: earliest, latest: latest)
             }
             records.append(Record(digest: digest, gateWordsDigest: gateWordsDigest, wordIDs: ids, analysis: analysis))
         }

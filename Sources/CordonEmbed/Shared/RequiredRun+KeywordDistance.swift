@@ -1,0 +1,1 @@
+../../Cordon/Matching/RequiredRun+KeywordDistance.swift
