@@ -11,7 +11,7 @@ venv=Tests/clients/mcp/.venv
 if [[ ! -x $venv/bin/python ]]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check -r Tests/clients/mcp/requirements.txt
+"$venv/bin/pip" install --quiet --no-cache-dir --disable-pip-version-check -r Tests/clients/mcp/requirements.txt
 
 if [[ -z ${CORDON_EXECUTABLE:-} ]]; then
     swift build --product cordon

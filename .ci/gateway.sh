@@ -19,7 +19,7 @@ VENV=.venv-ci
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
 fi
-"$VENV/bin/pip" install -q -r Tests/clients/gateway/requirements.txt
+"$VENV/bin/pip" install -q --no-cache-dir -r Tests/clients/gateway/requirements.txt
 
 echo "== gateway: SDK client tests"
 "$VENV/bin/python" -m pytest -q Tests/clients/gateway
