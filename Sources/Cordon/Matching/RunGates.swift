@@ -13,10 +13,10 @@ extension RunGate.CharacterClass {
 /// The run gates of an engine's detectors, applied to a message in one pass per class.
 ///
 /// Everything a pass needs is worked out once, when the engine is built: which keys each class
-/// has, their shortest run, and which detectors each key gates. A pass then allocates only the
-/// arrays of the starts it finds. The reason: a pass used to filter the keys of each class, look
-/// the class's byte ranges up in a dictionary and copy each key (with its array of preceding
-/// classes) for every run — ~35 k of the ~53 k instructions the run gates cost a 300-byte message
+/// has, their shortest run, and which detectors each key gates. A pass then allocates only its
+/// buffers and the starts it finds (``RunStarts``). The reason: a pass used to filter the keys of
+/// each class, look the class's byte ranges up in a dictionary and copy each key (with its array
+/// of preceding classes) for every run — ~35 k of the ~53 k instructions the run gates cost a 300-byte message
 /// (callgrind, #13), which is what the gateway scans per streamed event.
 struct RunGates: Sendable {
     /// A distinct gate: class, shortest run, and for digits the fewest digits of the run's group.
@@ -163,8 +163,8 @@ struct RunGates: Sendable {
     /// off its mask (``ByteRuns/Tracker``). A digit run is held back until its digit group ends
     /// and the group's digit count is known (``DigitRuns``). The reason: one pass per class,
     /// each testing its own byte ranges, was ~12 % of the CPU of a scan of ordinary text (#13).
-    func runStarts(in text: UnsafeBufferPointer<UInt8>) -> [[Int]] {
-        guard !passes.isEmpty, !text.isEmpty else { return [[Int]](repeating: [], count: lengths.count) }
+    func runStarts(in text: UnsafeBufferPointer<UInt8>) -> RunStarts {
+        guard !passes.isEmpty, !text.isEmpty else { return RunStarts(keyCount: lengths.count) }
         let passes = self.passes
         let keyCount = lengths.count
         return Tables.with(self) { tables in Self.runStarts(in: text, passes: passes, tables: tables, keyCount: keyCount) }
@@ -201,9 +201,13 @@ struct RunGates: Sendable {
         }
     }
 
-    private static func runStarts(in text: UnsafeBufferPointer<UInt8>, passes: [ClassPass], tables: Tables, keyCount: Int) -> [[Int]] {
-        var starts = [[Int]](repeating: [], count: keyCount)
+    private static func runStarts(in text: UnsafeBufferPointer<UInt8>, passes: [ClassPass], tables: Tables, keyCount: Int) -> RunStarts {
+        var starts = FoundStarts(capacity: 64)
         var state = PassState(passes)
+        defer {
+            starts.deallocate()
+            state.group.deallocate()
+        }
         let raw = UnsafeRawPointer(text.baseAddress!)
         let count = text.count
         var block = 0
@@ -229,14 +233,17 @@ struct RunGates: Sendable {
         if let pass = state.hexDigitsAndColons, let run = state.hexRuns.finish(at: count) {
             tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
         }
-        return starts
+        return RunStarts(keyCount: keyCount, found: starts)
     }
+
+    /// The `(key, start)` pairs a pass finds, in the order it finds them.
+    private typealias FoundStarts = GrowableBuffer<(key: Int, start: Int)>
 
     /// Reads the runs of every class that end in the block at `block`.
     @inline(__always)
     private static func read(
         _ masks: RunClassMasks, at block: Int, valid: UInt64, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
-        into starts: inout [[Int]]
+        into starts: inout FoundStarts
     ) {
         if let pass = state.digits {
             state.digitRuns.load(masks.digits & valid, at: block)
@@ -267,7 +274,7 @@ struct RunGates: Sendable {
     @inline(__always)
     private static func digitRun(
         _ run: (start: Int, length: Int), _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
-        into starts: inout [[Int]]
+        into starts: inout FoundStarts
     ) {
         if !state.group.isEmpty, !DigitRuns.joins(text, from: state.group.end, to: run.start) {
             flush(pass, state: &state, tables: tables, text: text, into: &starts)
@@ -281,7 +288,7 @@ struct RunGates: Sendable {
     /// of a hash or an identifier): it only forgets the group's digits.
     @inline(__always)
     private static func flush(
-        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout [[Int]]
+        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout FoundStarts
     ) {
         guard state.group.holdsRuns else {
             state.group.removeAll()
@@ -292,11 +299,14 @@ struct RunGates: Sendable {
 
     /// Records the kept runs of the digit group being read, and empties it.
     private static func recordGroup(
-        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout [[Int]]
+        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout FoundStarts
     ) {
         let digits = state.group.digits
-        for run in state.group.runs {
+        var index = 0
+        while index < state.group.runs.count {
+            let run = state.group.runs[index]
             tables.record(pass, start: run.start, length: run.length, digits: digits, in: text, into: &starts)
+            index &+= 1
         }
         state.group.removeAll()
     }
@@ -350,7 +360,7 @@ struct RunGates: Sendable {
         /// digit group of `digits` digits (0 for other classes) opens.
         @inline(__always)
         func record(
-            _ pass: ClassPass, start: Int, length: Int, digits: Int, in text: UnsafeBufferPointer<UInt8>, into starts: inout [[Int]]
+            _ pass: ClassPass, start: Int, length: Int, digits: Int, in text: UnsafeBufferPointer<UInt8>, into starts: inout FoundStarts
         ) {
             if !pass.masks.isEmpty {
                 let cap = pass.cap
@@ -358,14 +368,14 @@ struct RunGates: Sendable {
                 while mask != 0 {
                     let key = keys[pass.keys.lowerBound &+ mask.trailingZeroBitCount]
                     mask &= mask &- 1
-                    if !pass.checksBefore || isPreceded(text, at: start, key: key) { starts[key].append(start) }
+                    if !pass.checksBefore || isPreceded(text, at: start, key: key) { starts.append((key, start)) }
                 }
                 return
             }
             for position in pass.keys {
                 let key = keys[position]
                 if length >= lengths[key], digits >= groupDigits[key], isPreceded(text, at: start, key: key) {
-                    starts[key].append(start)
+                    starts.append((key, start))
                 }
             }
         }
@@ -380,7 +390,7 @@ struct RunGates: Sendable {
 /// to the array (and emptying it at each group's end) was most of the cost of a group.
 private struct DigitGroupBuffer {
     /// The runs of at least ``minimum`` digits.
-    private(set) var runs: [(start: Int, length: Int)] = []
+    private(set) var runs = GrowableBuffer<(start: Int, length: Int)>(capacity: 16)
     /// The shortest run kept.
     let minimum: Int
     /// The digits of all runs, kept or not.
@@ -396,7 +406,7 @@ private struct DigitGroupBuffer {
     var isEmpty: Bool { digits == 0 }
 
     /// Whether the group holds a run of at least ``minimum`` digits.
-    var holdsRuns: Bool { !runs.isEmpty }
+    var holdsRuns: Bool { runs.count > 0 }
 
     @inline(__always)
     mutating func append(start: Int, length: Int) {
@@ -407,7 +417,10 @@ private struct DigitGroupBuffer {
 
     @inline(__always)
     mutating func removeAll() {
-        if !runs.isEmpty { runs.removeAll(keepingCapacity: true) }
+        runs.removeAll()
         digits = 0
     }
+
+    /// Frees the runs' memory; the group must not be used afterwards.
+    func deallocate() { runs.deallocate() }
 }
