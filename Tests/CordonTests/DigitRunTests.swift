@@ -62,6 +62,27 @@ struct DigitRunTests {
         }
     }
 
+    @Test("The separator test of a group's gaps holds for exactly the bytes of the separator set, for every byte value")
+    func separatorBits() {
+        for byte in 0...255 {
+            #expect(DigitRuns.isSeparator(UInt8(byte)) == DigitRuns.separators.contains(UInt8(byte)), "byte \(byte)")
+        }
+    }
+
+    @Test("Runs too short for any key still count toward their group: a group reaches its digits only with them")
+    func shortRunsCountInGroups() throws {
+        let engine = try Engine(DetectorSet(DetectorSet.parse(yaml: Self.groupedYAML, file: "group.yaml")))
+        // The key: runs of 3 in groups of 10. `1 2 3 4` are runs of one digit, kept by no key.
+        for (text, expected) in [
+            ("1 2 3 4 555 666", [[8, 12]]), ("1 2 3 555 666", [[]]), ("555 666 1 2 3 4", [[0, 4]]), ("555 666 1 2 3", [[]]),
+            ("1 2 555 3 4 666", [[4, 12]]), ("1 2 555 3 4    666", [[]]), ("12 34 5555 12", [[6]]), ("12 34 5555 1", [[]]),
+        ] {
+            let starts = Array(text.utf8).withUnsafeBufferPointer { engine.runGates.runStarts(in: $0) }
+            #expect(starts.map(Array.init) == expected, "\(text)")
+            #expect(expected == [RunGatesTests.expectedStarts(Array(text.utf8), gate: engine.compiled[0].runGate!)], "\(text)")
+        }
+    }
+
     /// A detector gated by digit runs of 3 with groups of at least 10 digits.
     static let groupedYAML = detectorYAML(
         pattern: "(?<![0-9])[0-9]{3}[ -][0-9]{3}[ -][0-9]{4}(?![0-9])", extra: "    run: {class: digits, length: 3, within: 0, group: 10}",

@@ -150,7 +150,7 @@ enum ByteRuns {
 
         /// Loads the block at offset `block` whose bit `i` is set when byte `block + i` is a
         /// member.
-        @inline(__always)
+        @_transparent
         mutating func load(_ mask: UInt64, at block: Int) {
             var mask = mask
             self.block = block
