@@ -143,31 +143,9 @@ enum ByteRuns {
         /// The run that ended at the block's start, or -1 (length in ``closedLength``).
         private var closedStart = -1
         private var closedLength = 0
-        /// The shifts that turn a block's mask into the bits at which a run of ``minimum``
-        /// starts, 5 bits each from the lowest, ending at the first zero (none for a minimum of
-        /// 1 or above 63).
-        ///
-        /// The reason: worked out per block (`min(covered, minimum - covered)` and a shift
-        /// checked against 64, for each step), the steps were a fifth of the run gates' pass
-        /// over real text (callgrind, round 11).
-        private let shiftSteps: UInt64
 
         init(atLeast minimum: Int) {
             self.minimum = minimum
-            var steps: UInt64 = 0
-            if minimum <= 63 {
-                // Bits i ..< i + covered of the mask are all set, doubling `covered` (at most
-                // six steps of at most 31 below 64).
-                var covered = 1
-                var shift: UInt64 = 0
-                while covered < minimum {
-                    let step = min(covered, minimum - covered)
-                    steps |= UInt64(step) << shift
-                    shift += 5
-                    covered += step
-                }
-            }
-            shiftSteps = steps
         }
 
         /// Loads the block at offset `block` whose bit `i` is set when byte `block + i` is a
@@ -187,23 +165,24 @@ enum ByteRuns {
                     closedLength = end &- runStart
                 }
                 runStart = -1
-                mask &= ~0 &<< UInt64(leading)  // < 64
+                mask &= ~0 << UInt64(leading)
             }
             guard mask != 0 else { return }
             // The run touching the block's end stays open into the next block.
             let trailing = (~mask).leadingZeroBitCount
             if trailing > 0 {
                 runStart = block &+ 64 &- trailing
-                mask = trailing == 64 ? 0 : mask & (~0 &>> UInt64(trailing))
+                mask = trailing == 64 ? 0 : mask & (~0 >> UInt64(trailing))
             }
             // A run that does not reach the block's end is at most 63 bytes long.
             if minimum <= 63, mask != 0 {
                 // Bit i of `starts` is set when bits i ..< i + minimum of the mask all are.
                 var starts = mask
-                var steps = shiftSteps
-                while steps != 0 {
-                    starts &= starts &>> (steps & 31)
-                    steps &>>= 5
+                var covered = 1
+                while covered < minimum {
+                    let step = min(covered, minimum &- covered)
+                    starts &= starts >> UInt64(step)
+                    covered &+= step
                 }
                 self.mask = mask
                 self.starts = starts
@@ -220,8 +199,8 @@ enum ByteRuns {
             }
             guard starts != 0 else { return nil }
             let start = starts.trailingZeroBitCount
-            let length = (~(mask &>> UInt64(start))).trailingZeroBitCount
-            starts &= ~0 &<< UInt64(start &+ length)  // < 64: the run does not reach the block's end
+            let length = (~(mask >> UInt64(start))).trailingZeroBitCount
+            starts &= ~0 << UInt64(start &+ length)  // < 64: the run does not reach the block's end
             return (block &+ start, length)
         }
 

@@ -348,15 +348,12 @@ struct RunGates: Sendable {
             guard count > 0 else { return true }
             guard start >= count else { return false }
             let from = start &- count
-            // Every byte is tested, without a branch per byte: whether a byte before a digit
-            // run is a letter is a coin toss on agent traffic (hex identifiers).
-            var all: UInt8 = 1
             var index = 0
             while index < count {
-                all &= beforeMembers[(first &+ index) &<< 8 | Int(text[from &+ index])]
+                guard beforeMembers[(first &+ index) &<< 8 | Int(text[from &+ index])] != 0 else { return false }
                 index &+= 1
             }
-            return all != 0
+            return true
         }
 
         /// Appends `start` to the starts of each key of `pass` that a run of `length` bytes in a
