@@ -16,8 +16,8 @@ extension RunGate.CharacterClass {
 /// has, their shortest run, and which detectors each key gates. A pass then allocates only its
 /// buffers and the starts it finds (``RunStarts``). The reason: a pass used to filter the keys of
 /// each class, look the class's byte ranges up in a dictionary and copy each key (with its array
-/// of preceding classes) for every run — ~35 k of the ~53 k instructions the run gates cost a 300-byte message
-/// (callgrind, #13), which is what the gateway scans per streamed event.
+/// of preceding classes) for every run — ~35 k of the ~53 k instructions the run gates cost a
+/// 300-byte message (callgrind, #13), which is what the gateway scans per streamed event.
 struct RunGates: Sendable {
     /// A distinct gate: class, shortest run, and for digits the fewest digits of the run's group.
     private struct Key: Equatable {
