@@ -110,6 +110,44 @@ struct ByteRunsTests {
         }
     }
 
+    /// The runs the block-fed finder (``ByteRuns/Tracker``) reads off `bytes`' masks.
+    static func trackedRuns(_ bytes: [UInt8], atLeast minimum: Int, _ members: ByteRanges) -> [Range<Int>] {
+        var tracker = ByteRuns.Tracker(atLeast: minimum)
+        var runs: [Range<Int>] = []
+        bytes.withUnsafeBufferPointer { text in
+            var block = 0
+            while block < text.count {
+                let tail = ByteRuns.lastBlock(of: UnsafeBufferPointer(rebasing: text[block..<min(text.count, block + 64)]), from: 0)
+                let valid = text.count - block >= 64 ? ~0 : ByteRuns.validBits(text.count - block)
+                tracker.load(withUnsafeBytes(of: tail) { members.blockMask($0.baseAddress!) } & valid, at: block)
+                while let run = tracker.next() { runs.append(run.start..<(run.start + run.length)) }
+                block += 64
+            }
+            if let run = tracker.finish(at: text.count) { runs.append(run.start..<(run.start + run.length)) }
+        }
+        return runs
+    }
+
+    @Test("The block-fed run finder finds every maximal run of at least the minimum, for every minimum from 1 to 70")
+    func trackerMatchesByteByByte() throws {
+        var generator = SeededGenerator(seed: 65)
+        let members = try #require(ByteRanges(ByteClass.isAlphanumeric))
+        for minimum in 1...70 {
+            for trial in 0..<12 {
+                let length = Int(generator.next() % 300)
+                // Runs of random lengths up to 140 members, so that every minimum is met, missed
+                // by one and crossed at every block offset.
+                var bytes: [UInt8] = []
+                while bytes.count < length {
+                    let run = Int(generator.next() % UInt64(trial % 2 == 0 ? 140 : 24))
+                    bytes += [UInt8](repeating: UInt8(ascii: "k"), count: run) + [UInt8(ascii: " ")]
+                }
+                let expected = Self.referenceRuns(bytes, atLeast: minimum, ByteClass.isAlphanumeric)
+                #expect(Self.trackedRuns(bytes, atLeast: minimum, members) == expected, "minimum \(minimum): \(bytes.count) bytes")
+            }
+        }
+    }
+
     @Test("Classes the word test cannot hold are refused: bytes of 0x80 or more, NUL, more than eight ranges")
     func refusedClasses() {
         #expect(ByteRanges { $0 >= 0xC2 } == nil)

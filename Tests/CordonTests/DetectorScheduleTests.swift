@@ -56,7 +56,7 @@ struct DetectorScheduleTests {
                         expected.append((index, nil))
                         continue
                     }
-                    let gating = engine.runGates.keyOfDetector[index].map { runStarts[$0] } ?? Array(starts[offsets[index]..<offsets[index + 1]])
+                    let gating = engine.runGates.keyOfDetector[index].map { Array(runStarts[$0]) } ?? Array(starts[offsets[index]..<offsets[index + 1]])
                     if !gating.isEmpty { expected.append((index, gating)) }
                 }
                 #expect(schedule.count == expected.count)

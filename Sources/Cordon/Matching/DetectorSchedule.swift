@@ -18,20 +18,20 @@ struct DetectorSchedule {
     private var hitEnds: [Int32] = []
     /// Every keyword hit's start, grouped by detector (ascending detector, ascending start).
     private var keywordStarts: [Int] = []
-    private var runStarts: [[Int]]
+    private var runStarts: RunStarts
 
     /// The number of detectors to run.
     var count: Int { detectors.count }
 
     /// The schedule for one message whose gate-word occurrences are `hits` and whose run-gate
     /// starts are `runStarts` (``RunGates/runStarts(in:)``).
-    init(hits: KeywordHits, runStarts: [[Int]], gates: RunGates) {
+    init(hits: KeywordHits, runStarts: RunStarts, gates: RunGates) {
         self.runStarts = runStarts
         var withHits: [Int32] = []
         (keywordStarts, withHits, hitEnds) = hits.groupedByDetector()
         // The run-gated detectors whose runs occur.
         var runGated: [(detector: Int32, key: Int32)] = []
-        for key in runStarts.indices where !runStarts[key].isEmpty {
+        for key in runStarts.indices where !runStarts.isEmpty(key: key) {
             for detector in gates.detectorsOfKey[key] { runGated.append((detector, Int32(key))) }
         }
         if runGated.count > 1 { runGated.sort { $0.detector < $1.detector } }
@@ -70,7 +70,7 @@ struct DetectorSchedule {
     func starts(at position: Int) -> ArraySlice<Int>? {
         let source = Int(sources[position])
         if source == -1 { return nil }
-        if source < -1 { return runStarts[-2 - source][...] }
+        if source < -1 { return runStarts[-2 - source] }
         let lower = source == 0 ? 0 : Int(hitEnds[source - 1])
         return keywordStarts[lower..<Int(hitEnds[source])]
     }

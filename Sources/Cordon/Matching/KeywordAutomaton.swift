@@ -196,6 +196,13 @@ struct KeywordHits {
         starts.append(start)
     }
 
+    /// Appends the hits `(detectors[i], starts[i])`, in order.
+    mutating func append(detectors: UnsafeBufferPointer<Int32>, starts: UnsafeBufferPointer<Int>) {
+        precondition(detectors.count == starts.count)
+        self.detectors.append(contentsOf: detectors)
+        self.starts.append(contentsOf: starts)
+    }
+
     /// The hit starts of each detector, ascending, as `(offsets, starts)`: the starts of detector
     /// `d` are `starts[offsets[d]..<offsets[d + 1]]`.
     ///

@@ -13,11 +13,11 @@ extension RunGate.CharacterClass {
 /// The run gates of an engine's detectors, applied to a message in one pass per class.
 ///
 /// Everything a pass needs is worked out once, when the engine is built: which keys each class
-/// has, their shortest run, and which detectors each key gates. A pass then allocates only the
-/// arrays of the starts it finds. The reason: a pass used to filter the keys of each class, look
-/// the class's byte ranges up in a dictionary and copy each key (with its array of preceding
-/// classes) for every run — ~35 k of the ~53 k instructions the run gates cost a 300-byte message
-/// (callgrind, #13), which is what the gateway scans per streamed event.
+/// has, their shortest run, and which detectors each key gates. A pass then allocates only its
+/// buffers and the starts it finds (``RunStarts``). The reason: a pass used to filter the keys of
+/// each class, look the class's byte ranges up in a dictionary and copy each key (with its array
+/// of preceding classes) for every run — ~35 k of the ~53 k instructions the run gates cost a
+/// 300-byte message (callgrind, #13), which is what the gateway scans per streamed event.
 struct RunGates: Sendable {
     /// A distinct gate: class, shortest run, and for digits the fewest digits of the run's group.
     private struct Key: Equatable {
@@ -49,11 +49,22 @@ struct RunGates: Sendable {
         var checksBefore: Bool
     }
 
-    /// For each key: the shortest run, the fewest digits of the group (0 unless digits) and the
-    /// classes of the bytes right before the run.
+    /// For each key: the shortest run and the fewest digits of the group (0 unless digits).
     private let lengths: [Int]
     private let groupDigits: [Int]
-    private let before: [[ByteSet]]
+    /// For each key, where the classes of the bytes right before the run are in
+    /// ``beforeMembers``: `beforeFirst[key] ..< beforeFirst[key + 1]`, one class per byte.
+    private let beforeFirst: [Int]
+    /// Each class of every key's bytes before the run as 256 flags, one per byte value (`1`: a
+    /// member): class `c` holds byte `b` when `beforeMembers[c << 8 | b]` is `1`.
+    ///
+    /// The reason: one load per byte tested. The classes were ``ByteSet``s in an array per key,
+    /// which a test copied (a retain and a release) and read through a switch on the byte's
+    /// high bits (an indirect jump): on agent traffic every digit run of two digits or more
+    /// is tested against the IBAN gate's two letters, and that test was most of
+    /// ``flush(_:state:tables:text:into:)``, the costliest function of the run gates (5.3 % of
+    /// a scan of the agent corpus, perf, round 11).
+    private let beforeMembers: [UInt8]
     /// The classes that have keys, each with its keys, in ``RunGate/CharacterClass/allCases`` order.
     private let passes: [ClassPass]
     /// The keys of all passes, each pass's a range.
@@ -96,7 +107,16 @@ struct RunGates: Sendable {
         ungatedDetectors = ungated
         lengths = keys.map(\.length)
         groupDigits = keys.map(\.groupDigits)
-        before = keys.map(\.before)
+        var beforeFirst = [0]
+        var beforeMembers: [UInt8] = []
+        for key in keys {
+            for members in key.before {
+                for byte in 0...255 { beforeMembers.append(members.contains(UInt8(byte)) ? 1 : 0) }
+            }
+            beforeFirst.append(beforeFirst.last! + key.before.count)
+        }
+        self.beforeFirst = beforeFirst
+        self.beforeMembers = beforeMembers
         var passKeys: [Int] = []
         var passMasks: [UInt64] = []
         passes = RunGate.CharacterClass.allCases.compactMap { characterClass in
@@ -143,8 +163,8 @@ struct RunGates: Sendable {
     /// off its mask (``ByteRuns/Tracker``). A digit run is held back until its digit group ends
     /// and the group's digit count is known (``DigitRuns``). The reason: one pass per class,
     /// each testing its own byte ranges, was ~12 % of the CPU of a scan of ordinary text (#13).
-    func runStarts(in text: UnsafeBufferPointer<UInt8>) -> [[Int]] {
-        guard !passes.isEmpty, !text.isEmpty else { return [[Int]](repeating: [], count: lengths.count) }
+    func runStarts(in text: UnsafeBufferPointer<UInt8>) -> RunStarts {
+        guard !passes.isEmpty, !text.isEmpty else { return RunStarts(keyCount: lengths.count) }
         let passes = self.passes
         let keyCount = lengths.count
         return Tables.with(self) { tables in Self.runStarts(in: text, passes: passes, tables: tables, keyCount: keyCount) }
@@ -161,7 +181,7 @@ struct RunGates: Sendable {
         var alphanumericRuns: ByteRuns.Tracker
         var dottedRuns: ByteRuns.Tracker
         var hexRuns: ByteRuns.Tracker
-        var group = DigitGroupBuffer()
+        var group: DigitGroupBuffer
 
         init(_ passes: [ClassPass]) {
             for pass in passes {
@@ -172,16 +192,22 @@ struct RunGates: Sendable {
                 case .hexDigitsAndColons: hexDigitsAndColons = pass
                 }
             }
-            // Every digit run is read (its group's digits count even when it is short).
+            // Every digit run is read (its group's digits count even when it is short); the
+            // group keeps only the runs long enough for a key.
+            group = DigitGroupBuffer(keeping: digits?.shortest ?? 1)
             alphanumericRuns = ByteRuns.Tracker(atLeast: alphanumerics?.shortest ?? 1)
             dottedRuns = ByteRuns.Tracker(atLeast: digitsAndDots?.shortest ?? 1)
             hexRuns = ByteRuns.Tracker(atLeast: hexDigitsAndColons?.shortest ?? 1)
         }
     }
 
-    private static func runStarts(in text: UnsafeBufferPointer<UInt8>, passes: [ClassPass], tables: Tables, keyCount: Int) -> [[Int]] {
-        var starts = [[Int]](repeating: [], count: keyCount)
+    private static func runStarts(in text: UnsafeBufferPointer<UInt8>, passes: [ClassPass], tables: Tables, keyCount: Int) -> RunStarts {
+        var starts = FoundStarts(capacity: 64)
         var state = PassState(passes)
+        defer {
+            starts.deallocate()
+            state.group.deallocate()
+        }
         let raw = UnsafeRawPointer(text.baseAddress!)
         let count = text.count
         var block = 0
@@ -207,14 +233,17 @@ struct RunGates: Sendable {
         if let pass = state.hexDigitsAndColons, let run = state.hexRuns.finish(at: count) {
             tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
         }
-        return starts
+        return RunStarts(keyCount: keyCount, found: starts)
     }
+
+    /// The `(key, start)` pairs a pass finds, in the order it finds them.
+    private typealias FoundStarts = GrowableBuffer<(key: Int, start: Int)>
 
     /// Reads the runs of every class that end in the block at `block`.
     @inline(__always)
     private static func read(
         _ masks: RunClassMasks, at block: Int, valid: UInt64, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
-        into starts: inout [[Int]]
+        into starts: inout FoundStarts
     ) {
         if let pass = state.digits {
             state.digitRuns.load(masks.digits & valid, at: block)
@@ -245,21 +274,39 @@ struct RunGates: Sendable {
     @inline(__always)
     private static func digitRun(
         _ run: (start: Int, length: Int), _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
-        into starts: inout [[Int]]
+        into starts: inout FoundStarts
     ) {
-        if !state.group.runs.isEmpty, !DigitRuns.joins(text, from: state.group.end, to: run.start) {
+        if !state.group.isEmpty, !DigitRuns.joins(text, from: state.group.end, to: run.start) {
             flush(pass, state: &state, tables: tables, text: text, into: &starts)
         }
         state.group.append(start: run.start, length: run.length)
     }
 
     /// Records the runs of the digit group being read, and empties it.
+    ///
+    /// Inlined for the common group, which holds no run long enough for any key (a lone digit
+    /// of a hash or an identifier): it only forgets the group's digits.
+    @inline(__always)
     private static func flush(
-        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout [[Int]]
+        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout FoundStarts
+    ) {
+        guard state.group.holdsRuns else {
+            state.group.removeAll()
+            return
+        }
+        recordGroup(pass, state: &state, tables: tables, text: text, into: &starts)
+    }
+
+    /// Records the kept runs of the digit group being read, and empties it.
+    private static func recordGroup(
+        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout FoundStarts
     ) {
         let digits = state.group.digits
-        for run in state.group.runs where run.length >= pass.shortest {
+        var index = 0
+        while index < state.group.runs.count {
+            let run = state.group.runs[index]
             tables.record(pass, start: run.start, length: run.length, digits: digits, in: text, into: &starts)
+            index &+= 1
         }
         state.group.removeAll()
     }
@@ -268,17 +315,23 @@ struct RunGates: Sendable {
     private struct Tables {
         let lengths: UnsafeBufferPointer<Int>
         let groupDigits: UnsafeBufferPointer<Int>
-        let before: UnsafeBufferPointer<[ByteSet]>
+        let beforeFirst: UnsafeBufferPointer<Int>
+        let beforeMembers: UnsafeBufferPointer<UInt8>
         let keys: UnsafeBufferPointer<Int>
         let masks: UnsafeBufferPointer<UInt64>
 
         static func with<R>(_ gates: RunGates, _ body: (Tables) -> R) -> R {
             gates.lengths.withUnsafeBufferPointer { lengths in
                 gates.groupDigits.withUnsafeBufferPointer { groupDigits in
-                    gates.before.withUnsafeBufferPointer { before in
-                        gates.passKeys.withUnsafeBufferPointer { keys in
-                            gates.passMasks.withUnsafeBufferPointer { masks in
-                                body(Tables(lengths: lengths, groupDigits: groupDigits, before: before, keys: keys, masks: masks))
+                    gates.beforeFirst.withUnsafeBufferPointer { beforeFirst in
+                        gates.beforeMembers.withUnsafeBufferPointer { beforeMembers in
+                            gates.passKeys.withUnsafeBufferPointer { keys in
+                                gates.passMasks.withUnsafeBufferPointer { masks in
+                                    body(
+                                        Tables(
+                                            lengths: lengths, groupDigits: groupDigits, beforeFirst: beforeFirst,
+                                            beforeMembers: beforeMembers, keys: keys, masks: masks))
+                                }
                             }
                         }
                     }
@@ -286,11 +339,28 @@ struct RunGates: Sendable {
             }
         }
 
+        /// Whether the bytes right before `start` belong, one by one, to the classes `key` asks
+        /// for before its run (true when it asks for none).
+        @inline(__always)
+        func isPreceded(_ text: UnsafeBufferPointer<UInt8>, at start: Int, key: Int) -> Bool {
+            let first = beforeFirst[key]
+            let count = beforeFirst[key &+ 1] &- first
+            guard count > 0 else { return true }
+            guard start >= count else { return false }
+            let from = start &- count
+            var index = 0
+            while index < count {
+                guard beforeMembers[(first &+ index) &<< 8 | Int(text[from &+ index])] != 0 else { return false }
+                index &+= 1
+            }
+            return true
+        }
+
         /// Appends `start` to the starts of each key of `pass` that a run of `length` bytes in a
         /// digit group of `digits` digits (0 for other classes) opens.
         @inline(__always)
         func record(
-            _ pass: ClassPass, start: Int, length: Int, digits: Int, in text: UnsafeBufferPointer<UInt8>, into starts: inout [[Int]]
+            _ pass: ClassPass, start: Int, length: Int, digits: Int, in text: UnsafeBufferPointer<UInt8>, into starts: inout FoundStarts
         ) {
             if !pass.masks.isEmpty {
                 let cap = pass.cap
@@ -298,50 +368,59 @@ struct RunGates: Sendable {
                 while mask != 0 {
                     let key = keys[pass.keys.lowerBound &+ mask.trailingZeroBitCount]
                     mask &= mask &- 1
-                    if !pass.checksBefore || RunGates.isPreceded(text, at: start, by: before[key]) { starts[key].append(start) }
+                    if !pass.checksBefore || isPreceded(text, at: start, key: key) { starts.append((key, start)) }
                 }
                 return
             }
             for position in pass.keys {
                 let key = keys[position]
-                if length >= lengths[key], digits >= groupDigits[key], RunGates.isPreceded(text, at: start, by: before[key]) {
-                    starts[key].append(start)
+                if length >= lengths[key], digits >= groupDigits[key], isPreceded(text, at: start, key: key) {
+                    starts.append((key, start))
                 }
             }
         }
     }
-
-    /// Whether the bytes right before `start` belong, one by one, to the classes of `before`.
-    @inline(__always)
-    private static func isPreceded(_ text: UnsafeBufferPointer<UInt8>, at start: Int, by before: [ByteSet]) -> Bool {
-        guard !before.isEmpty else { return true }
-        guard start >= before.count else { return false }
-        let from = start &- before.count
-        var index = 0
-        while index < before.count {
-            guard before[index].contains(text[from &+ index]) else { return false }
-            index &+= 1
-        }
-        return true
-    }
 }
 
-/// The runs of the digit group being read, until it ends.
+/// The digit group being read, until it ends: its digits, where its last run ends, and its runs
+/// long enough for a key.
+///
+/// Only those runs are kept: most runs of agent traffic are a digit or two of a hash or an
+/// identifier, which count toward their group's digits but open no key, and appending every run
+/// to the array (and emptying it at each group's end) was most of the cost of a group.
 private struct DigitGroupBuffer {
-    private(set) var runs: [(start: Int, length: Int)] = []
-    /// The digits of all runs.
+    /// The runs of at least ``minimum`` digits.
+    private(set) var runs = GrowableBuffer<(start: Int, length: Int)>(capacity: 16)
+    /// The shortest run kept.
+    let minimum: Int
+    /// The digits of all runs, kept or not.
     private(set) var digits = 0
     /// The end of the last run.
     private(set) var end = 0
 
+    init(keeping minimum: Int) {
+        self.minimum = minimum
+    }
+
+    /// Whether no run has joined the group since it was emptied.
+    var isEmpty: Bool { digits == 0 }
+
+    /// Whether the group holds a run of at least ``minimum`` digits.
+    var holdsRuns: Bool { runs.count > 0 }
+
+    @inline(__always)
     mutating func append(start: Int, length: Int) {
-        runs.append((start, length))
+        if length >= minimum { runs.append((start, length)) }
         digits &+= length
         end = start &+ length
     }
 
+    @inline(__always)
     mutating func removeAll() {
-        runs.removeAll(keepingCapacity: true)
+        runs.removeAll()
         digits = 0
     }
+
+    /// Frees the runs' memory; the group must not be used afterwards.
+    func deallocate() { runs.deallocate() }
 }
