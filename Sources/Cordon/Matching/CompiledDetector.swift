@@ -249,7 +249,11 @@ final class CompiledDetector: Sendable {
         let frame = searchWindow.frame
         let startSteps = self.startSteps
         let lookbehind = searchWindow.lookbehind
-        let mergeDistance = searchWindow.mergeDistance
+        var mergeDistance = searchWindow.mergeDistance
+        // A search anchored at its keywords whose nearby occurrences share one search asks,
+        // before its first search, whether PCRE2 tests that search's starts one by one; if so,
+        // each occurrence is searched alone (``CompiledPattern/findsStartsByteByByte``).
+        var mergeKnown = lookbehind != 0 || mergeDistance == 0 || frame != nil
         let lookahead = self.lookahead
         /// The starts a match can have around the gating offset `at`, or `nil` for none.
         func window(_ at: Int) -> (lower: Int, upper: Int)? {
@@ -271,6 +275,10 @@ final class CompiledDetector: Sendable {
             guard let first = window(keywordStarts[index]) else {
                 index += 1
                 continue
+            }
+            if !mergeKnown {
+                mergeKnown = true
+                if pattern.findsStartsByteByByte { mergeDistance = 0 }
             }
             var windowStart = first.lower
             var limit = first.upper
