@@ -140,9 +140,11 @@ final class CompiledDetector: Sendable {
             runGate = gate
         } else if let context = detector.context, context.required {
             // The value lies within `window` bytes of a context word, on either side; a value
-            // before the word may be up to `keywordWindow` bytes long.
+            // before the word may be up to `keywordWindow` bytes long, or as long as the
+            // pattern's longest match when that is shorter (phone-contextual: 75 bytes, so its
+            // searches start 107 bytes before each phone word instead of 288).
             shape = nil
-            let lookbehind = context.window + Engine.keywordWindow
+            let lookbehind = context.window + min(Engine.keywordWindow, analysis.longestMatch ?? Engine.keywordWindow)
             searchWindow = SearchWindow(lookbehind: lookbehind, mergeDistance: lookbehind, requiredRun: nil, frame: nil)
             startSteps = nil
             gateWords = context.words

@@ -73,6 +73,18 @@ struct RequiredRun: Sendable, Equatable {
         self = best
     }
 
+    /// The most bytes a match of `pattern` can take from its start (PCRE2 byte mode; a `\\K`
+    /// counts the bytes before it), or `nil` when a piece is unbounded or the reader does not
+    /// follow a construct. Lookarounds take none: a lookbehind's bytes lie before the match, a
+    /// lookahead's are not part of it.
+    static func longestMatch(pattern: String) -> Int? {
+        var reader = Reader(source: Array(pattern.utf8))
+        var found: [RequiredRun] = []
+        guard let whole = reader.alternatives(extended: false, from: (0, 0), found: &found), reader.position == reader.source.count
+        else { return nil }
+        return whole.reach.maximum
+    }
+
     /// A reader of the lengths of a pattern's pieces, in bytes.
     struct Reader {
         /// The fewest bytes and the most (`nil`: no bound).
