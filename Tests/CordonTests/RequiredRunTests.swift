@@ -19,6 +19,9 @@ struct RequiredRunTests {
         ("x(?=[a-z]{20})(?<name>[0-9]{2}(?:-|\\.)?)(?:[A-Z]{8})", 8, 3, 4),
         ("k(?#a comment)\\x41{2}.[0-9]{8,}", 8, 4, 4),
         ("k(?:(?:ab)|c)(?:de)?[^\"\\s]{12}", 12, 2, 5),
+        // Four bytes without letters or blanks are worth a check: digits, punctuation.
+        ("(?i)emp[ _]?id\\s{0,3}[:=]?\\s{0,3}(?:[A-Z]{1,4}-?)?[0-9]{4,10}", 4, 5, 18),
+        ("k=[-+.]{4}", 4, 2, 2),
     ])
     func reach(pattern: String, count: Int, earliest: Int, latest: Int) throws {
         let run = try #require(RequiredRun(pattern: pattern), "\(pattern)")
@@ -39,6 +42,10 @@ struct RequiredRunTests {
         "a[[:alpha:]]{10}",  // a POSIX class
         "a\\p{L}{10}",  // a property
         "a[0-9]{10",  // an unclosed brace
+        "a[0-9]{3}",  // too short a run of digits
+        "a[a-z]{4}",  // four letters: too common
+        "a[0-9 ]{4}",  // digits or blanks: too common
+        "a\\s{4}",  // blanks
         "a([0-9]{10}",  // an unclosed group
     ])
     func noRun(pattern: String) {

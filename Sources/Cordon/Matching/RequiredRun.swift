@@ -24,6 +24,17 @@ struct RequiredRun: Sendable, Equatable {
     /// nearly every keyword.
     static let shortestUseful = 8
 
+    /// Runs of this many bytes are worth checking when their members are neither letters nor
+    /// blanks (digits, punctuation): four digits in a row seldom follow a keyword in prose or
+    /// code, and an employee, account or member number is such a run a few bytes after its label.
+    static let shortestUsefulWithoutLetters = 4
+
+    /// Whether a run of `count` bytes of `members` is worth checking (``shortestUseful``,
+    /// ``shortestUsefulWithoutLetters``).
+    static func isUseful(_ members: ByteSet, count: Int) -> Bool {
+        count >= shortestUseful || (count >= shortestUsefulWithoutLetters && !members.containsLetterOrBlank)
+    }
+
     /// Whether a match starting at `start` of `text` can hold the run: whether `count` members
     /// in a row start between `start + earliest` and `start + latest`.
     ///
@@ -177,13 +188,15 @@ struct RequiredRun: Sendable, Equatable {
                 guard let quantifier = quantifier(extended: extended) else { return nil }
                 if quantifier.minimum == 1, quantifier.maximum == 1 {
                     found += pieceFound
-                } else if atom.minimum == 1, atom.maximum == 1, quantifier.minimum >= RequiredRun.shortestUseful, let latest = at.maximum {
+                } else if atom.minimum == 1, atom.maximum == 1, quantifier.minimum >= RequiredRun.shortestUsefulWithoutLetters,
+                    let latest = at.maximum
+                {
                     if let literal {
                         var set = ByteSet()
                         set.insert(literal)
                         members = set.withBothCases
                     }
-                    if let members {
+                    if let members, RequiredRun.isUseful(members, count: quantifier.minimum) {
                         found.append(RequiredRun(members: members, count: quantifier.minimum, earliest: at.minimum, latest: latest))
                     }
                 }
