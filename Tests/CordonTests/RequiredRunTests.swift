@@ -22,6 +22,11 @@ struct RequiredRunTests {
         // Four bytes without letters or blanks are worth a check: digits, punctuation.
         ("(?i)emp[ _]?id\\s{0,3}[:=]?\\s{0,3}(?:[A-Z]{1,4}-?)?[0-9]{4,10}", 4, 5, 18),
         ("k=[-+.]{4}", 4, 2, 2),
+        // One punctuation byte: a literal, or the bytes a group's alternatives each start with.
+        (#"(?i)(?<![a-z])(?:pass(?:word)?|pwd)[ \t]{0,4}(?:===?|!==?)[ \t]{0,4}"#, 1, 3, 12),
+        (#"key[a-z]{0,3}\b=?\s{0,2}:"#, 1, 3, 9),
+        ("(?i)tok(?:en)?[ ]?(?:\\=|\\b!|[:;])", 1, 3, 6),
+        ("a[a-z]{0,63}=", 1, 1, 64),  // 64 starts: the most for a short run
     ])
     func reach(pattern: String, count: Int, earliest: Int, latest: Int) throws {
         let run = try #require(RequiredRun(pattern: pattern), "\(pattern)")
@@ -46,6 +51,14 @@ struct RequiredRunTests {
         "a[a-z]{4}",  // four letters: too common
         "a[0-9 ]{4}",  // digits or blanks: too common
         "a\\s{4}",  // blanks
+        "a[ ]?(?:=|x)",  // an alternative led by a letter
+        "a[ ]?(?:=|)",  // an empty alternative
+        "a[ ]?(?:=?x|!)",  // an alternative led by an optional byte
+        "a(?:=|!)?b",  // an optional group
+        "a[0-9]",  // one digit
+        "a(?=[=!])b",  // only in a lookahead
+        "a[a-z]{0,64}=",  // a short run with more than 64 starts
+        "a[a-z]{0,64}[0-9]{4}",
         "a([0-9]{10}",  // an unclosed group
     ])
     func noRun(pattern: String) {

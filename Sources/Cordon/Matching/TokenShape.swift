@@ -54,6 +54,9 @@ struct ByteSet: Sendable, Equatable {
         words.1 & 0x07FF_FFFE_07FF_FFFE != 0 || words.0 & (0x3E00 | 1 << 32) != 0
     }
 
+    /// Whether the set holds an ASCII digit.
+    var containsDigit: Bool { words.0 & 0x03FF_0000_0000_0000 != 0 }
+
     /// The bytes not in the set.
     var complement: ByteSet {
         var result = ByteSet()
