@@ -19,6 +19,14 @@ struct RequiredRunTests {
         ("x(?=[a-z]{20})(?<name>[0-9]{2}(?:-|\\.)?)(?:[A-Z]{8})", 8, 3, 4),
         ("k(?#a comment)\\x41{2}.[0-9]{8,}", 8, 4, 4),
         ("k(?:(?:ab)|c)(?:de)?[^\"\\s]{12}", 12, 2, 5),
+        // Four bytes without letters or blanks are worth a check: digits, punctuation.
+        ("(?i)emp[ _]?id\\s{0,3}[:=]?\\s{0,3}(?:[A-Z]{1,4}-?)?[0-9]{4,10}", 4, 5, 18),
+        ("k=[-+.]{4}", 4, 2, 2),
+        // One punctuation byte: a literal, or the bytes a group's alternatives each start with.
+        (#"(?i)(?<![a-z])(?:pass(?:word)?|pwd)[ \t]{0,4}(?:===?|!==?)[ \t]{0,4}"#, 1, 3, 12),
+        (#"key[a-z]{0,3}\b=?\s{0,2}:"#, 1, 3, 9),
+        ("(?i)tok(?:en)?[ ]?(?:\\=|\\b!|[:;])", 1, 3, 6),
+        ("a[a-z]{0,63}=", 1, 1, 64),  // 64 starts: the most for a short run
     ])
     func reach(pattern: String, count: Int, earliest: Int, latest: Int) throws {
         let run = try #require(RequiredRun(pattern: pattern), "\(pattern)")
@@ -39,6 +47,18 @@ struct RequiredRunTests {
         "a[[:alpha:]]{10}",  // a POSIX class
         "a\\p{L}{10}",  // a property
         "a[0-9]{10",  // an unclosed brace
+        "a[0-9]{3}",  // too short a run of digits
+        "a[a-z]{4}",  // four letters: too common
+        "a[0-9 ]{4}",  // digits or blanks: too common
+        "a\\s{4}",  // blanks
+        "a[ ]?(?:=|x)",  // an alternative led by a letter
+        "a[ ]?(?:=|)",  // an empty alternative
+        "a[ ]?(?:=?x|!)",  // an alternative led by an optional byte
+        "a(?:=|!)?b",  // an optional group
+        "a[0-9]",  // one digit
+        "a(?=[=!])b",  // only in a lookahead
+        "a[a-z]{0,64}=",  // a short run with more than 64 starts
+        "a[a-z]{0,64}[0-9]{4}",
         "a([0-9]{10}",  // an unclosed group
     ])
     func noRun(pattern: String) {
@@ -152,6 +172,17 @@ struct RequiredRunTests {
 /// How far before its first keyword a match can start, read off the pattern.
 @Suite("Keyword distance: the most bytes a match holds before its first keyword")
 struct KeywordDistanceTests {
+    /// Forty two-letter alternatives: a group that pushes a product of spellings past the limit.
+    static let forty: String = {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        var alternatives: [String] = []
+        for index in 0..<40 { alternatives.append(String(letters[index % 26]) + String(letters[index / 26])) }
+        return alternatives.joined(separator: "|")
+    }()
+    static let settledLater: String = "(?:xtoken|t)(?:q|q_)(?:" + forty + ")"
+    static let settledAll: String = "(?:token|tq)(?:r|r_)(?:" + forty + ")z"
+    static let unsettled: String = "(?:token|u)(?:q|r)(?:" + forty + ")"
+
     @Test("Literals, small classes, optional pieces and alternatives are spelled out; the farthest keyword counts", arguments: [
         ("(?i:secret|api[_-]?(?:key|secret))x", ["secret", "api_key", "apikey", "api-key"], 4 as Int?),
         ("define\\([ \\t]{0,4}['\"][A-Z_]{0,40}(?:PASSWORD|PWD)['\"]", ["pass", "pwd"], 52),
@@ -160,6 +191,15 @@ struct KeywordDistanceTests {
         ("a{2}pass", ["pass"], 2),
         ("(?x) (?| pass [a-z]{3} | \\( [ ]{0,3} pwd ) =", ["pass", "pwd"], 4),
         ("(?:[0-9]{1,5}|ab)NetworkCredential", ["NetworkCredential"], 5),
+        // Past the spelling limit (2 × 2 × 40 = 160 spellings): the spellings that hold a keyword
+        // already are set aside with their offset, so the product stays small.
+        (KeywordDistanceTests.settledLater, ["token", "tq"], 1),
+        (KeywordDistanceTests.settledAll, ["token", "tq"], 0),
+        // employee-id's label: 4 × 5 × 10 = 200 spellings; `emp` alone holds no keyword.
+        (##"(?x)(?i)(?<![a-z0-9_])(?:(?:employee|emp|staff|personnel)[ _.-]?(?:id|identifier|number|num|no\.?|nr\.?|\#|code)|badge)"##,
+         ["employee", "staff", "personnel", "badge", "empid", "empnum", "empno", "empnr", "emp#", "empcode", "emp id", "emp num", "emp no",
+          "emp nr", "emp #", "emp code", "emp_id", "emp_num", "emp_no", "emp_nr", "emp_#", "emp_code", "emp.id", "emp.num", "emp.no",
+          "emp.nr", "emp.#", "emp.code", "emp-id", "emp-num", "emp-no", "emp-nr", "emp-#", "emp-code"], 0),
     ])
     func distance(pattern: String, keywords: [String], expected: Int?) {
         #expect(RequiredRun.keywordDistance(pattern: pattern, keywords: keywords) == expected, "\(pattern)")
@@ -175,6 +215,10 @@ struct KeywordDistanceTests {
         ("(?:pass){2,}", ["pass"]),  // repeated: read as unknown
         ("p\\x61ss", ["pass"]),  // an escape the speller does not follow
         ("(*UTF)pass", ["pass"]),
+        // Past the spelling limit, a spelling without a keyword (`u…`) still leaves it unknown.
+        (KeywordDistanceTests.unsettled, ["token"]),
+        // employee-id's label without the `emp…` keywords.
+        (##"(?i)(?:employee|emp|staff|personnel)[ _.-]?(?:id|identifier|number|num|no\.?|nr\.?|\#|code)"##, ["employee", "staff", "personnel"]),
     ])
     func noDistance(pattern: String, keywords: [String]) {
         #expect(RequiredRun.keywordDistance(pattern: pattern, keywords: keywords) == nil, "\(pattern)")
@@ -187,6 +231,8 @@ struct KeywordDistanceTests {
         #expect(byID["password-assignment"]?.lookbehind == 52)
         #expect(byID["secret-assignment"]?.lookbehind == 4)
         #expect(byID["secret-named-assignment"]?.lookbehind == 0)
+        // Its label spelled out is 200 spellings: the ones holding a keyword are set aside.
+        #expect(byID["employee-id"]?.lookbehind == 0)
         // Its window is the file's `keyword_distance`: the reader cannot bound it closer.
         let email = try #require(engine.detectors.first { $0.id == "email" })
         #expect(byID["email"]?.lookbehind == email.keywordDistance ?? Engine.keywordWindow)

@@ -140,9 +140,11 @@ final class CompiledDetector: Sendable {
             runGate = gate
         } else if let context = detector.context, context.required {
             // The value lies within `window` bytes of a context word, on either side; a value
-            // before the word may be up to `keywordWindow` bytes long.
+            // before the word may be up to `keywordWindow` bytes long, or as long as the
+            // pattern's longest match when that is shorter (phone-contextual: 75 bytes, so its
+            // searches start 107 bytes before each phone word instead of 288).
             shape = nil
-            let lookbehind = context.window + Engine.keywordWindow
+            let lookbehind = context.window + min(Engine.keywordWindow, analysis.longestMatch ?? Engine.keywordWindow)
             searchWindow = SearchWindow(lookbehind: lookbehind, mergeDistance: lookbehind, requiredRun: nil, frame: nil)
             startSteps = nil
             gateWords = context.words
@@ -249,7 +251,11 @@ final class CompiledDetector: Sendable {
         let frame = searchWindow.frame
         let startSteps = self.startSteps
         let lookbehind = searchWindow.lookbehind
-        let mergeDistance = searchWindow.mergeDistance
+        var mergeDistance = searchWindow.mergeDistance
+        // A search anchored at its keywords whose nearby occurrences share one search asks,
+        // before its first search, whether PCRE2 tests that search's starts one by one; if so,
+        // each occurrence is searched alone (``CompiledPattern/findsStartsByteByByte``).
+        var mergeKnown = lookbehind != 0 || mergeDistance == 0 || frame != nil
         let lookahead = self.lookahead
         /// The starts a match can have around the gating offset `at`, or `nil` for none.
         func window(_ at: Int) -> (lower: Int, upper: Int)? {
@@ -271,6 +277,10 @@ final class CompiledDetector: Sendable {
             guard let first = window(keywordStarts[index]) else {
                 index += 1
                 continue
+            }
+            if !mergeKnown {
+                mergeKnown = true
+                if pattern.findsStartsByteByByte { mergeDistance = 0 }
             }
             var windowStart = first.lower
             var limit = first.upper

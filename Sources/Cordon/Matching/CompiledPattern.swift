@@ -33,6 +33,8 @@ final class CompiledPattern: @unchecked Sendable {
     nonisolated(unsafe) private var jitCode: OpaquePointer?
     /// The PCRE2 error code of a deferred pattern that did not compile.
     nonisolated(unsafe) private var compileErrorCode: Int32 = 0
+    /// See ``findsStartsByteByByte``; written with `compiledCode`.
+    nonisolated(unsafe) private var startsByteByByte = false
     /// One of ``State``'s values.
     private let state: Atomic<UInt8>
     /// Matches run so far by the interpreter while the state is ``State/compiled``.
@@ -90,10 +92,38 @@ final class CompiledPattern: @unchecked Sendable {
             return
         }
         switch Self.compile(source, options: options) {
-        case .success(let code): compiledCode = code
+        case .success(let code):
+            compiledCode = code
+            startsByteByByte = Self.findsStartsByteByByte(code, source: source)
         case .failure(let error): throw error
         }
         state = Atomic(State.compiled)
+    }
+
+    /// Whether a search for this pattern over a span of starts tests the starts one by one:
+    /// PCRE2 knows no first code unit (nor a line start) to skip to, and the pattern holds no
+    /// backtracking verb (`(*SKIP)`, `(*COMMIT)`, …), whose failure moves or ends a search
+    /// beyond the start it was tried at. A deferred pattern is compiled here.
+    ///
+    /// The reason: a pattern led by one of several keywords (`(?i)(?<![a-z])(?:employee|staff|
+    /// …)`) has only a start bitmap, and PCRE2's JIT walks it a byte at a time — one address in
+    /// that loop was 7 % of the CPU time of a real-text scan (#13, perf). For such a pattern
+    /// anchored at its keywords, a search per keyword occurrence is cheaper than one search from
+    /// the first occurrence to the last (``CompiledDetector/collect(in:keywordStarts:detectorIndex:scratch:deadline:into:)``);
+    /// for a pattern PCRE2 skips through with `memchr`, one search is. Without a verb both
+    /// searches try the same starts, so they find the same matches.
+    var findsStartsByteByByte: Bool {
+        if state.load(ordering: .acquiring) == State.pending { _ = compileOnce() }
+        return startsByteByByte
+    }
+
+    /// Reads ``findsStartsByteByByte`` off compiled `code`.
+    private static func findsStartsByteByByte(_ code: OpaquePointer, source: [UInt8]) -> Bool {
+        var firstCodeType: UInt32 = 0
+        guard pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTCODETYPE), &firstCodeType) == 0, firstCodeType == 0 else { return false }
+        // `(*` opens a verb (or a leading option such as `(*UTF)`: left out alike); `\(*` is a
+        // literal bracket, which only makes this answer `false` where it could be `true`.
+        return !source.indices.dropLast().contains { source[$0] == UInt8(ascii: "(") && source[$0 + 1] == UInt8(ascii: "*") }
     }
 
     /// Compiles `source`.
@@ -138,6 +168,7 @@ final class CompiledPattern: @unchecked Sendable {
             switch EmbeddedPatternCode.code(for: source, options: options).map(Result.success) ?? Self.compile(source, options: options) {
             case .success(let code):
                 compiledCode = code
+                startsByteByByte = Self.findsStartsByteByByte(code, source: source)
                 state.store(State.compiled, ordering: .releasing)
                 return State.compiled
             case .failure(let error):

@@ -28,6 +28,10 @@ struct PatternAnalysis: Sendable, Equatable {
     /// For a pattern anchored at its keywords (a keyword distance of 0): the run every match
     /// holds, checked at each hit before PCRE2 (``RequiredRun/init(pattern:)``).
     var requiredRun: RequiredRun?
+    /// For a pattern gated by the words of its required context: the most bytes a match can
+    /// take (``RequiredRun/longestMatch(pattern:)``), `nil` when the reader cannot bound it —
+    /// how far before a context word a search must start besides the context's own window.
+    var longestMatch: Int?
 
     /// Reads `detector`'s pattern as ``CompiledDetector`` needs it: `window` is how far before a
     /// keyword a match may start when the detector does not say (``Engine/keywordWindow``), and
@@ -46,6 +50,8 @@ struct PatternAnalysis: Sendable, Equatable {
             requiredRun = keywordDistance == 0 ? RequiredRun(pattern: detector.pattern) : nil
         } else if let gate = detector.runGate {
             startSteps = gate.within <= startStepsReach ? PatternPrefix.startSteps(detector.pattern) : nil
+        } else if detector.context?.required == true {
+            longestMatch = RequiredRun.longestMatch(pattern: detector.pattern)
         }
         terminator = Self.isGated(detector) ? BlockTerminator(pattern: detector.pattern) : nil
     }
@@ -158,7 +164,7 @@ struct PatternAnalysis: Sendable, Equatable {
     }
 
     /// The first field of the embedded form, with its version.
-    static let header: UInt64 = 0x636f_7264_6f6e_0002
+    static let header: UInt64 = 0x636f_7264_6f6e_0003
 
     /// Encodes `records` as 64-bit numbers (a constant array the compiler lays out in the binary,
     /// read in place: as text they were 1.4 M instructions of parsing at every start-up).
@@ -191,6 +197,7 @@ struct PatternAnalysis: Sendable, Equatable {
             if analysis.terminator != nil { flags |= 32 }
             if analysis.keywordDistance != nil { flags |= 64 }
             if analysis.requiredRun != nil { flags |= 128 }
+            if analysis.longestMatch != nil { flags |= 256 }
             add(flags)
             if let shape = analysis.shape {
                 add(shape.offset)
@@ -219,6 +226,7 @@ struct PatternAnalysis: Sendable, Equatable {
                 add(run.earliest)
                 add(run.latest)
             }
+            if let longest = analysis.longestMatch { add(longest) }
         }
         return numbers
     }
@@ -298,6 +306,10 @@ struct PatternAnalysis: Sendable, Equatable {
                 guard let members = set(), let count = reader.int(), let earliest = reader.int(), let latest = reader.int()
                 else { return nil }
                 analysis.requiredRun = RequiredRun(members: members, count: count, earliest: earliest, latest: latest)
+            }
+            if flags & 256 != 0 {
+                guard let longest = reader.int() else { return nil }
+                analysis.longestMatch = longest
             }
             records.append(Record(digest: digest, gateWordsDigest: gateWordsDigest, wordIDs: ids, analysis: analysis))
         }

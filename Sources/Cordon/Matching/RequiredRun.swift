@@ -24,6 +24,29 @@ struct RequiredRun: Sendable, Equatable {
     /// nearly every keyword.
     static let shortestUseful = 8
 
+    /// Runs of this many bytes are worth checking when their members are neither letters nor
+    /// blanks (digits, punctuation): four digits in a row seldom follow a keyword in prose or
+    /// code, and an employee, account or member number is such a run a few bytes after its label.
+    static let shortestUsefulWithoutLetters = 4
+
+    /// Whether a run of `count` bytes of `members` is worth checking (``shortestUseful``,
+    /// ``shortestUsefulWithoutLetters``).
+    ///
+    /// One byte is worth checking when it is punctuation (`=`, `!`, `"`): password-comparison's
+    /// `===?|!==?` 3–16 bytes after `pass`, `pwd` or `secret`, which prose holds without.
+    ///
+    /// A run shorter than ``shortestUseful`` is checked only within ``shortRunSpan`` bytes of
+    /// starts: a byte such as `.` found somewhere in the next 2,000 bytes says little, and the
+    /// walk to it would cost more than the PCRE2 call it might save.
+    static func isUseful(_ members: ByteSet, count: Int, span: Int) -> Bool {
+        if count >= shortestUseful { return true }
+        guard span < shortRunSpan, !members.containsLetterOrBlank else { return false }
+        return count >= shortestUsefulWithoutLetters || (count >= 1 && !members.containsDigit)
+    }
+
+    /// The most starts (latest − earliest + 1) a run shorter than ``shortestUseful`` may have (``isUseful(_:count:span:)``).
+    static let shortRunSpan = 64
+
     /// Whether a match starting at `start` of `text` can hold the run: whether `count` members
     /// in a row start between `start + earliest` and `start + latest`.
     ///
@@ -69,8 +92,22 @@ struct RequiredRun: Sendable, Equatable {
         guard let whole = reader.alternatives(extended: false, from: (0, 0), found: &found), reader.position == reader.source.count,
             whole.alternatives == 1
         else { return nil }
-        guard let best = found.max(by: { ($0.count, -$0.latest) < ($1.count, -$1.latest) }) else { return nil }
+        // The longest run, then the nearest, then the one of fewest members (the rarest bytes).
+        guard let best = found.max(by: { ($0.count, -$0.latest, -$0.members.count) < ($1.count, -$1.latest, -$1.members.count) })
+        else { return nil }
         self = best
+    }
+
+    /// The most bytes a match of `pattern` can take from its start (PCRE2 byte mode; a `\\K`
+    /// counts the bytes before it), or `nil` when a piece is unbounded or the reader does not
+    /// follow a construct. Lookarounds take none: a lookbehind's bytes lie before the match, a
+    /// lookahead's are not part of it.
+    static func longestMatch(pattern: String) -> Int? {
+        var reader = Reader(source: Array(pattern.utf8))
+        var found: [RequiredRun] = []
+        guard let whole = reader.alternatives(extended: false, from: (0, 0), found: &found), reader.position == reader.source.count
+        else { return nil }
+        return whole.reach.maximum
     }
 
     /// A reader of the lengths of a pattern's pieces, in bytes.
@@ -104,21 +141,38 @@ struct RequiredRun: Sendable, Equatable {
             var maximum: Int? = 0
             var count = 0
             var inside: [RequiredRun] = []
+            // The bytes the alternatives start with, while each starts with one of a known set.
+            var leading: ByteSet? = ByteSet()
             while true {
-                guard let reach = sequence(extended: &extended, from: from, found: &inside) else { return nil }
+                var first: ByteSet?
+                guard let reach = sequence(extended: &extended, from: from, found: &inside, leading: &first) else { return nil }
                 minimum = min(minimum, reach.minimum)
                 maximum = maximum.flatMap { known in reach.maximum.map { max(known, $0) } }
+                if leading != nil, let first { leading!.formUnion(first) } else { leading = nil }
                 count += 1
                 guard byte(position) == UInt8(ascii: "|") else { break }
                 position += 1
             }
             if count == 1 { found += inside }
+            // Alternatives that each start with a byte of a set: one byte of their union every
+            // match holds where the group starts (`(?:===?|!==?)`: `=` or `!`).
+            if count > 1, let leading, let latest = from.maximum, RequiredRun.isUseful(leading, count: 1, span: latest - from.minimum) {
+                found.append(RequiredRun(members: leading, count: 1, earliest: from.minimum, latest: latest))
+            }
             return ((minimum, maximum), count)
         }
 
         /// Reads one alternative: pieces up to a `|`, a `)` or the end.
         mutating func sequence(extended: inout Bool, from: Reach, found: inout [RequiredRun]) -> Reach? {
+            var leading: ByteSet?
+            return sequence(extended: &extended, from: from, found: &found, leading: &leading)
+        }
+
+        /// Reads one alternative; `leading` is set to the bytes it starts with when its first
+        /// piece that takes bytes is one byte of a known set, repeated at least once.
+        mutating func sequence(extended: inout Bool, from: Reach, found: inout [RequiredRun], leading: inout ByteSet?) -> Reach? {
             var reach: Reach = (0, 0)
+            var leadingKnown = false
             while let current = byte(position), current != UInt8(ascii: "|"), current != UInt8(ascii: ")") {
                 if extended, current == UInt8(ascii: " ") || current == UInt8(ascii: "\t") || current == UInt8(ascii: "\n")
                     || current == UInt8(ascii: "\r") || current == 0x0B || current == 0x0C
@@ -163,17 +217,22 @@ struct RequiredRun: Sendable, Equatable {
                     atom = (1, 1)
                 }
                 guard let quantifier = quantifier(extended: extended) else { return nil }
-                if quantifier.minimum == 1, quantifier.maximum == 1 {
-                    found += pieceFound
-                } else if atom.minimum == 1, atom.maximum == 1, quantifier.minimum >= RequiredRun.shortestUseful, let latest = at.maximum {
-                    if let literal {
-                        var set = ByteSet()
-                        set.insert(literal)
-                        members = set.withBothCases
-                    }
-                    if let members {
-                        found.append(RequiredRun(members: members, count: quantifier.minimum, earliest: at.minimum, latest: latest))
-                    }
+                if let literal {
+                    var set = ByteSet()
+                    set.insert(literal)
+                    members = set.withBothCases
+                }
+                if !leadingKnown, atom.maximum != 0 {
+                    // The first piece that may take bytes: the alternative's leading byte, when
+                    // it is one byte of a known set that every match takes.
+                    leadingKnown = true
+                    if atom.minimum == 1, atom.maximum == 1, quantifier.minimum >= 1, let members { leading = members }
+                }
+                if quantifier.minimum == 1, quantifier.maximum == 1 { found += pieceFound }
+                if atom.minimum == 1, atom.maximum == 1, quantifier.minimum >= 1, let latest = at.maximum, let members,
+                    RequiredRun.isUseful(members, count: quantifier.minimum, span: latest - at.minimum)
+                {
+                    found.append(RequiredRun(members: members, count: quantifier.minimum, earliest: at.minimum, latest: latest))
                 }
                 reach.minimum = reach.minimum &+ atom.minimum &* quantifier.minimum
                 // A zero-width piece repeated without bound still takes no bytes.

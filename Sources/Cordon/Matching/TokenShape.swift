@@ -46,6 +46,17 @@ struct ByteSet: Sendable, Equatable {
         return result
     }
 
+    /// Whether the set holds an ASCII letter or a blank (space, tab, line break, form feed):
+    /// bytes of nearly every stretch of text.
+    var containsLetterOrBlank: Bool {
+        // `A`–`Z` and `a`–`z` are bits 1–26 and 33–58 of the second word; tab to carriage
+        // return bits 9–13 and space bit 32 of the first.
+        words.1 & 0x07FF_FFFE_07FF_FFFE != 0 || words.0 & (0x3E00 | 1 << 32) != 0
+    }
+
+    /// Whether the set holds an ASCII digit.
+    var containsDigit: Bool { words.0 & 0x03FF_0000_0000_0000 != 0 }
+
     /// The bytes not in the set.
     var complement: ByteSet {
         var result = ByteSet()
