@@ -5,10 +5,11 @@ import Testing
 
 /// Issue #13: outside a table the columns decoder looks only at the lines that may be a header,
 /// found 64 bytes at a time (``Decoder/nextHeaderCandidate(_:from:)``, ``HeaderLineMasks``).
-/// The lines found must be exactly the lines ended by a line feed, made wholly of header bytes,
-/// with a delimiter — checked against a plain walk written here — and the layer must equal the
-/// reference that walks every line (``Decoder/Pass/everyByte``), wherever the lines, line feeds
-/// and bytes fall against the 16- and 64-byte blocks.
+/// The lines found must be exactly the lines ended by a line feed, with a delimiter, without a
+/// byte of ``HeaderLineMasks/marked`` — checked against a plain walk written here — the marked bytes
+/// must be bytes no header holds, and the layer must equal the reference that walks every line
+/// (``Decoder/Pass/everyByte``), wherever the lines, line feeds and bytes fall against the 16-
+/// and 64-byte blocks.
 @Suite("Columns decoder: header lines found in blocks are the lines a walk finds")
 struct HeaderCandidateTests {
     /// The bytes a header line may hold, by byte value.
@@ -18,7 +19,10 @@ struct HeaderCandidateTests {
             || "_-# \t\",;|\r".utf8.contains(value)
     }
 
-    /// The lines ended by a line feed made wholly of header bytes with a delimiter, by a walk.
+    /// The bytes ``HeaderLineMasks`` marks, by byte value.
+    static let isMarked: [Bool] = (0..<256).map { byte in HeaderLineMasks.marked.contains { $0.contains(UInt8(byte)) } }
+
+    /// The lines ended by a line feed with a delimiter and without a marked byte, by a walk.
     static func referenceCandidates(_ bytes: [UInt8]) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var start = 0
@@ -29,11 +33,20 @@ struct HeaderCandidateTests {
                 if clean, delimited { result.append(start..<index) }
                 (start, clean, delimited) = (index + 1, true, false)
             } else {
-                clean = clean && isHeaderByte[Int(byte)]
+                clean = clean && !isMarked[Int(byte)]
                 delimited = delimited || ",\t;|".utf8.contains(byte)
             }
         }
         return result
+    }
+
+    @Test("The marked bytes are bytes no header holds, the most frequent of them in code and prose among them")
+    func markedBytesHoldNoHeaderByte() {
+        for byte in 0..<256 where Self.isMarked[byte] { #expect(!Self.isHeaderByte[byte], "byte \(byte)") }
+        for byte in Array(".(){}=:/<>'[]".utf8) + [0x0A, 0x80, 0xC3, 0xFF] { #expect(Self.isMarked[Int(byte)], "byte \(byte)") }
+        // Every line made wholly of header bytes is a candidate: none of its bytes is marked.
+        let header = Array("\"ssn #1\",\tphone; tax-id|NAME_2\r\n".utf8)
+        #expect(Self.candidates(header) == [0..<(header.count - 1)])
     }
 
     /// The lines ``Decoder/nextHeaderCandidate(_:from:)`` finds, each search starting after the
@@ -78,7 +91,7 @@ struct HeaderCandidateTests {
                 }
             }
         }
-        // The header bytes leave the line a candidate, and the line after it is one.
+        // The bytes not marked leave the line a candidate, and the line after it is one.
         #expect(found > 4 * 140 * 256)
     }
 
