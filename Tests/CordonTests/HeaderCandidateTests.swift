@@ -185,4 +185,24 @@ struct HeaderCandidateTests {
         // Tables are found in many of them, and missed in many.
         #expect(decoded > 400 && decoded < 3_600)
     }
+
+    @Test("Every type word, in either case, at a header cell's start, inside it and at the line's end makes a table; with its last letter changed only when another word remains")
+    func typeWordsAnywhereInTheHeader() {
+        let words = Decoder.columnTypeWords.map { String(decoding: $0, as: UTF8.self) }
+        var tables = 0
+        for word in words {
+            let changed = String(word.dropLast()) + "q"
+            for (name, typed) in [(word, true), (word.uppercased(), true), (changed, words.contains { changed.contains($0) })] {
+                for (header, row) in [
+                    (name + ",city", "512473081x,Rome"), ("city," + name, "Rome,512473081x"), ("x_" + name + "_y;c", "512473081x;Rome"),
+                ] {
+                    let decodes = Self.layersAgree(Array(("\n" + header + "\n" + row + "\n").utf8), "\(header)")
+                    #expect(decodes == typed, "\(header)")
+                    if decodes { tables += 1 }
+                }
+            }
+        }
+        #expect(tables >= words.count * 6)
+    }
 }
+
