@@ -77,32 +77,54 @@ extension Decoder {
     /// (rows of a CSV file or of a log) are common, and splitting each into cells, copying and
     /// lowercasing every cell's name to look for the type words allocated several arrays per
     /// line (#13). A line without a type word cannot be a typed header, so it is left at once;
-    /// the words are looked for only where their first letter stands.
+    /// the words are looked for only where their first two letters stand (``typeWordPairs``:
+    /// one bit test a byte, where trying the words of the first letter cost ~1,200 instructions
+    /// a header-shaped line of real text, callgrind).
     private static func containsTypeWord(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         typeWordIndex.firsts.withUnsafeBufferPointer { firsts in
             typeWordIndex.bytes.withUnsafeBufferPointer { bytes in
                 typeWordIndex.bounds.withUnsafeBufferPointer { bounds in
-                    var index = range.lowerBound
-                    while index < range.upperBound {
-                        // The words starting with this letter: bounds[firsts[letter] ..< firsts[letter + 1]].
-                        let letter = Int(ByteClass.lowercased(input[index]))
-                        var word = firsts[letter]
-                        while word < firsts[letter + 1] {
-                            let (start, end) = bounds[word]
-                            if index + end - start <= range.upperBound {
-                                var offset = 1
-                                while start + offset < end, ByteClass.lowercased(input[index + offset]) == bytes[start + offset] { offset += 1 }
-                                if start + offset == end { return true }
+                    typeWordPairs.withUnsafeBufferPointer { pairs in
+                        var index = range.lowerBound
+                        // Every word is at least three letters long: none starts at the last two bytes.
+                        while index &+ 2 < range.upperBound {
+                            let letter = Int(ByteClass.lowercased(input[index]))
+                            let pair = letter << 8 | Int(ByteClass.lowercased(input[index &+ 1]))
+                            guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else {
+                                index &+= 1
+                                continue
                             }
-                            word += 1
+                            // The words starting with this letter: bounds[firsts[letter] ..< firsts[letter + 1]].
+                            var word = firsts[letter]
+                            while word < firsts[letter + 1] {
+                                let (start, end) = bounds[word]
+                                if index + end - start <= range.upperBound {
+                                    var offset = 1
+                                    while start + offset < end, ByteClass.lowercased(input[index + offset]) == bytes[start + offset] { offset += 1 }
+                                    if start + offset == end { return true }
+                                }
+                                word += 1
+                            }
+                            index += 1
                         }
-                        index += 1
+                        return false
                     }
-                    return false
                 }
             }
         }
     }
+
+    /// The first two letters of the type words, lower case, as a set of 65,536 bits (bit
+    /// `first << 8 | second`).
+    private static let typeWordPairs: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 1024)
+        for word in columnTypeWords {
+            precondition(word.count >= 3, "a type word is at least three letters long")
+            let pair = Int(word[0]) << 8 | Int(word[1])
+            bits[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        return bits
+    }()
 
     /// The type words as one byte array grouped by first letter: each word's bounds in `bytes`,
     /// and for each byte value the first word starting with it (the words starting with `b` are
@@ -193,9 +215,34 @@ extension Decoder {
     /// value (``columnTypeWords``), followed by lines with the same number of the same
     /// delimiter (comma, tab, semicolon or `|`; a Markdown separator row is skipped). The
     /// inserted text maps to no original bytes; the cell's bytes are copied unchanged.
-    static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter) {
-        headerByteKinds.withUnsafeBufferPointer { kinds in repeatColumnHeaders(input, &writer, kinds) }
+    ///
+    /// Outside a table, ``Pass/prescanned`` looks only at the lines that may be a header, found
+    /// 64 bytes at a time (``nextHeaderCandidate(_:from:)``); inside one,
+    /// and with ``Pass/everyByte`` (the tests' reference) everywhere, each line is walked in turn
+    /// (``walkLine(_:from:_:)``).
+    static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
+        headerByteKinds.withUnsafeBufferPointer { kinds in
+            var table: ColumnTable?
+            var lineStart = 0
+            while lineStart < input.count {
+                let line: Range<Int>
+                let mayBeHeader: Bool
+                if table == nil, pass == .prescanned {
+                    // Outside a table a line that cannot be a header changes nothing: pass over it.
+                    guard let candidate = nextHeaderCandidate(input, from: lineStart) else { return }
+                    (line, mayBeHeader) = (candidate, true)
+                } else {
+                    (line, mayBeHeader) = walkLine(input, from: lineStart, kinds)
+                }
+                takeLine(input, line, mayBeHeader: mayBeHeader, &table, &writer)
+                lineStart = line.upperBound + 1
+            }
+        }
     }
+
+    /// A recognised table: its delimiter, how many delimiters each row holds, and the typed
+    /// headers by column.
+    private typealias ColumnTable = (delimiter: UInt8, count: Int, headers: [Int: [UInt8]])
 
     /// For each byte: 0 when a header line cannot hold it, 2 for a delimiter (`,`, tab, `;`,
     /// `|`), 1 for the other bytes of ``headerBytes``.
@@ -204,75 +251,116 @@ extension Decoder {
         return ",\t;|".utf8.contains(UInt8(byte)) ? 2 : 1
     }
 
-    /// ``repeatColumnHeaders(_:_:)`` with the table of ``headerBytes`` borrowed once.
+    /// The line starting at `lineStart` (its line feed excluded), and whether it is made wholly
+    /// of header bytes with a delimiter.
     ///
-    /// Each line is first walked only as far as its first byte a header cannot hold (a line
-    /// break is one): most lines of code and prose hold one within a few bytes, the rest of
-    /// such a line is passed over with `memchr`, and the header's shape is tested only on a
-    /// line made wholly of header bytes with a delimiter. The reason: on ordinary text (~80,000 lines in 3 MB)
-    /// the decoder was a tenth of a scan's instructions, nearly all of it per-line work on
-    /// lines that cannot be headers (#13, callgrind).
-    private static func repeatColumnHeaders(
-        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ kinds: UnsafeBufferPointer<UInt8>
+    /// The line is walked only as far as its first byte a header cannot hold (a line break is
+    /// one): most lines of code and prose hold one within a few bytes, and the rest of such a
+    /// line is passed over with `memchr`.
+    private static func walkLine(
+        _ input: UnsafeBufferPointer<UInt8>, from lineStart: Int, _ kinds: UnsafeBufferPointer<UInt8>
+    ) -> (line: Range<Int>, mayBeHeader: Bool) {
+        let base = input.baseAddress!
+        var stop = lineStart
+        var kindsSeen: UInt8 = 0
+        while stop < input.count, case let kind = kinds[Int(input[stop])], kind != 0 {
+            kindsSeen |= kind
+            stop += 1
+        }
+        let lineEnd: Int
+        if stop == input.count || input[stop] == 0x0A {
+            lineEnd = stop
+        } else {
+            lineEnd = memchr(base + stop, 0x0A, input.count - stop).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+        }
+        return (lineStart..<lineEnd, stop == lineEnd && kindsSeen & 2 != 0)
+    }
+
+    /// The first line at or after `start` (the first byte of a line) that may be a header, or
+    /// `nil` when there is none: a line ended by a line feed, with a delimiter, without any of
+    /// the bytes ``HeaderLineMasks`` marks. Every line ``walkLine(_:from:_:)`` says may be a header
+    /// (made wholly of header bytes, with a delimiter) is among them, and no row follows a last
+    /// line without a line feed, so it is no header; the others are refused by the header's
+    /// shape test (``headerShape(_:_:)``), as the walk would have refused them.
+    ///
+    /// Each 64-byte block is classified once (``HeaderLineMasks``), and its lines are told
+    /// apart with one addition (``HeaderLineMasks/Lines/candidate(_:at:in:)``). The reason: a walk
+    /// to each line's first byte a header cannot hold and a `memchr` to its end were ~7 % of a
+    /// scan of ordinary text (#13, perf), and most lines are no candidate at all. The marked
+    /// bytes are the most frequent of the bytes no header holds, not all of them, and the
+    /// delimiter is looked for only in the lines without one: an exact test of every byte took
+    /// twice the vector instructions per block. On the 50 MB of real text (1.2 M lines, 4.7 % of
+    /// them made of header bytes with a delimiter, 4.8 % candidates) the decoder takes 25 ms
+    /// where the walk takes 38 ms, and 34 ms with the exact test (micro-benchmark, same process).
+    static func nextHeaderCandidate(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
+        guard let base = input.baseAddress, start < input.count else { return nil }
+        let count = input.count
+        var lines = HeaderLineMasks.Lines(from: start)
+        var block = start
+        while block &+ 64 <= count {
+            if let line = lines.candidate(HeaderLineMasks(UnsafeRawPointer(base + block)), at: block, in: base) { return line }
+            block &+= 64
+        }
+        guard block < count else { return nil }
+        // The last bytes, followed by line feeds to fill the block: the filling lines are
+        // empty, and a last line without its own line feed ends at `count` and is left.
+        var filled = SIMD64<UInt8>(repeating: 0x0A)
+        var index = 0
+        while block &+ index < count {
+            filled[index] = base[block &+ index]
+            index &+= 1
+        }
+        let masks = withUnsafeBytes(of: filled) { HeaderLineMasks($0.baseAddress!) }
+        guard let line = lines.candidate(masks, at: block, in: base), line.upperBound < count else { return nil }
+        return line
+    }
+
+    /// One line of the message: a row of the current table (its cells given their headers), or
+    /// else, when `mayBeHeader`, perhaps the header of a new table.
+    private static func takeLine(
+        _ input: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, mayBeHeader: Bool, _ table: inout ColumnTable?,
+        _ writer: inout LayerWriter
     ) {
         guard let base = input.baseAddress else { return }
-        var lineStart = 0
-        var table: (delimiter: UInt8, count: Int, headers: [Int: [UInt8]])?
-        while lineStart < input.count {
-            var stop = lineStart
-            var kindsSeen: UInt8 = 0
-            while stop < input.count, case let kind = kinds[Int(input[stop])], kind != 0 {
-                kindsSeen |= kind
-                stop += 1
-            }
-            let lineEnd: Int
-            if stop == input.count || input[stop] == 0x0A {
-                lineEnd = stop
-            } else {
-                lineEnd = memchr(base + stop, 0x0A, input.count - stop).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
-            }
-            let line = lineStart..<lineEnd
-            let mayBeHeader = stop == lineEnd && kindsSeen & 2 != 0
-            defer { lineStart = lineEnd + 1 }
-            if let current = table {
-                if isSeparatorRow(input, line) { continue }
-                let count = input[line].reduce(0) { $0 + ($1 == current.delimiter ? 1 : 0) }
-                if count == current.count, !line.isEmpty {
-                    let rowCells = cells(input, line, delimiter: current.delimiter)
-                    for (column, cell) in rowCells.enumerated() where cell.count >= minimumCellLength {
-                        guard let header = current.headers[column] else { continue }
-                        writer.flush(upTo: cell.lowerBound, from: input)
-                        writer.insert(header + Array(": ".utf8))
-                    }
-                    continue
+        let lineEnd = line.upperBound
+        if let current = table {
+            if isSeparatorRow(input, line) { return }
+            let count = input[line].reduce(0) { $0 + ($1 == current.delimiter ? 1 : 0) }
+            if count == current.count, !line.isEmpty {
+                let rowCells = cells(input, line, delimiter: current.delimiter)
+                for (column, cell) in rowCells.enumerated() where cell.count >= minimumCellLength {
+                    guard let header = current.headers[column] else { continue }
+                    writer.flush(upTo: cell.lowerBound, from: input)
+                    writer.insert(header + Array(": ".utf8))
                 }
-                table = nil
+                return
             }
-            // A header line: short, shaped like one, followed by a row with as many delimiters,
-            // and with a typed cell. Most lines of code and prose fail the shape within a few bytes.
-            // The type words are looked for last: lines shaped like a header with a row below
-            // are rarer than lines shaped like one, and the search cost ~1,300 instructions a
-            // line where counting the next line's delimiters costs a few per byte (#13, callgrind
-            // on real text: 4.5 M → 2.4 M instructions in `containsTypeWord`).
-            guard mayBeHeader, line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count
-            else { continue }
-            let nextEnd = memchr(base + lineEnd + 1, 0x0A, input.count - lineEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
-            var next = (lineEnd + 1)..<nextEnd
-            if isSeparatorRow(input, next), nextEnd < input.count {
-                let afterEnd = memchr(base + nextEnd + 1, 0x0A, input.count - nextEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
-                next = (nextEnd + 1)..<afterEnd
-            }
-            guard Self.count(of: delimiter, in: input, next) == count, containsTypeWord(input, line) else { continue }
-            var headers: [Int: [UInt8]] = [:]
-            var allNames = true
-            for (column, cell) in cells(input, line, delimiter: delimiter).enumerated() where !cell.isEmpty {
-                guard let name = columnName(input, cell) else {
-                    allNames = false
-                    break
-                }
-                if isTyped(name) { headers[column] = name }
-            }
-            if allNames, !headers.isEmpty { table = (delimiter, count, headers) }
+            table = nil
         }
+        // A header line: short, shaped like one, followed by a row with as many delimiters,
+        // and with a typed cell. Most lines of code and prose fail the shape within a few bytes.
+        // The type words are looked for last: lines shaped like a header with a row below
+        // are rarer than lines shaped like one, and the search cost ~1,300 instructions a
+        // line where counting the next line's delimiters costs a few per byte (#13, callgrind
+        // on real text: 4.5 M → 2.4 M instructions in `containsTypeWord`).
+        guard mayBeHeader, line.count >= 3, line.count <= 1024, let (delimiter, count) = headerShape(input, line), lineEnd < input.count
+        else { return }
+        let nextEnd = memchr(base + lineEnd + 1, 0x0A, input.count - lineEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+        var next = (lineEnd + 1)..<nextEnd
+        if isSeparatorRow(input, next), nextEnd < input.count {
+            let afterEnd = memchr(base + nextEnd + 1, 0x0A, input.count - nextEnd - 1).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? input.count
+            next = (nextEnd + 1)..<afterEnd
+        }
+        guard Self.count(of: delimiter, in: input, next) == count, containsTypeWord(input, line) else { return }
+        var headers: [Int: [UInt8]] = [:]
+        var allNames = true
+        for (column, cell) in cells(input, line, delimiter: delimiter).enumerated() where !cell.isEmpty {
+            guard let name = columnName(input, cell) else {
+                allNames = false
+                break
+            }
+            if isTyped(name) { headers[column] = name }
+        }
+        if allNames, !headers.isEmpty { table = (delimiter, count, headers) }
     }
 }

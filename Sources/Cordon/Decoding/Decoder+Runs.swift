@@ -230,7 +230,7 @@ extension Decoder {
                 return
             }
             DecoderVectors.with { vectors in
-                TiledRuns.forEach(in: input, atLeast: 32, tile: 16, members16: { vectors.hexMembers($0) }, isMember: { members[Int($0)] }) {
+                TiledRuns.forEach(in: input, atLeast: 32, members16: { vectors.hexMembers($0) }, isMember: { members[Int($0)] }) {
                     runStart, runCount in
                     decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
                 }

@@ -72,7 +72,7 @@ enum Decoder: String, CaseIterable, Sendable {
         case .quotedPrintable: Self.decodeQuotedPrintable(input, &writer, pass)
         case .unicode: Self.fold(input, &writer, pass)
         case .utf16: Self.decodeUTF16(input, &writer)
-        case .columns: Self.repeatColumnHeaders(input, &writer)
+        case .columns: Self.repeatColumnHeaders(input, &writer, pass)
         }
         guard writer.map.changesAnything else { return nil }
         writer.flush(upTo: input.count, from: input)

@@ -48,13 +48,6 @@ struct DecoderVectors {
         }
     }
 
-    /// The sixteen lanes of a 0-or-1 vector as the low sixteen bits.
-    @inline(__always)
-    func bits(_ ones: SIMD16<UInt8>) -> UInt64 {
-        let halves = unsafeBitCast(ones, to: SIMD2<UInt64>.self)
-        return ByteRanges.gather(halves[0]) | ByteRanges.gather(halves[1]) << 8
-    }
-
     /// The bytes at `base ..< base + 16` that may start what the joined decoder removes: `ESC`,
     /// a byte of 0xC2 or more (the lead bytes of invisible characters are among them), and a
     /// quote followed by a blank, a line break, another control byte, `+` or `.` (a string-literal
@@ -66,11 +59,9 @@ struct DecoderVectors {
         let quote = (bytes .== doubleQuote) .| (bytes .== singleQuote)
         let seamStart = (next .<= space) .| (next .== plus) .| (next .== dot)
         let candidates = (bytes .== escape) .| ((bytes &- lowLead) .<= leadWidth) .| (quote .& seamStart)
-        let ones = zero.replacing(with: one, where: candidates)
-        // Most blocks hold none: the bit mask is made only for the others.
-        let halves = unsafeBitCast(ones, to: SIMD2<UInt64>.self)
-        guard halves[0] | halves[1] != 0 else { return 0 }
-        return ByteRanges.gather(halves[0]) | ByteRanges.gather(halves[1]) << 8
+        // One `pmovmskb` (``ByteRanges/bits(_:)``): the two multiplications that gathered the
+        // lanes' bits, and the test that spared them in blocks without a candidate, cost more.
+        return ByteRanges.bits(candidates)
     }
 
     /// The members of ``Decoder/hexRunMembers`` among the sixteen bytes at `base` (hex digits,
@@ -85,22 +76,14 @@ struct DecoderVectors {
     }
 
     /// The members of the base64 and base64url alphabets (``Decoder/base64Values``) among the
-    /// sixteen bytes at `base`, as two words of 0xFF (member) or 0 bytes: letters (one range
-    /// with the case bit set), `/` and the digits (one range), `+`, `-` and `_`.
-    @inline(__always)
-    func base64Members(_ base: UnsafeRawPointer) -> SIMD2<UInt64> {
-        let bytes = base.loadUnaligned(as: SIMD16<UInt8>.self)
-        let members = (((bytes | caseBit) &- lowerA) .<= twentyFive) .| ((bytes &- slash) .<= ten)
-            .| (bytes .== plus) .| (bytes .== hyphen) .| (bytes .== underscore)
-        return unsafeBitCast(zero.replacing(with: allOnes, where: members), to: SIMD2<UInt64>.self)
-    }
-
-    /// ``base64Members(_:)`` as the low sixteen bits (bit `i` for byte `i`), for ``MaskedRuns``.
+    /// sixteen bytes at `base` as the low sixteen bits (bit `i` for byte `i`), for
+    /// ``MaskedRuns``: letters (one range with the case bit set), `/` and the digits (one
+    /// range), `+`, `-` and `_`.
     @inline(__always)
     func base64MemberBits(_ base: UnsafeRawPointer) -> UInt64 {
         let bytes = base.loadUnaligned(as: SIMD16<UInt8>.self)
         let members = (((bytes | caseBit) &- lowerA) .<= twentyFive) .| ((bytes &- slash) .<= ten)
             .| (bytes .== plus) .| (bytes .== hyphen) .| (bytes .== underscore)
-        return bits(zero.replacing(with: one, where: members))
+        return ByteRanges.bits(members)
     }
 }
