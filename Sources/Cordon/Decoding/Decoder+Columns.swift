@@ -217,8 +217,8 @@ extension Decoder {
     /// inserted text maps to no original bytes; the cell's bytes are copied unchanged.
     ///
     /// Outside a table, ``Pass/prescanned`` looks only at the lines that may be a header, found
-    /// 64 bytes at a time (``nextHeaderCandidate(_:from:)``); inside one,
-    /// and with ``Pass/everyByte`` (the tests' reference) everywhere, each line is walked in turn
+    /// 64 bytes at a time (``nextHeaderCandidate(_:from:)``); inside one, and with
+    /// ``Pass/everyByte`` (the tests' reference) everywhere, each line is walked in turn
     /// (``walkLine(_:from:_:)``).
     static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         headerByteKinds.withUnsafeBufferPointer { kinds in
