@@ -111,13 +111,7 @@ struct DecodingSkipRuleTests {
 
     /// `text` decoded both ways by the columns decoder: the layers agree; returns whether it decoded.
     static func columns(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
-        Array(text.utf8).withUnsafeBufferPointer { input in
-            let skipping = Decoder.columns.decode(input, pass: .prescanned)
-            let reference = Decoder.columns.decode(input, pass: .everyByte)
-            #expect(skipping?.bytes == reference?.bytes, "\(text.debugDescription)", sourceLocation: sourceLocation)
-            #expect(skipping?.map.pieces == reference?.map.pieces, "\(text.debugDescription)", sourceLocation: sourceLocation)
-            return reference != nil
-        }
+        HeaderCandidateTests.layersAgree(Array(text.utf8), text.debugDescription, sourceLocation: sourceLocation)
     }
 
     @Test("Columns: a header's delimiter and a byte no header holds, at every offset in the line; the type words looked for last")
