@@ -31,6 +31,14 @@ final class CompiledPattern: @unchecked Sendable {
     /// A JIT-compiled copy of `compiledCode`; written once, under `lock`, before `state` becomes
     /// ``State/jitCompiled``.
     nonisolated(unsafe) private var jitCode: OpaquePointer?
+    /// A JIT-compiled copy compiled with PCRE2_ANCHORED and PCRE2_NO_START_OPTIMIZE, for searches
+    /// allowed one start only (``anchoredCode()``); written once, under `lock`, before
+    /// `anchoredState` becomes ``AnchoredState/ready``.
+    nonisolated(unsafe) private var anchoredJITCode: OpaquePointer?
+    /// One of ``AnchoredState``'s values.
+    private let anchoredState = Atomic<UInt8>(0)
+    /// One-start searches run so far by the JIT copy while there is no anchored copy.
+    private let oneStartSearches = Atomic<Int>(0)
     /// The PCRE2 error code of a deferred pattern that did not compile.
     nonisolated(unsafe) private var compileErrorCode: Int32 = 0
     /// See ``findsStartsByteByByte``; written with `compiledCode`.
@@ -49,6 +57,23 @@ final class CompiledPattern: @unchecked Sendable {
     /// matches per pattern it uses, once.
     static let matchesBeforeJIT = 64
 
+    /// How many one-start searches the JIT copy runs before the anchored copy is compiled.
+    ///
+    /// Compiling and JIT-compiling the copy costs ~500,000 instructions (callgrind: 44 patterns
+    /// JIT-compiled in a 3 MB real-text scan, 16.8 M; their compilation 5.8 M), about 30 of the
+    /// 16,000-instruction searches it saves; patterns searched that way a few times never pay it.
+    static let oneStartSearchesBeforeAnchoredCopy = 256
+
+    /// Whether the anchored copy exists.
+    private enum AnchoredState {
+        /// Not compiled (yet).
+        static let none: UInt8 = 0
+        /// Compiled: one-start searches run it.
+        static let ready: UInt8 = 1
+        /// Did not compile; one-start searches run the JIT copy.
+        static let failed: UInt8 = 2
+    }
+
     /// What has been done to the pattern so far.
     private enum State {
         /// A deferred pattern, not compiled yet.
@@ -65,6 +90,9 @@ final class CompiledPattern: @unchecked Sendable {
 
     /// Whether the JIT compiled the pattern (after ``matchesBeforeJIT`` matches).
     var isJITCompiled: Bool { state.load(ordering: .acquiring) == State.jitCompiled }
+
+    /// Whether one-start searches run the anchored copy (``anchoredCode()``).
+    var hasAnchoredCopy: Bool { anchoredState.load(ordering: .acquiring) == AnchoredState.ready }
 
     /// Whether the pattern is compiled (always, unless it was deferred and has not run yet).
     var isCompiled: Bool { lock.withLock { _ in compiledCode != nil } }
@@ -199,9 +227,61 @@ final class CompiledPattern: @unchecked Sendable {
         }
     }
 
+    /// The code for a search that may start at one offset only, once the pattern is
+    /// JIT-compiled and has run ``oneStartSearchesBeforeAnchoredCopy`` such searches: the
+    /// pattern compiled again with PCRE2_ANCHORED and PCRE2_NO_START_OPTIMIZE, then JIT-compiled;
+    /// `nil` before that (the caller runs the JIT copy with the offset limit).
+    ///
+    /// The reason: before trying a start, PCRE2's JIT looks ahead for the pattern's leading
+    /// literal and for a code unit every match holds, and checks the offset limit only after
+    /// that. A keyword-anchored search, one start, thus read on to the next `://` or `@`:
+    /// `url-credentials` ran 16,000 instructions per search, 7 % of a real-text scan (#13,
+    /// callgrind). The JIT takes PCRE2_ANCHORED only at compile time. With one start allowed,
+    /// the anchored copy tries the same start as the limited search, and the look-ahead only
+    /// ever ruled out matches that cannot be, so both find the same match
+    /// (`AnchoredSearchTests`).
+    @inline(__always)
+    func anchoredCode() -> OpaquePointer? {
+        switch anchoredState.load(ordering: .acquiring) {
+        case AnchoredState.ready: return anchoredJITCode
+        case AnchoredState.failed: return nil
+        default:
+            guard oneStartSearches.wrappingAdd(1, ordering: .relaxed).newValue >= Self.oneStartSearchesBeforeAnchoredCopy
+            else { return nil }
+            return compileAnchoredOnce()
+        }
+    }
+
+    /// Compiles and JIT-compiles the anchored copy, under the lock; returns it, or `nil` when it
+    /// did not compile.
+    private func compileAnchoredOnce() -> OpaquePointer? {
+        lock.withLock { _ in
+            switch anchoredState.load(ordering: .acquiring) {
+            case AnchoredState.ready: return anchoredJITCode
+            case AnchoredState.failed: return nil
+            default: break
+            }
+            var errorCode: Int32 = 0
+            var errorOffset = 0
+            let anchoredOptions = options | UInt32(PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE)
+            let code = source.withUnsafeBufferPointer {
+                pcre2_compile_8($0.baseAddress, $0.count, anchoredOptions, &errorCode, &errorOffset, nil)
+            }
+            guard let code, pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0 else {
+                if let code { pcre2_code_free_8(code) }
+                anchoredState.store(AnchoredState.failed, ordering: .releasing)
+                return nil
+            }
+            anchoredJITCode = code
+            anchoredState.store(AnchoredState.ready, ordering: .releasing)
+            return code
+        }
+    }
+
     deinit {
         if let compiledCode { pcre2_code_free_8(compiledCode) }
         if let jitCode { pcre2_code_free_8(jitCode) }
+        if let anchoredJITCode { pcre2_code_free_8(anchoredJITCode) }
     }
 
     /// PCRE2's text for an error code.
@@ -275,20 +355,30 @@ final class MatchScratch: @unchecked Sendable {
     /// The whole subject stays visible to the match, so lookarounds at a window's edges see the
     /// real neighbouring bytes.
     @inline(__always)
+    ///
+    /// A search limited to start at `offset` itself runs on the pattern's anchored copy when it
+    /// has one (``CompiledPattern/anchoredCode()``), unless `allowsAnchoredCopy` is false (tests
+    /// compare the two).
     func match(
-        _ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from offset: Int, startLimit: Int? = nil
+        _ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from offset: Int, startLimit: Int? = nil,
+        allowsAnchoredCopy: Bool = true
     ) -> Outcome {
         let prepared = pattern.prepare()
         guard let code = prepared.code else { return .failure(prepared.errorCode) }
         let options = UInt32(PCRE2_NO_UTF_CHECK)
-        var matchContext = context
-        if let startLimit {
-            pcre2_set_offset_limit_8(windowContext, startLimit)
-            matchContext = windowContext
+        let result: Int32
+        if startLimit == offset, allowsAnchoredCopy, prepared.isJITCompiled, let anchored = pattern.anchoredCode() {
+            result = pcre2_jit_match_8(anchored, subject.baseAddress, subject.count, offset, options, matchData, context)
+        } else {
+            var matchContext = context
+            if let startLimit {
+                pcre2_set_offset_limit_8(windowContext, startLimit)
+                matchContext = windowContext
+            }
+            result = prepared.isJITCompiled
+                ? pcre2_jit_match_8(code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
+                : pcre2_match_8(code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
         }
-        let result = prepared.isJITCompiled
-            ? pcre2_jit_match_8(code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
-            : pcre2_match_8(code, subject.baseAddress, subject.count, offset, options, matchData, matchContext)
         if result == PCRE2_ERROR_NOMATCH { return .noMatch }
         if result < 0 { return .failure(result) }
         let whole = ovector[0]..<ovector[1]
