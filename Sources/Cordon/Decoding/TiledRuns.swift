@@ -58,16 +58,6 @@ enum TiledRuns {
         // A run that started before `position` held no full tile and ended before the last
         // bytes: too short, pass over it.
         if position > done { while position < count, isMember(base[position]), isMember(base[position &- 1]) { position &+= 1 } }
-        var runStart = -1
-        while position < count {
-            if isMember(base[position]) {
-                if runStart < 0 { runStart = position }
-            } else if runStart >= 0 {
-                if position &- runStart >= minimum { body(runStart, position &- runStart) }
-                runStart = -1
-            }
-            position &+= 1
-        }
-        if runStart >= 0, count &- runStart >= minimum { body(runStart, count &- runStart) }
+        ByteRuns.walk(base, from: position, to: count, openRun: -1, atLeast: minimum, isMember: isMember, body)
     }
 }

@@ -89,7 +89,19 @@ enum ByteRuns {
             }
             block &+= 64
         }
-        var index = block
+        walk(base, from: block, to: count, openRun: runStart, atLeast: minimum, isMember: isMember, body)
+    }
+
+    /// Reports the runs of at least `minimum` members in `base[position ..< count]` byte by
+    /// byte, the run open at `position` (starting at `openRun`, or -1 for none) included: the
+    /// last bytes of a text that a block or tile test leaves to the run finders.
+    @inline(__always)
+    static func walk(
+        _ base: UnsafePointer<UInt8>, from position: Int, to count: Int, openRun: Int, atLeast minimum: Int,
+        isMember: (UInt8) -> Bool, _ body: (_ start: Int, _ length: Int) -> Void
+    ) {
+        var runStart = openRun
+        var index = position
         while index < count {
             if isMember(base[index]) {
                 if runStart < 0 { runStart = index }

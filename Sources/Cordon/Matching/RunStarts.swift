@@ -7,58 +7,52 @@
 struct RunStarts: RandomAccessCollection {
     /// Every start, grouped by key.
     private let starts: [Int]
-    /// Key `k`'s starts are `starts[ends[k - 1] ..< ends[k]]` (from 0 for the first key).
-    private let ends: [Int]
+    /// Key `k`'s starts are `starts[bounds[k] ..< bounds[k + 1]]`; `keyCount + 1` entries.
+    private let bounds: [Int]
 
     /// No starts for any of `keyCount` keys.
     init(keyCount: Int) {
         starts = []
-        ends = [Int](repeating: 0, count: keyCount)
+        bounds = [Int](repeating: 0, count: keyCount + 1)
     }
 
     /// The starts of `found`, `(key, start)` pairs in which each key's starts ascend, grouped
     /// by key (a counting sort, which keeps each key's order).
     init(keyCount: Int, found: GrowableBuffer<(key: Int, start: Int)>) {
-        var ends = [Int](repeating: 0, count: keyCount)
+        var bounds = [Int](repeating: 0, count: keyCount + 1)
         var starts = [Int](repeating: 0, count: found.count)
-        ends.withUnsafeMutableBufferPointer { ends in
-            for index in 0..<found.count { ends[found[index].key] &+= 1 }
-            var end = 0
-            for key in 0..<keyCount {
-                end &+= ends[key]
-                ends[key] = end
-            }
+        bounds.withUnsafeMutableBufferPointer { bounds in
+            // Each key's count, then each key's end: bounds[k + 1] = the starts of keys 0...k.
+            for index in 0..<found.count { bounds[found[index].key &+ 1] &+= 1 }
+            for key in 0..<keyCount { bounds[key &+ 1] &+= bounds[key] }
             starts.withUnsafeMutableBufferPointer { starts in
-                // Placed from the last back, each key's end moves to its first start.
+                // Placed from the last back, each key's end moves down to its first start.
                 var index = found.count
                 while index > 0 {
                     index &-= 1
                     let (key, start) = found[index]
-                    ends[key] &-= 1
-                    starts[ends[key]] = start
+                    bounds[key &+ 1] &-= 1
+                    starts[bounds[key &+ 1]] = start
                 }
             }
-            // The loop left each key's first position: move each to the key's end.
-            var key = 0
-            while key < keyCount {
-                ends[key] = key &+ 1 < keyCount ? ends[key &+ 1] : found.count
-                key &+= 1
-            }
+            // bounds[k + 1] now holds key k's first position: move it down to bounds[k].
+            for key in 0..<keyCount { bounds[key] = bounds[key &+ 1] }
+            bounds[keyCount] = found.count
         }
         self.starts = starts
-        self.ends = ends
+        self.bounds = bounds
     }
 
     var startIndex: Int { 0 }
-    var endIndex: Int { ends.count }
+    var endIndex: Int { bounds.count - 1 }
 
     /// The starts of key `key`, ascending.
     subscript(_ key: Int) -> ArraySlice<Int> {
-        starts[(key == 0 ? 0 : ends[key - 1])..<ends[key]]
+        starts[bounds[key]..<bounds[key + 1]]
     }
 
     /// Whether key `key` found no start.
     func isEmpty(key: Int) -> Bool {
-        ends[key] == (key == 0 ? 0 : ends[key - 1])
+        bounds[key] == bounds[key + 1]
     }
 }
