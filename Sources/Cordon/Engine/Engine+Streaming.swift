@@ -76,10 +76,9 @@ extension Engine {
             if atEnd { break }
             // Advance by one step: count the lines left behind, keep the overlap.
             buffer.withUnsafeBufferPointer { bytes in
-                for index in 0..<step where bytes[index] == UInt8(ascii: "\n") {
-                    lineBefore += 1
-                    lineStartBefore = windowStart + index + 1
-                }
+                let (lines, lastLineStart) = LineBreaks.count(in: bytes, 0..<step)
+                lineBefore += lines
+                if let lastLineStart { lineStartBefore = windowStart + lastLineStart }
             }
             buffer.withUnsafeMutableBufferPointer { bytes in
                 _ = bytes.baseAddress!.update(from: bytes.baseAddress! + step, count: filled - step)

@@ -38,10 +38,9 @@ extension Engine {
                 findings.append(finding)
             }
             if isLast { break }
-            for index in windowStart..<(windowStart + step) where buffer[index] == UInt8(ascii: "\n") {
-                lineBefore += 1
-                lineStartBefore = index + 1
-            }
+            let (lines, lastLineStart) = LineBreaks.count(in: buffer, windowStart..<(windowStart + step))
+            lineBefore += lines
+            if let lastLineStart { lineStartBefore = lastLineStart }
             windowStart += step
         }
         return ScanResult(findings: findings, failures: failures)

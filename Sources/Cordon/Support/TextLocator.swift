@@ -1,4 +1,5 @@
-/// Finds the line and column of ascending byte offsets in a text, in one pass over it.
+/// Finds the line and column of ascending byte offsets in a text, in one pass over it
+/// (``LineBreaks``: 64 bytes at a time).
 ///
 /// Findings carry a 1-based line and a 1-based column counted in bytes from the line's start;
 /// the scan and the settling of redactions both compute them, and they compute them here.
@@ -16,12 +17,11 @@ struct TextLocator {
     /// The line and column of the byte at `offset`, which must not be before the offset of the
     /// previous call.
     mutating func location(of offset: Int) -> (line: Int, column: Int) {
-        while position < offset {
-            if text[position] == UInt8(ascii: "\n") {
-                line += 1
-                lineStart = position + 1
-            }
-            position += 1
+        if position < offset {
+            let (count, lastLineStart) = LineBreaks.count(in: text, position..<offset)
+            line += count
+            if let lastLineStart { lineStart = lastLineStart }
+            position = offset
         }
         return (line, offset - lineStart + 1)
     }
