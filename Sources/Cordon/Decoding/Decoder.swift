@@ -206,9 +206,4 @@ enum Decoder: String, CaseIterable, Sendable {
     static func isTextByte(_ value: UInt32) -> Bool {
         (0x20...0x7E).contains(value) || value == 0x09 || value == 0x0A || value == 0x0D
     }
-
-    /// The UTF-8 bytes of the code point `value`, or `nil` for a surrogate or a value past U+10FFFF.
-    static func utf8(of value: UInt32) -> [UInt8]? {
-        Unicode.Scalar(value).map { Array(String($0).utf8) }
-    }
 }
