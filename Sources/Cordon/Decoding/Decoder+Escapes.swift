@@ -24,10 +24,10 @@ extension Decoder {
                 continue
             }
             if input[index + 1] | 0x20 == UInt8(ascii: "u"), let value = hexValue(input, from: index + 2, digits: 4),
-                let scalar = utf8(of: value), value >= 0x20, isWorthDecoding(input, at: index)
+                let scalar = DecodedBytes(scalar: value), value >= 0x20, isWorthDecoding(input, at: index)
             {
                 writer.flush(upTo: index, from: input)
-                writer.append(scalar, units: 1, derivedUnit: scalar.count, originalUnit: 6)
+                writer.append(scalar, originalUnit: 6)
                 index += 6
                 continue
             }
@@ -35,7 +35,7 @@ extension Decoder {
                 index += 1
                 continue
             }
-            var sequence = [first]
+            var sequence = DecodedBytes(byte: first)
             let expected: Int
             switch first {
             case 0x20...0x7E, 0x09, 0x0A, 0x0D: expected = 1
@@ -52,7 +52,7 @@ extension Decoder {
                 continue
             }
             writer.flush(upTo: index, from: input)
-            writer.append(sequence, units: 1, derivedUnit: sequence.count, originalUnit: 3 * sequence.count)
+            writer.append(sequence, originalUnit: 3 * sequence.count)
             index += 3 * sequence.count
         }
     }
@@ -78,13 +78,13 @@ extension Decoder {
                 continue
             }
             let next = input[index + 1]
-            var replacement: [UInt8]?
+            var replacement: DecodedBytes?
             var consumed = 2
             switch next {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): replacement = [next]
-            case UInt8(ascii: "n"): replacement = [0x0A]
-            case UInt8(ascii: "r"): replacement = [0x0D]
-            case UInt8(ascii: "t"): replacement = [0x09]
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): replacement = DecodedBytes(byte: next)
+            case UInt8(ascii: "n"): replacement = DecodedBytes(byte: 0x0A)
+            case UInt8(ascii: "r"): replacement = DecodedBytes(byte: 0x0D)
+            case UInt8(ascii: "t"): replacement = DecodedBytes(byte: 0x09)
             case UInt8(ascii: "u"):
                 if var value = unicodeEscape(input, at: index) {
                     consumed = 6
@@ -95,7 +95,7 @@ extension Decoder {
                         value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
                         consumed = 12
                     }
-                    replacement = utf8(of: value) ?? [0xEF, 0xBF, 0xBD]
+                    replacement = DecodedBytes(scalar: value) ?? .replacementCharacter
                 }
             default: break
             }
@@ -104,7 +104,7 @@ extension Decoder {
                 continue
             }
             writer.flush(upTo: index, from: input)
-            writer.append(replacement, units: 1, derivedUnit: replacement.count, originalUnit: consumed)
+            writer.append(replacement, originalUnit: consumed)
             index += consumed
         }
     }
@@ -136,7 +136,7 @@ extension Decoder {
                 index += 2
                 continue
             }
-            guard let (value, consumed) = backslashEscape(input, at: index), let replacement = utf8(of: value),
+            guard let (value, consumed) = backslashEscape(input, at: index), let replacement = DecodedBytes(scalar: value),
                 index == lastEnd || isWorthDecoding(input, at: index)
                     || (index + consumed < input.count && input[index + consumed] == UInt8(ascii: "\\")
                         && backslashEscape(input, at: index + consumed) != nil)
@@ -146,7 +146,7 @@ extension Decoder {
             }
             lastEnd = index + consumed
             writer.flush(upTo: index, from: input)
-            writer.append(replacement, units: 1, derivedUnit: replacement.count, originalUnit: consumed)
+            writer.append(replacement, originalUnit: consumed)
             index += consumed
         }
     }
@@ -217,7 +217,7 @@ extension Decoder {
                 index = next(UInt8(ascii: "&"), in: input, from: index + 1, pass)
                 continue
             }
-            var replacement: [UInt8]?
+            var replacement: DecodedBytes?
             var end = index
             if input[index + 1] == UInt8(ascii: "#") {
                 let hex = input[index + 2] | 0x20 == UInt8(ascii: "x")
@@ -230,7 +230,7 @@ extension Decoder {
                     value = value * (hex ? 16 : 10) + UInt32(digit)
                     position += 1
                 }
-                if position > digitsStart, let bytes = utf8(of: value), value >= 0x09 {
+                if position > digitsStart, let bytes = DecodedBytes(scalar: value), value >= 0x09 {
                     let semicolon = position < input.count && input[position] == UInt8(ascii: ";")
                     // Without its `;`, a reference counts only when it gives printable ASCII.
                     if semicolon || (0x20...0x7E).contains(value) {
@@ -241,7 +241,7 @@ extension Decoder {
             } else if let semicolon = input[index..<min(input.count, index + 12)].firstIndex(of: UInt8(ascii: ";")),
                 let byte = namedEntities[String(decoding: input[(index + 1)..<semicolon], as: UTF8.self)]
             {
-                replacement = [byte]
+                replacement = DecodedBytes(byte: byte)
                 end = semicolon + 1
             }
             guard let replacement, isWorthDecoding(input, at: index) else {
@@ -249,7 +249,7 @@ extension Decoder {
                 continue
             }
             writer.flush(upTo: index, from: input)
-            writer.append(replacement, units: 1, derivedUnit: replacement.count, originalUnit: end - index)
+            writer.append(replacement, originalUnit: end - index)
             index = end
         }
     }
@@ -317,7 +317,7 @@ extension Decoder {
                 continue
             }
             writer.flush(upTo: index, from: input)
-            writer.append([UInt8(value)], units: 1, derivedUnit: 1, originalUnit: 3)
+            writer.append(DecodedBytes(byte: UInt8(value)), originalUnit: 3)
             index += 3
         }
     }

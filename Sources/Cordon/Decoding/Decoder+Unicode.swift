@@ -98,7 +98,7 @@ extension Decoder {
             }
             if let ascii = compatibilityFold(value) {
                 writer.flush(upTo: index, from: input)
-                writer.append([ascii], units: 1, derivedUnit: 1, originalUnit: length)
+                writer.append(DecodedBytes(byte: ascii), originalUnit: length)
                 index += length
                 continue
             }
@@ -120,7 +120,7 @@ extension Decoder {
                 writer.flush(upTo: index, from: input)
                 for character in run {
                     if let ascii = homoglyphs[character.value] {
-                        writer.append([ascii], units: 1, derivedUnit: 1, originalUnit: character.length)
+                        writer.append(DecodedBytes(byte: ascii), originalUnit: character.length)
                     } else {
                         writer.remove(character.length)
                     }
@@ -152,8 +152,7 @@ extension Decoder {
                     consumed = 4
                 }
             }
-            let encoded = Unicode.Scalar(value).map { Array(String($0).utf8) } ?? [0xEF, 0xBF, 0xBD]
-            writer.append(encoded, units: 1, derivedUnit: encoded.count, originalUnit: consumed)
+            writer.append(DecodedBytes(scalar: value) ?? .replacementCharacter, originalUnit: consumed)
             index += consumed
         }
         writer.copyRemaining(from: input, at: index)

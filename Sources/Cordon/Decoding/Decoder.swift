@@ -126,22 +126,52 @@ enum Decoder: String, CaseIterable, Sendable {
     /// The reason: decoding makes the engine rescan the decoded text around each escape, and
     /// escapes in short strings (`"%s\n"`, `"done\n"`) are common in code and logs while they
     /// can neither hide nor introduce a value.
+    ///
+    /// The stretch is measured only as far as the answer needs: at most `minimumStretch − 1`
+    /// bytes back, then forward until it holds `minimumStretch` bytes. The reason: the walk to
+    /// the stretch's ends (up to ``stretchReach`` bytes each way) read a lazily made table
+    /// through its `swift_once` guard for every byte, ~1,900 instructions an escape — 36 M
+    /// instructions of a scan of the dense corpus, whose encoded values are long runs of
+    /// escapes (#13, callgrind). The answer is the same: with `b` stretch bytes before the
+    /// escape and `f` after it (each within ``stretchReach``, which is larger than
+    /// ``minimumStretch``), `b + 1 + f ≥ minimumStretch` holds exactly when it holds with `b`
+    /// capped at `minimumStretch − 1` and `f` capped at what is still missing.
+    /// ``isWorthDecodingByFullWalk(_:at:)`` is the full walk, the tests' reference.
     static func isWorthDecoding(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         var start = index
-        let lowest = max(0, index - stretchReach)
+        let lowest = max(0, index - min(stretchReach, minimumStretch - 1))
         while start > lowest, !isStretchEnd(input[start - 1]) { start -= 1 }
         var end = index + 1
-        let highest = min(input.count, index + stretchReach)
+        let highest = min(input.count, index + stretchReach, start + minimumStretch)
         while end < highest, !isStretchEnd(input[end]) { end += 1 }
         return end - start >= minimumStretch
     }
 
-    private static let stretchEnds: [Bool] = (0..<256).map {
-        [0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27, 0x60, 0x3C, 0x3E].contains($0)
+    /// ``isWorthDecoding(_:at:)`` measured by walking to the stretch's ends, up to
+    /// ``stretchReach`` bytes each way: the reference the tests compare it with.
+    static func isWorthDecodingByFullWalk(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        var start = index
+        let lowest = max(0, index - stretchReach)
+        while start > lowest, !stretchEndBytes.contains(input[start - 1]) { start -= 1 }
+        var end = index + 1
+        let highest = min(input.count, index + stretchReach)
+        while end < highest, !stretchEndBytes.contains(input[end]) { end += 1 }
+        return end - start >= minimumStretch
     }
 
+    /// The bytes that end a stretch: blanks, line breaks, quotes, backquotes and angle brackets.
+    static let stretchEndBytes: [UInt8] = [0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27, 0x60, 0x3C, 0x3E]
+
+    /// Whether `byte` is one of ``stretchEndBytes``, read off two constant bit sets (bytes below
+    /// 64, bytes 64 to 127): no table, so no lazy initialisation to check for every byte read.
     @inline(__always)
-    static func isStretchEnd(_ byte: UInt8) -> Bool { stretchEnds[Int(byte)] }
+    static func isStretchEnd(_ byte: UInt8) -> Bool {
+        let below64: UInt64 = 1 << 0x09 | 1 << 0x0A | 1 << 0x0D | 1 << 0x20 | 1 << 0x22 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
+        let below128: UInt64 = 1 << (0x60 - 64)
+        if byte < 64 { return below64 >> UInt64(byte) & 1 != 0 }
+        if byte < 128 { return below128 >> UInt64(byte &- 64) & 1 != 0 }
+        return false
+    }
 
     static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
@@ -175,10 +205,5 @@ enum Decoder: String, CaseIterable, Sendable {
     /// Whether `value` decodes to a printable ASCII byte, a tab or a line break.
     static func isTextByte(_ value: UInt32) -> Bool {
         (0x20...0x7E).contains(value) || value == 0x09 || value == 0x0A || value == 0x0D
-    }
-
-    /// The UTF-8 bytes of the code point `value`, or `nil` for a surrogate or a value past U+10FFFF.
-    static func utf8(of value: UInt32) -> [UInt8]? {
-        Unicode.Scalar(value).map { Array(String($0).utf8) }
     }
 }

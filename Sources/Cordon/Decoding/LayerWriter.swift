@@ -38,6 +38,15 @@ struct LayerWriter {
         consumed += units * originalUnit
     }
 
+    /// Appends the bytes of one decoded escape that replaces `originalUnit` input bytes: the
+    /// same as ``append(_:units:derivedUnit:originalUnit:)`` with one unit, without an array.
+    mutating func append(_ decoded: DecodedBytes, originalUnit: Int) {
+        if bytes.capacity == 0 { bytes.reserveCapacity(capacity) }
+        for position in 0..<decoded.count { bytes.append(decoded[position]) }
+        map.decode(units: 1, derivedUnit: decoded.count, originalUnit: originalUnit)
+        consumed += originalUnit
+    }
+
     /// Inserts bytes that stand for no input bytes (a table's header repeated before a cell).
     mutating func insert(_ added: [UInt8]) {
         guard !added.isEmpty else { return }
