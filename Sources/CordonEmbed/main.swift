@@ -55,18 +55,25 @@ for detector in detectors where !seenIDs.insert(detector.id).inserted {
     exit(1)
 }
 
-// The keyword database of the first stage (Cordon's `KeywordPrefilter`): every keyword and
-// context word of every built-in detector, ASCII-lowercased and unique, in sorted order, compiled
+// The keyword database of the first stage (Cordon's `KeywordPrefilter`): every gate word of every
+// built-in detector (`PatternAnalysis.gateWords`: its keywords, or its required context words when
+// it has neither keywords nor a run gate), ASCII-lowercased and unique, in sorted order, compiled
 // once here as caseless Vectorscan literals and serialized, so a process loads it in well under a
 // millisecond instead of compiling it (30-110 ms) at start-up. It is compiled for a generic x86-64
 // target (no CPU feature assumed), so the binary runs on any machine Vectorscan supports; the
 // scan picks its SIMD code at run time. The compile flags must equal `KeywordPrefilter.compile`'s.
+//
+// Only gate words: a word that gates no detector (the context words of a detector that has
+// keywords or a run gate, or whose context is optional) makes no hit, yet each of its matches
+// cost Vectorscan a confirmation and a report. With them the database held 1,097 words of which
+// 195 gated nothing, and they were 55 % of its matches on real text; without them the pass runs
+// 14 % fewer instructions and 20-30 % less CPU (a C harness over the real-text and agent corpora).
 func lowercasedASCII(_ word: String) -> [UInt8] {
     word.utf8.map { $0 &- UInt8(ascii: "A") < 26 ? $0 | 0x20 : $0 }
 }
 var wordSet = Set<[UInt8]>()
 for detector in detectors {
-    for word in detector.keywords + (detector.context?.words ?? []) where !word.isEmpty { wordSet.insert(lowercasedASCII(word)) }
+    for word in PatternAnalysis.gateWords(of: detector) where !word.isEmpty { wordSet.insert(lowercasedASCII(word)) }
 }
 let words = wordSet.sorted { $0.lexicographicallyPrecedes($1) }
 
