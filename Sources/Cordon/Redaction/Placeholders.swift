@@ -17,8 +17,15 @@ enum Placeholders {
     ]
 
     /// Whether `value` holds at least one placeholder and no letter or digit outside them.
+    ///
+    /// Every candidate value of every detector is asked first, and nearly none holds a
+    /// placeholder's first byte (`[` or 0xE2, the lead byte of `⟦`): two `memchr` calls answer
+    /// that instead of a closure per byte (300 instructions a value, 19 M of the dense corpus'
+    /// 2,445 M, callgrind; #13).
     static func isRedacted(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard value.contains(where: { $0 == UInt8(ascii: "[") || $0 == 0xE2 }) else {
+        guard let base = value.baseAddress,
+            memchr(base, Int32(UInt8(ascii: "[")), value.count) != nil || memchr(base, 0xE2, value.count) != nil
+        else {
             return false
         }
         var index = 0

@@ -60,32 +60,7 @@ final class ScanReport {
             // output was a tenth of a folder scan's instructions, callgrind).
             var pathValue: [UInt8] = []
             JSONValue.string(path).write(to: &pathValue)
-            for finding in findings {
-                bytes += #"{"type":"finding","path":"#.utf8
-                bytes += pathValue
-                bytes += #","start":"#.utf8
-                bytes += String(finding.range.lowerBound).utf8
-                bytes += #","end":"#.utf8
-                bytes += String(finding.range.upperBound).utf8
-                bytes += #","line":"#.utf8
-                bytes += String(finding.line).utf8
-                bytes += #","column":"#.utf8
-                bytes += String(finding.column).utf8
-                bytes += #","detector":"#.utf8
-                Self.appendString(finding.detectorID, to: &bytes)
-                bytes += #","category":"#.utf8
-                Self.appendString(finding.category.rawValue, to: &bytes)
-                bytes += #","level":"#.utf8
-                Self.appendString(finding.level.name, to: &bytes)
-                bytes += #","confidence":"#.utf8
-                Self.appendString(finding.confidence.name, to: &bytes)
-                if finding.isTestValue { bytes += #","test_value":true"#.utf8 }
-                if let layer = finding.layer {
-                    bytes += #","layer":"#.utf8
-                    Self.appendString(layer, to: &bytes)
-                }
-                bytes += "}\n".utf8
-            }
+            for finding in findings { Self.appendFindingLine(finding, path: pathValue, to: &bytes) }
             output.write(Data(bytes))
         case .json:
             pendingFindings += findings.map { finding in
@@ -256,7 +231,7 @@ final class ScanReport {
     /// Appends `text` as a JSON string, as `JSONValue.string(text).write(to:)` does: copied
     /// between quotes when it holds only printable ASCII other than `"` and `\` (detector ids,
     /// categories, levels, layer names), written by `JSONValue` otherwise.
-    private static func appendString(_ text: String, to output: inout [UInt8]) {
+    static func appendString(_ text: String, to output: inout [UInt8]) {
         // The string's bytes in place (a copy of a native string shares its storage): testing
         // them through the UTF-8 view was 1.3 % of a dense folder scan (callgrind).
         var text = text
