@@ -97,4 +97,110 @@ struct ValuePropagationTests {
             #expect(found == Self.reference([(value, finding)], in: bytes, existing: [], accepted: { _ in true }), "\(text)")
         }
     }
+
+    @Test("Long texts whose values start with 1 to 5 distinct bytes (the lead-byte jump, and the plain pass past four): same occurrences as the reference")
+    func fewLeadBytes() {
+        var generator = SeededGenerator(seed: 2611)
+        // A wide alphabet, so that the values' first bytes are rare and the jump skips whole blocks.
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz .,;:=-_/ABCDEFGHIJ0123456789\n".utf8)
+        var totalFound = 0
+        for round in 0..<200 {
+            let length = 4 + Int(generator.next() % 3_000)
+            var text = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            let leadCount = 1 + round % 5
+            let leads = (0..<leadCount).map { UInt8(0xE0 + $0) }  // bytes the alphabet never holds
+            // Values made of a lead byte and alphabet bytes, planted at offsets around the 16-byte
+            // blocks and at the very end, some twice, some overlapping.
+            var values: [[UInt8]] = []
+            for index in 0..<(leadCount + Int(generator.next() % 4)) {
+                let count = 4 + Int(generator.next() % 9)
+                var value = (0..<count).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                value[0] = leads[index % leadCount]
+                values.append(value)
+            }
+            var plantedFindings: [RawFinding] = []
+            for (index, value) in values.enumerated() {
+                for _ in 0..<(1 + Int(generator.next() % 3)) {
+                    let base = Int(generator.next() % UInt64(max(1, text.count / 16))) * 16
+                    let start = min(text.count - value.count, max(0, base + [-1, 0, 1, 15][Int(generator.next() % 4)]))
+                    guard start >= 0 else { continue }
+                    text.replaceSubrange(start..<(start + value.count), with: value)
+                    if plantedFindings.count <= index {
+                        plantedFindings.append(RawFinding(
+                            range: start..<(start + value.count), detector: index % 3, fromContext: false, confidence: .medium))
+                    }
+                }
+            }
+            // A value at the very end: its start is the last position the pass looks at.
+            if let value = values.first, text.count >= value.count, round % 4 == 0 {
+                text.replaceSubrange((text.count - value.count)..<text.count, with: value)
+            }
+            // Each value as it now stands in the text (later plants may have cut earlier ones).
+            let findings = plantedFindings.filter { $0.range.upperBound <= text.count && $0.range.count >= 4 }
+            let pairs = findings.map { (bytes: Array(text[$0.range]), finding: $0) }
+            let accepted: (Range<Int>) -> Bool = { $0.lowerBound % 11 != 3 }
+            let expected = Self.reference(pairs, in: text, existing: [], accepted: accepted)
+            let found: [RawFinding]? = text.withUnsafeBufferPointer { buffer in
+                var propagation = ValuePropagation(capacity: findings.count)
+                for finding in findings { propagation.add(finding, in: buffer) }
+                return propagation.occurrences(in: buffer, excluding: [], deadline: .now + .seconds(60), where: accepted)
+            }
+            #expect(found == expected, "round \(round)")
+            totalFound += expected.count
+        }
+        #expect(totalFound > 300)
+    }
+
+    @Test("The lead-byte finder gives the first lead byte at or after every start, for 0 to 4 lead bytes")
+    func leadByteFinder() {
+        var generator = SeededGenerator(seed: 4417)
+        for round in 0..<400 {
+            let length = 4 + Int(generator.next() % 200)
+            let text = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next() % 16) }
+            let leads = Array(Set((0..<(round % 5)).map { _ in UInt8(truncatingIfNeeded: generator.next() % 20) }))
+            let finder = LeadBytes(leads)
+            let last = length - 4
+            text.withUnsafeBufferPointer { buffer in
+                for start in 0...(last + 1) {
+                    let want = (start...max(start, last)).first { $0 <= last && leads.contains(text[$0]) } ?? last + 1
+                    #expect(finder.next(from: start, through: last, in: buffer.baseAddress!) == want, "round \(round), start \(start)")
+                }
+            }
+        }
+    }
+
+    @Test("Texts of 64 KiB and more, values led by common and by rare bytes: same occurrences as the reference")
+    func longTexts() {
+        var generator = SeededGenerator(seed: 7331)
+        let alphabet = Array("abcdAB01 -=:".utf8)
+        var totalFound = 0
+        for round in 0..<6 {
+            let length = (64 << 10) + Int(generator.next() % 20_000)
+            var text = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            var findings: [RawFinding] = []
+            for index in 0..<(1 + Int(generator.next() % 40)) {
+                let count = 4 + Int(generator.next() % 8)
+                let start = Int(generator.next() % UInt64(length - count))
+                // Odd rounds: values led by a byte the alphabet lacks (rare leads, the jump).
+                if round % 2 == 1 { text[start] = UInt8(0xF0 + index % 3) }
+                findings.append(RawFinding(range: start..<(start + count), detector: index % 3, fromContext: false, confidence: .low))
+                // Two more copies elsewhere, so that there is something to propagate.
+                for _ in 0..<2 {
+                    let copy = Int(generator.next() % UInt64(length - count))
+                    text.replaceSubrange(copy..<(copy + count), with: Array(text[start..<(start + count)]))
+                }
+            }
+            let pairs = findings.map { (bytes: Array(text[$0.range]), finding: $0) }
+            let expected = Self.reference(pairs, in: text, existing: [], accepted: { _ in true })
+            let found: [RawFinding]? = text.withUnsafeBufferPointer { buffer in
+                var propagation = ValuePropagation(capacity: findings.count)
+                for finding in findings { propagation.add(finding, in: buffer) }
+                return propagation.occurrences(in: buffer, excluding: [], deadline: .now + .seconds(600), where: { _ in true })
+            }
+            #expect(found == expected, "round \(round)")
+            totalFound += expected.count
+        }
+        #expect(totalFound > 100)
+    }
 }
+
