@@ -41,6 +41,24 @@ struct ValuePropagationTests {
         return found
     }
 
+    /// `length` bytes drawn from `alphabet`.
+    static func randomText(length: Int, over alphabet: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
+        (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+    }
+
+    /// The occurrences ``ValuePropagation`` finds in `text` for the values of `findings`, with a
+    /// batch made for `capacity` values, and the number of distinct values it holds.
+    static func propagated(
+        _ findings: [RawFinding], in text: [UInt8], capacity: Int, existing: [RawFinding] = [],
+        accepted: (Range<Int>) -> Bool
+    ) -> (count: Int, found: [RawFinding]?) {
+        text.withUnsafeBufferPointer { buffer in
+            var propagation = ValuePropagation(capacity: capacity)
+            for finding in findings { propagation.add(finding, in: buffer) }
+            return (propagation.count, propagation.occurrences(in: buffer, excluding: existing, deadline: .now + .seconds(600), where: accepted))
+        }
+    }
+
     @Test("Random texts over a small alphabet, values sharing prefixes, batches of 1 to 300: same occurrences as the reference")
     func randomTexts() {
         var generator = SeededGenerator(seed: 1601)
@@ -48,7 +66,7 @@ struct ValuePropagationTests {
         var totalFound = 0
         for round in 0..<300 {
             let length = Int(generator.next() % 400)
-            let text = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            let text = Self.randomText(length: length, over: alphabet, using: &generator)
             guard text.count >= 4 else { continue }
             // Values taken from the text (so they occur), some extended or shortened, some shared.
             let valueCount = round % 3 == 0 ? Int(generator.next() % 300) + 1 : Int(generator.next() % 8) + 1
@@ -68,12 +86,9 @@ struct ValuePropagationTests {
             let rejected = Int(generator.next() % 7)
             let accepted: (Range<Int>) -> Bool = { $0.lowerBound % 7 != rejected }
             let expected = Self.reference(values, in: text, existing: existing, accepted: accepted)
-            let found: [RawFinding]? = text.withUnsafeBufferPointer { buffer in
-                var propagation = ValuePropagation(capacity: Int(generator.next() % 600))
-                for finding in addedFindings { propagation.add(finding, in: buffer) }
-                #expect(propagation.count == Set(values.map(\.bytes)).count)
-                return propagation.occurrences(in: buffer, excluding: existing, deadline: .now + .seconds(60), where: accepted)
-            }
+            let (count, found) = Self.propagated(
+                addedFindings, in: text, capacity: Int(generator.next() % 600), existing: existing, accepted: accepted)
+            #expect(count == Set(values.map(\.bytes)).count)
             #expect(found == expected, "round \(round)")
             totalFound += expected.count
         }
@@ -106,7 +121,7 @@ struct ValuePropagationTests {
         var totalFound = 0
         for round in 0..<200 {
             let length = 4 + Int(generator.next() % 3_000)
-            var text = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            var text = Self.randomText(length: length, over: alphabet, using: &generator)
             let leadCount = 1 + round % 5
             let leads = (0..<leadCount).map { UInt8(0xE0 + $0) }  // bytes the alphabet never holds
             // Values made of a lead byte and alphabet bytes, planted at offsets around the 16-byte
@@ -140,11 +155,7 @@ struct ValuePropagationTests {
             let pairs = findings.map { (bytes: Array(text[$0.range]), finding: $0) }
             let accepted: (Range<Int>) -> Bool = { $0.lowerBound % 11 != 3 }
             let expected = Self.reference(pairs, in: text, existing: [], accepted: accepted)
-            let found: [RawFinding]? = text.withUnsafeBufferPointer { buffer in
-                var propagation = ValuePropagation(capacity: findings.count)
-                for finding in findings { propagation.add(finding, in: buffer) }
-                return propagation.occurrences(in: buffer, excluding: [], deadline: .now + .seconds(60), where: accepted)
-            }
+            let found = Self.propagated(findings, in: text, capacity: findings.count, accepted: accepted).found
             #expect(found == expected, "round \(round)")
             totalFound += expected.count
         }
@@ -176,7 +187,7 @@ struct ValuePropagationTests {
         var totalFound = 0
         for round in 0..<6 {
             let length = (64 << 10) + Int(generator.next() % 20_000)
-            var text = (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            var text = Self.randomText(length: length, over: alphabet, using: &generator)
             var findings: [RawFinding] = []
             for index in 0..<(1 + Int(generator.next() % 40)) {
                 let count = 4 + Int(generator.next() % 8)
@@ -192,11 +203,7 @@ struct ValuePropagationTests {
             }
             let pairs = findings.map { (bytes: Array(text[$0.range]), finding: $0) }
             let expected = Self.reference(pairs, in: text, existing: [], accepted: { _ in true })
-            let found: [RawFinding]? = text.withUnsafeBufferPointer { buffer in
-                var propagation = ValuePropagation(capacity: findings.count)
-                for finding in findings { propagation.add(finding, in: buffer) }
-                return propagation.occurrences(in: buffer, excluding: [], deadline: .now + .seconds(600), where: { _ in true })
-            }
+            let found = Self.propagated(findings, in: text, capacity: findings.count, accepted: { _ in true }).found
             #expect(found == expected, "round \(round)")
             totalFound += expected.count
         }
