@@ -8,7 +8,7 @@ extension Validator {
     /// One pass that keeps only what the rules read — each digit group's length, the separator
     /// after it, whether every digit equals the first — in stack buffers: the digit groups were
     /// an array of arrays and the separators another array, 7,000 instructions a call, 41.7 M of
-    /// the dense corpus' 2,445 M (callgrind; #13). `PhoneValidatorTests` compares it with that
+    /// the dense corpus' 2,445 M (callgrind; #13). `ValidatorReferenceTests` compares it with that
     /// implementation on random and edge inputs.
     static func isPlausiblePhoneNumber(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         // At most one group (and one separator) per two bytes, plus one.

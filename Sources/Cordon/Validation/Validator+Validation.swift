@@ -120,7 +120,7 @@ extension Validator {
     ///
     /// The characters go into a stack buffer and the country's length is read from a table:
     /// an array and a `String` for the dictionary lookup were made per call, 4,900 instructions
-    /// a call on the dense corpus (callgrind; #13). `IBANValidatorTests` compares it with that
+    /// a call on the dense corpus (callgrind; #13). `ValidatorReferenceTests` compares it with that
     /// implementation on random and edge inputs.
     static func isValidIBAN(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 35) { chars in
