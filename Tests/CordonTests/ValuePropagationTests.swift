@@ -180,6 +180,37 @@ struct ValuePropagationTests {
         }
     }
 
+    @Test("The pair finder gives the first position at or after every start whose two bytes are in the table, for tables of 0 to 40 pairs")
+    func pairFinder() {
+        var generator = SeededGenerator(seed: 5023)
+        var matchesSeen = 0
+        for round in 0..<300 {
+            let length = 2 + Int(generator.next() % 300)
+            // Bytes of a small range and of the high half, so pairs recur and both byte orders count.
+            let text = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next() % 8) | (generator.next() % 2 == 0 ? 0 : 0xF8) }
+            var table = [UInt64](repeating: 0, count: 65536 / 64)
+            var members = Set<Int>()
+            for _ in 0..<(round % 41) {
+                let pair = Int(text[Int(generator.next() % UInt64(length - 1))]) << 8 | Int(text[Int(generator.next() % UInt64(length))])
+                members.insert(pair)
+                table[pair >> 6] |= 1 << UInt64(pair & 63)
+            }
+            let last = length - 2
+            text.withUnsafeBufferPointer { buffer in
+                table.withUnsafeBufferPointer { pairs in
+                    for start in 0...(last + 1) {
+                        var expected = start
+                        while expected <= last, !members.contains(Int(buffer[expected]) << 8 | Int(buffer[expected + 1])) { expected += 1 }
+                        let found = ValuePropagation.nextPair(from: start, through: last, in: buffer.baseAddress!, pairs: pairs.baseAddress!)
+                        #expect(found == expected, "round \(round), start \(start)")
+                        if expected <= last { matchesSeen += 1 }
+                    }
+                }
+            }
+        }
+        #expect(matchesSeen > 10_000)
+    }
+
     @Test("Texts of 64 KiB and more, values led by common and by rare bytes: same occurrences as the reference")
     func longTexts() {
         var generator = SeededGenerator(seed: 7331)
