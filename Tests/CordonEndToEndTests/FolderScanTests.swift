@@ -160,4 +160,43 @@ struct FolderScanTests {
         #expect(two.stdout == one.stdout)
         #expect(four.stdout == one.stdout)
     }
+
+    @Test("A report of many blocks (64 KiB each) reaches standard output whole and in order, with one thread or several")
+    func manyBlocksArriveWhole() throws {
+        for index in 0..<1200 {
+            try folder.write(String(format: "blocks/%04d.txt", index), "contact \(email) about item \(index)\n")
+        }
+        let root = folder.url.appending(path: "blocks").path
+        let one = try cordon(["scan", "--format", "jsonl", "--threads", "1", root])
+        let two = try cordon(["scan", "--format", "jsonl", "--threads", "2", root])
+        #expect(one.status == 1)
+        #expect(one.stdout.count > 4 * 64 * 1024, "the report spans several blocks")
+        let records = try jsonLines(one)
+        #expect(records.count == 2400, "one finding and one file record per file, none lost")
+        let files = records.compactMap { $0["type"] as? String == "file" ? $0["path"] as? String : nil }
+        #expect(files == (0..<1200).map { String(format: "\(root)/%04d.txt", $0) })
+        #expect(two.stdout == one.stdout)
+    }
+
+    @Test("A report that cannot be written (a full disk) is an error: exit 2 naming standard output and the system's reason, no crash", arguments: ["jsonl", "text"])
+    func unwritableOutputIsAnError(format: String) throws {
+        for index in 0..<200 {
+            try folder.write(String(format: "full/%03d.txt", index), "contact \(email) about item \(index)\n")
+        }
+        let process = Process()
+        process.executableURL = CordonProcess.executable
+        process.arguments = ["scan", "--format", format, "--threads", "2", folder.url.appending(path: "full").path, "--detectors", detectors]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let stderr = Pipe()
+        process.standardError = stderr
+        let reader = PipeReader(stderr.fileHandleForReading)
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: reader.wait(), as: UTF8.self)
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 2)
+        #expect(message.contains("cordon: cannot write the report to standard output (No space left on device)"))
+        #expect(!message.contains(email), "no value in the message")
+    }
 }

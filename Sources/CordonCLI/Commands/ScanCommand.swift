@@ -110,6 +110,10 @@ struct ScanCommand: ParsableCommand {
         }
         progress.finish()
         report.finish(succeeded: errors.isEmpty)
+        if let failure = report.outputFailure {
+            // Nothing more reaches standard output, so the report is incomplete whatever was found.
+            errors.append("cannot write the report to standard output (\(String(cString: strerror(failure))))")
+        }
         for error in errors { Diagnostics.write("cordon: " + error) }
         if !errors.isEmpty { throw ExitCode(2) }
         if highest >= failLevel { throw ExitCode(1) }

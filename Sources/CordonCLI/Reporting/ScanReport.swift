@@ -5,8 +5,8 @@ import Foundation
 
 /// Writes scan results to standard output in one of `cordon scan`'s formats.
 ///
-/// Text and JSON Lines are written as each file completes; JSON and SARIF are single documents
-/// written at the end. No format ever includes a matched value: only detector ids, categories,
+/// Text and JSON Lines are written as each file completes (a block at a time into a pipe or a
+/// file, see ``BufferedOutput``); JSON and SARIF are single documents written at the end. No format ever includes a matched value: only detector ids, categories,
 /// levels and positions. A documentation or test value (``Finding/isTestValue``) is shown in
 /// every format, tagged (`test-value` in text, `"test_value": true` in JSON, a SARIF `note`
 /// with the property), and left out of the levels, which are what a CI run fails on. Inputs not
@@ -25,11 +25,17 @@ final class ScanReport {
     private var fileCount = 0
     private var skipped: [(path: String, reason: SkipReason)] = []
     private var highest = Level.public
-    private var output = FileHandle.standardOutput
+    /// Standard output, written a block at a time (``BufferedOutput``).
+    private let output: BufferedOutput
 
-    init(format: ScanCommand.Format, engine: Engine) {
+    /// The error number of a failed write to standard output, or `nil`: the report is then
+    /// incomplete.
+    var outputFailure: Int32? { output.failure }
+
+    init(format: ScanCommand.Format, engine: Engine, output: BufferedOutput = BufferedOutput()) {
         self.format = format
         self.engine = engine
+        self.output = output
     }
 
     func add(path: String, result: ScanResult) {
@@ -52,16 +58,15 @@ final class ScanReport {
             write(text)
         case .jsonl:
             guard !findings.isEmpty else { return }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(200 * findings.count)
             // The same line `JSONValue.members([...]).write(to:)` wrote, member by member: the
             // path escaped once per file instead of once per finding, and no array, member
             // list or number string made per finding (#13: on the dense corpus the JSON Lines
             // output was a tenth of a folder scan's instructions, callgrind).
             var pathValue: [UInt8] = []
             JSONValue.string(path).write(to: &pathValue)
-            for finding in findings { Self.appendFindingLine(finding, path: pathValue, to: &bytes) }
-            output.write(Data(bytes))
+            output.append { bytes in
+                for finding in findings { Self.appendFindingLine(finding, path: pathValue, to: &bytes) }
+            }
         case .json:
             pendingFindings += findings.map { finding in
                 .members([
@@ -81,16 +86,19 @@ final class ScanReport {
         fileCount += 1
         highest = max(highest, level)
         switch format {
-        case .text, .sarif:
+        case .text:
+            output.endRecord()
+        case .sarif:
             break
         case .jsonl:
-            var bytes: [UInt8] = []
-            JSONValue.members([
-                ("type", .string("file")), ("path", .string(path)), ("level", .string(level.name)),
-                ("findings", .int(findingCount)),
-            ]).write(to: &bytes)
-            bytes.append(UInt8(ascii: "\n"))
-            output.write(Data(bytes))
+            output.append { bytes in
+                JSONValue.members([
+                    ("type", .string("file")), ("path", .string(path)), ("level", .string(level.name)),
+                    ("findings", .int(findingCount)),
+                ]).write(to: &bytes)
+                bytes.append(UInt8(ascii: "\n"))
+            }
+            output.endRecord()
         case .json:
             files.append(.members([
                 ("path", .string(path)), ("level", .string(level.name)), ("findings", .array(pendingFindings)),
@@ -106,12 +114,14 @@ final class ScanReport {
         switch format {
         case .text:
             write("\(PathEscaping.escaped(path)): skipped: \(reason.explanation)\n")
+            output.endRecord()
         case .jsonl:
-            var bytes: [UInt8] = []
-            JSONValue.members([("type", .string("skipped")), ("path", .string(path)), ("reason", .string(reason.code))])
-                .write(to: &bytes)
-            bytes.append(UInt8(ascii: "\n"))
-            output.write(Data(bytes))
+            output.append { bytes in
+                JSONValue.members([("type", .string("skipped")), ("path", .string(path)), ("reason", .string(reason.code))])
+                    .write(to: &bytes)
+                bytes.append(UInt8(ascii: "\n"))
+            }
+            output.endRecord()
         case .json, .sarif:
             break
         }
@@ -133,9 +143,9 @@ final class ScanReport {
         return ", \(skipped.count) file\(skipped.count == 1 ? "" : "s") skipped (\(parts))"
     }
 
-    /// Writes the summary (text), the document (JSON, SARIF) or nothing (JSON Lines);
-    /// `succeeded` is false when an error made the scan incomplete (SARIF's
-    /// `executionSuccessful`).
+    /// Writes the summary (text), the document (JSON, SARIF) or nothing (JSON Lines), then
+    /// everything still buffered; `succeeded` is false when an error made the scan incomplete
+    /// (SARIF's `executionSuccessful`).
     func finish(succeeded: Bool = true) {
         switch format {
         case .text:
@@ -168,6 +178,7 @@ final class ScanReport {
             ])
                 .text + "\n")
         }
+        output.flush()
     }
 
     /// A skipped input as a SARIF notification: a warning naming the file and the reason.
@@ -249,6 +260,6 @@ final class ScanReport {
 
     private func write(_ text: String) {
         guard !text.isEmpty else { return }
-        output.write(Data(text.utf8))
+        output.write(text)
     }
 }
