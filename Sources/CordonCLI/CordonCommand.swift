@@ -15,6 +15,10 @@ struct CordonCommand: ParsableCommand {
             was, 2 on an error (a bad option, a missing path, a detector that could not finish).
             """,
         version: "0.1.0",
+        // Every command names itself (`commandName`): ArgumentParser derives a missing name with
+        // `String(describing:)` of the type, whose conformance lookups walk the static binary's
+        // conformance records — 13 M instructions in each `cordon scan` process, for the six
+        // nested commands that had no name (callgrind, #13).
         subcommands: [
             ScanCommand.self, RedactCommand.self, DetectorsCommand.self, ServeCommand.self, HookCommand.self, MCPCommand.self,
             GatewayCommand.self, PolicyCommand.self, AuditCommand.self,

@@ -15,6 +15,7 @@ struct AuditCommand: ParsableCommand {
     /// `cordon audit verify`.
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check an audit file's hash chain, sequence numbers and HMACs.",
             discussion: """
                 Exit 0 only when every record is intact; otherwise exit 1 naming the first broken \
@@ -53,6 +54,7 @@ struct AuditCommand: ParsableCommand {
     /// `cordon audit fingerprint`.
     struct Fingerprint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fingerprint",
             abstract: "Print the keyed fingerprints under which audit records name a message, a session or a path.",
             discussion: """
                 Records hold the content, the session and the path only as HMAC fingerprints under \

@@ -14,7 +14,7 @@ struct DetectorsCommand: ParsableCommand {
 
     /// `cordon detectors list`.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the detectors.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the detectors.")
 
         /// The output formats of `cordon detectors list`.
         enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -49,6 +49,7 @@ struct DetectorsCommand: ParsableCommand {
     /// `cordon detectors check`.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Load detectors and run every example and negative example.",
             discussion: "Checks the built-in set when no path is given. Exit 1 names each failing example; exit 2 names a file or detector that does not load. Patterns with nested unbounded repeats or a leading unbounded repeat are reported as warnings (errors with --strict)."
         )
@@ -89,6 +90,7 @@ struct DetectorsCommand: ParsableCommand {
     /// `cordon detectors profile`.
     struct Profile: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "profile",
             abstract: "Time each detector on a sample file, slowest first.",
             discussion: "Prints the keyword pass and every detector with its time in milliseconds, its share of the total and its raw match count; no values."
         )

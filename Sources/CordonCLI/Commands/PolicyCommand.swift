@@ -15,6 +15,7 @@ struct PolicyCommand: ParsableCommand {
     /// `cordon policy check`.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate a policy and print what it decides per destination and level.",
             discussion: """
                 Checks the built-in policy when no file is given. Detector ids named in the policy \
