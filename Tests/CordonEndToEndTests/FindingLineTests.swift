@@ -5,9 +5,10 @@ import Testing
 
 @testable import CordonCLI
 
-/// The JSON Lines finding record written part by part (``ScanReport/appendFindingLine(_:path:to:)``)
-/// against the same record written by `JSONValue`, the reference for every other format.
-@Suite("JSON Lines finding records")
+/// The JSON Lines finding and file records written part by part
+/// (``ScanReport/appendFindingLine(_:path:to:)``, ``ScanReport/appendFileLine(path:level:findingCount:to:)``)
+/// against the same records written by `JSONValue`, the reference for every other format.
+@Suite("JSON Lines finding and file records")
 struct FindingLineTests {
     /// The record as `JSONValue.members([...]).write(to:)` writes it.
     static func reference(_ finding: Finding, path: String) -> [UInt8] {
@@ -76,5 +77,27 @@ struct FindingLineTests {
             }
         }
         #expect(compared == 4 * 3 * Category.allCases.count * layers.count * 2)
+    }
+
+    @Test("File records, every level, counts at digit boundaries and odd paths: the record equals JSONValue's")
+    func fileRecords() {
+        let paths = ["a.txt", "dir/file with space.log", "quote\"back\\slash", "tab\tnewline\ncontrol\u{1}\u{7f}", "ünïcode/⟦x⟧", ""]
+        var compared = 0
+        for level in [Level.public, .internal, .confidential, .restricted] {
+            for count in [0, 1, 9, 10, 99, 100, 12_345, Int.max] {
+                for path in paths {
+                    var reference: [UInt8] = []
+                    JSONValue.members([
+                        ("type", .string("file")), ("path", .string(path)), ("level", .string(level.name)), ("findings", .int(count)),
+                    ]).write(to: &reference)
+                    reference.append(UInt8(ascii: "\n"))
+                    var written: [UInt8] = [UInt8(ascii: "x")]
+                    ScanReport.appendFileLine(path: path, level: level, findingCount: count, to: &written)
+                    #expect(written == [UInt8(ascii: "x")] + reference, "\(path) \(level) \(count)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 4 * 8 * 6)
     }
 }

@@ -35,6 +35,22 @@ extension ScanReport {
         appendLiteral("}\n", to: &bytes)
     }
 
+    /// Appends a file's record, `{"type":"file","path":…,"level":…,"findings":N}` and a line
+    /// feed, as `JSONValue.members([...]).write(to:)` writes it.
+    ///
+    /// The reason: building the record as a `JSONValue` (an array of members, a string per
+    /// number) cost ~7,200 instructions a file — 14 % of a folder scan of 300-byte files
+    /// (callgrind, 1,000 files, #13).
+    static func appendFileLine(path: String, level: Level, findingCount: Int, to bytes: inout [UInt8]) {
+        appendLiteral(#"{"type":"file","path":"#, to: &bytes)
+        appendString(path, to: &bytes)
+        appendLiteral(#","level":"#, to: &bytes)
+        appendLiteral(quotedName(of: level), to: &bytes)
+        appendLiteral(#","findings":"#, to: &bytes)
+        appendDecimal(findingCount, to: &bytes)
+        appendLiteral("}\n", to: &bytes)
+    }
+
     /// `level.name` as a JSON string.
     static func quotedName(of level: Level) -> StaticString {
         switch level {

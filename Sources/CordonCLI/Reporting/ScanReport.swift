@@ -91,13 +91,7 @@ final class ScanReport {
         case .sarif:
             break
         case .jsonl:
-            output.append { bytes in
-                JSONValue.members([
-                    ("type", .string("file")), ("path", .string(path)), ("level", .string(level.name)),
-                    ("findings", .int(findingCount)),
-                ]).write(to: &bytes)
-                bytes.append(UInt8(ascii: "\n"))
-            }
+            output.append { bytes in Self.appendFileLine(path: path, level: level, findingCount: findingCount, to: &bytes) }
             output.endRecord()
         case .json:
             files.append(.members([
