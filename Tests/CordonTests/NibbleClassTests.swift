@@ -142,11 +142,14 @@ struct NibbleClassTests {
             var text = ""
             while text.utf8.count < round % 700 {
                 let plain = String((0..<Int.random(in: 1...40, using: &random)).map { _ in "abcdefXYZ0189 ,:".randomElement(using: &random)! })
-                switch Int.random(in: 0..<6, using: &random) {
-                case 0: text += Data(plain.utf8).base64EncodedString()
-                case 1: text += Data(plain.utf8).map { String(format: "%02x", $0) }.joined()
-                case 2: text += Data(plain.utf8).map { String(format: "%02X", $0) }.joined(separator: ":")
-                case 3: text += words.randomElement(using: &random)!
+                // Encodings set apart by blanks (a hex run after a letter is not decoded), tables
+                // on lines of their own, seams and invisible characters, and plain text.
+                switch Int.random(in: 0..<8, using: &random) {
+                case 0: text += " " + Data(plain.utf8).base64EncodedString() + " "
+                case 1: text += " " + Data(plain.utf8).map { String(format: "%02x", $0) }.joined() + " "
+                case 2: text += " " + Data(plain.utf8).map { String(format: "%02X", $0) }.joined(separator: ":") + " "
+                case 3: text += "\nssn,phone\n512-47-3081,555-0100\n" + (Bool.random(using: &random) ? "512-47-3082,555-0101\n" : "")
+                case 4, 5: text += words.randomElement(using: &random)!
                 default: text += plain
                 }
             }
