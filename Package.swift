@@ -60,11 +60,15 @@ let package = Package(
             dependencies: ["CordonEmbed"]
         ),
         .target(name: "CordonJSON"),
+        // The decoders' byte classes tested 64 bytes at a time with nibble tables (AVX2, chosen
+        // at run time; the SSE2 code in Swift where the processor lacks it).
+        .target(name: "CNibbleMasks"),
         .target(
             name: "Cordon",
             dependencies: [
                 "CPCRE2",
                 "CVectorscan",
+                "CNibbleMasks",
                 "CordonDetectorModel",
                 "CordonJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
