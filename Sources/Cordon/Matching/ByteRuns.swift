@@ -133,99 +133,147 @@ enum ByteRuns {
     static func validBits(_ count: Int) -> UInt64 { (1 << UInt64(count)) &- 1 }
 
     /// A run finder fed one 64-byte block's member mask at a time: the maximal runs of at least
-    /// ``minimum`` members, in order. After ``load(_:at:)``, ``next()`` gives the runs that end
-    /// in the block; ``finish(at:)`` the one still open at the text's end.
+    /// ``minimum`` members, in order. After ``load(_:at:)`` returns true, ``next()`` gives the
+    /// runs that end in the block; ``finish(at:)`` the one still open at the text's end.
     ///
-    /// Runs are read off each mask with bit operations — a block whose runs are all shorter
-    /// than the minimum (most blocks of ordinary text, whose words are short) costs a few
-    /// operations more than its mask; a run that reaches a block's end stays open into the
-    /// next. Several finders loaded from one classification of each block find the runs of
-    /// several classes in one pass over the text (``RunGates/runStarts(in:)``). No closure: the
-    /// caller's loop reads the runs, so nothing it captures is boxed or reference counted.
+    /// Runs are read off each mask with bit operations, the same few dozen for every block
+    /// whatever the runs in it: the run open at the block's start (``runStart``) closes at the
+    /// block's first non-member, the run touching its end stays open, and the runs strictly
+    /// inside are found by a fixed six shift-and steps (``steps``, worked out from the minimum
+    /// once), which leave set only the bits that start ``minimum`` members, and one more step
+    /// that keeps the first bit of each run. ``load(_:at:)`` says whether the block has a run
+    /// to report at all, so that a caller reads none in most blocks. No closure: the caller's
+    /// loop reads the runs, so nothing it captures is boxed or reference counted.
+    ///
+    /// The reason: the finder this replaces stepped through a loop of shifts whose count it
+    /// worked out per block (a compare, a `cmov` and a branch per step), kept a run open at the
+    /// block's start in a branch of its own and had ``next()`` clear each run's bits; with the
+    /// run gates' pass around it that was ~380 instructions per 64-byte block of real text
+    /// (callgrind, main 1fecc84: `RunGates.read` 18.4 M of 282.5 M instructions on 3 MB).
     struct Tracker {
         /// The shortest run reported.
         let minimum: Int
-        /// The start of the run open at the next block's start, or -1.
-        private var runStart = -1
-        /// The block loaded, its members not yet reported, and the bits at which a run of at
-        /// least ``minimum`` starts inside it (those runs end inside it).
+        /// The shifts of the six steps that leave bit `i` of a mask set when bits `i ..< i +
+        /// min(minimum, 64)` all are: 1, 2, 4, … while they double the span covered, then the
+        /// remainder, then zeros (a step by zero changes nothing). A run inside a block is
+        /// at most 62 bits long, so a minimum of 64 or more finds none there, as it must.
+        private let steps: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+        /// How many of ``steps`` are not zero.
+        private let stepCount: Int
+        /// Where the run that reaches the loaded block's start begins: the block's start when
+        /// the byte before it is no member (that "run" is then as long as its first members).
+        private var runStart = 0
+        /// The block loaded, its members inside it (the runs touching its edges cleared), and
+        /// the first bit of each of those runs of at least ``minimum``.
         private var block = 0
-        private var mask: UInt64 = 0
+        private var members: UInt64 = 0
         private var starts: UInt64 = 0
-        /// The run that ended at the block's start, or -1 (length in ``closedLength``).
-        private var closedStart = -1
+        /// The run that closed at the block's first non-member, which ``next()`` reports
+        /// first when it is long enough.
+        private var closedStart = 0
         private var closedLength = 0
 
         init(atLeast minimum: Int) {
+            precondition(minimum >= 1, "a run has at least one member")
             self.minimum = minimum
+            let span = min(minimum, 64)
+            steps = (
+                Self.shift(0, toCover: span), Self.shift(1, toCover: span), Self.shift(2, toCover: span),
+                Self.shift(3, toCover: span), Self.shift(4, toCover: span), Self.shift(5, toCover: span)
+            )
+            var stepCount = 0
+            while stepCount < 6, Self.shift(stepCount, toCover: span) != 0 { stepCount += 1 }
+            self.stepCount = stepCount
+        }
+
+        /// The shift of step `index` (from 0) of the steps that cover `span` bits, 0 past the
+        /// last. No array, so that making a finder allocates nothing.
+        private static func shift(_ index: Int, toCover span: Int) -> UInt64 {
+            var covered = 1
+            var step = 0
+            while covered < span {
+                let shift = min(covered, span - covered)
+                if step == index { return UInt64(shift) }
+                covered += shift
+                step += 1
+            }
+            return 0
         }
 
         /// Loads the block at offset `block` whose bit `i` is set when byte `block + i` is a
-        /// member.
+        /// member, and returns whether a run of at least ``minimum`` ends in it: ``next()``
+        /// then gives those runs. After a load that returns false there are none to read, and
+        /// ``next()`` must not be called.
         ///
         /// Transparent, so always inlined: with `@inline(__always)` the run gates' pass, a large
         /// function, still called it once per class and block (13.1 M instructions in 3.2 MB of
-        /// agent traffic, callgrind, round 11).
+        /// agent traffic, callgrind, round 11). Only the open run's start is stored when the
+        /// block has nothing to report, and only the steps the minimum needs are taken.
         @_transparent
-        mutating func load(_ mask: UInt64, at block: Int) {
-            var mask = mask
+        @discardableResult
+        mutating func load(_ mask: UInt64, at block: Int) -> Bool {
+            let leading = (~mask).trailingZeroBitCount
+            // Otherwise the open run goes on through the whole block.
+            guard leading < 64 else { return false }
+            let closedStart = runStart
+            let closedLength = block &+ leading &- closedStart
+            let trailing = (~mask).leadingZeroBitCount  // < 64: bit `leading` is clear
+            let members = mask & (~0 &<< UInt64(leading)) & (~0 &>> UInt64(trailing))
+            runStart = block &+ 64 &- trailing
+            var starts = members
+            // The steps, the last first (their order does not matter: each ANDs in the mask
+            // shifted by its amount), entered at the first the minimum needs.
+            switch stepCount {
+            case 6:
+                starts &= starts &>> steps.5
+                fallthrough
+            case 5:
+                starts &= starts &>> steps.4
+                fallthrough
+            case 4:
+                starts &= starts &>> steps.3
+                fallthrough
+            case 3:
+                starts &= starts &>> steps.2
+                fallthrough
+            case 2:
+                starts &= starts &>> steps.1
+                fallthrough
+            case 1:
+                starts &= starts &>> steps.0
+            default:
+                break
+            }
+            guard closedLength >= minimum || starts != 0 else { return false }
             self.block = block
-            starts = 0
-            if runStart >= 0 {
-                // The members at the block's start continue the open run.
-                let leading = (~mask).trailingZeroBitCount
-                if leading == 64 { return }
-                let end = block &+ leading
-                if end &- runStart >= minimum {
-                    closedStart = runStart
-                    closedLength = end &- runStart
-                }
-                runStart = -1
-                mask &= ~0 << UInt64(leading)
-            }
-            guard mask != 0 else { return }
-            // The run touching the block's end stays open into the next block.
-            let trailing = (~mask).leadingZeroBitCount
-            if trailing > 0 {
-                runStart = block &+ 64 &- trailing
-                mask = trailing == 64 ? 0 : mask & (~0 >> UInt64(trailing))
-            }
-            // A run that does not reach the block's end is at most 63 bytes long.
-            if minimum <= 63, mask != 0 {
-                // Bit i of `starts` is set when bits i ..< i + minimum of the mask all are.
-                var starts = mask
-                var covered = 1
-                while covered < minimum {
-                    let step = min(covered, minimum &- covered)
-                    starts &= starts >> UInt64(step)
-                    covered &+= step
-                }
-                self.mask = mask
-                self.starts = starts
-            }
+            self.members = members
+            self.starts = starts & ~(members &<< 1)
+            self.closedStart = closedStart
+            self.closedLength = closedLength
+            return true
         }
 
         /// The next run that ends in the loaded block, or `nil`.
         @inline(__always)
         mutating func next() -> (start: Int, length: Int)? {
-            if closedStart >= 0 {
-                let run = (start: closedStart, length: closedLength)
-                closedStart = -1
-                return run
+            if closedLength >= minimum {
+                let length = closedLength
+                closedLength = 0
+                return (closedStart, length)
             }
             guard starts != 0 else { return nil }
             let start = starts.trailingZeroBitCount
-            let length = (~(mask >> UInt64(start))).trailingZeroBitCount
-            starts &= ~0 << UInt64(start &+ length)  // < 64: the run does not reach the block's end
-            return (block &+ start, length)
+            starts &= starts &- 1
+            return (block &+ start, (~(members &>> UInt64(start))).trailingZeroBitCount)
         }
 
         /// The run still open at `end`, the end of the text, when long enough.
         @inline(__always)
         mutating func finish(at end: Int) -> (start: Int, length: Int)? {
-            defer { runStart = -1 }
-            guard runStart >= 0, end &- runStart >= minimum else { return nil }
-            return (runStart, end &- runStart)
+            let start = runStart
+            runStart = end
+            guard end &- start >= minimum else { return nil }
+            return (start, end &- start)
         }
     }
 

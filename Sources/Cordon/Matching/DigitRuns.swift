@@ -55,6 +55,35 @@ enum DigitRuns {
         return true
     }
 
+    /// The digit run that ends 1 to ``maximumGap`` separator bytes before `start` (the start of
+    /// a run) and so joins it in one group, or `nil`.
+    ///
+    /// With ``nextRun(in:after:)``, the run gates read a digit group outward from one of its
+    /// runs that is long enough for a key, so that the many groups without such a run (the
+    /// lone digits of hashes and identifiers, a year, a line number) are never read at all.
+    @inline(__always)
+    static func previousRun(in text: UnsafeBufferPointer<UInt8>, before start: Int) -> (start: Int, length: Int)? {
+        var gap = start
+        while gap > 0, start &- gap < maximumGap, isSeparator(text[gap &- 1]) { gap &-= 1 }
+        guard gap < start, gap > 0, ByteClass.isDigit(text[gap &- 1]) else { return nil }
+        var first = gap &- 1
+        while first > 0, ByteClass.isDigit(text[first &- 1]) { first &-= 1 }
+        return (first, gap &- first)
+    }
+
+    /// The digit run that starts 1 to ``maximumGap`` separator bytes after `end` (the end of a
+    /// run) and so joins it in one group, or `nil`.
+    @inline(__always)
+    static func nextRun(in text: UnsafeBufferPointer<UInt8>, after end: Int) -> (start: Int, length: Int)? {
+        let count = text.count
+        var gap = end
+        while gap < count, gap &- end < maximumGap, isSeparator(text[gap]) { gap &+= 1 }
+        guard gap > end, gap < count, ByteClass.isDigit(text[gap]) else { return nil }
+        var last = gap &+ 1
+        while last < count, ByteClass.isDigit(text[last]) { last &+= 1 }
+        return (gap, last &- gap)
+    }
+
     /// Whether `byte` is one of ``separators`` (`DigitRunTests` compares the two for every byte).
     @inline(__always)
     static func isSeparator(_ byte: UInt8) -> Bool {

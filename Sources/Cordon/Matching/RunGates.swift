@@ -62,7 +62,7 @@ struct RunGates: Sendable {
     /// which a test copied (a retain and a release) and read through a switch on the byte's
     /// high bits (an indirect jump): on agent traffic every digit run of two digits or more
     /// is tested against the IBAN gate's two letters, and that test was most of
-    /// ``flush(_:state:tables:text:into:)``, the costliest function of the run gates (5.3 % of
+    /// the flush of each digit group, the costliest function of the run gates (5.3 % of
     /// a scan of the agent corpus, perf, round 11).
     private let beforeMembers: [UInt8]
     /// The classes that have keys, each with its keys, in ``RunGate/CharacterClass/allCases`` order.
@@ -159,10 +159,17 @@ struct RunGates: Sendable {
     /// For each key, the ascending start offsets of the maximal runs in `text` that open it.
     ///
     /// One pass over the text for all classes: each 64-byte block is classified once into the
-    /// masks of the four classes (``RunClassMasks``) and each class that has keys reads its runs
-    /// off its mask (``ByteRuns/Tracker``). A digit run is held back until its digit group ends
-    /// and the group's digit count is known (``DigitRuns``). The reason: one pass per class,
-    /// each testing its own byte ranges, was ~12 % of the CPU of a scan of ordinary text (#13).
+    /// masks of the four classes (``RunClassMasks``) and each class that has keys reads off its
+    /// mask only the runs at least as long as its shortest key (``ByteRuns/Tracker``), a fixed
+    /// few dozen bit operations per block; most blocks hold no such run and cost nothing more.
+    /// A digit run that long is read with its whole digit group, outward from it
+    /// (``DigitRuns/previousRun(in:before:)``, ``DigitRuns/nextRun(in:after:)``), since the
+    /// group's digits decide which keys it opens; the groups without such a run are never read.
+    ///
+    /// The reason: every maximal digit run of the text, however short, used to be read one by
+    /// one to count its group's digits, and the per-block finder stepped through a loop of its
+    /// own; the pass was ~9 instructions a byte of real text, ~10 % of a scan (#13, callgrind
+    /// and perf of main 1fecc84).
     func runStarts(in text: UnsafeBufferPointer<UInt8>) -> RunStarts {
         guard !passes.isEmpty, !text.isEmpty else { return RunStarts(keyCount: lengths.count) }
         let passes = self.passes
@@ -170,68 +177,81 @@ struct RunGates: Sendable {
         return Tables.with(self) { tables in Self.runStarts(in: text, passes: passes, tables: tables, keyCount: keyCount) }
     }
 
-    /// What the pass carries from one block to the next: each class's pass (`nil`: no keys) and
-    /// run finder, and the digit group being read.
+    /// What the pass carries from one block to the next: each class's pass and run finder
+    /// (`has…` false: the class has no keys), and where the last digit group read ends.
     private struct PassState {
-        var digits: ClassPass?
-        var alphanumerics: ClassPass?
-        var digitsAndDots: ClassPass?
-        var hexDigitsAndColons: ClassPass?
-        var digitRuns = ByteRuns.Tracker(atLeast: 1)
+        var hasDigits = false
+        var hasAlphanumerics = false
+        var hasDigitsAndDots = false
+        var hasHexDigitsAndColons = false
+        var digits: ClassPass
+        var alphanumerics: ClassPass
+        var digitsAndDots: ClassPass
+        var hexDigitsAndColons: ClassPass
+        var digitRuns: ByteRuns.Tracker
         var alphanumericRuns: ByteRuns.Tracker
         var dottedRuns: ByteRuns.Tracker
         var hexRuns: ByteRuns.Tracker
-        var group: DigitGroupBuffer
+        /// The end of the last digit group read: its runs are recorded already.
+        var groupEnd = 0
 
         init(_ passes: [ClassPass]) {
+            let none = ClassPass(characterClass: .digits, keys: 0..<0, shortest: 1, masks: 0..<0, cap: 0, checksBefore: false)
+            digits = none
+            alphanumerics = none
+            digitsAndDots = none
+            hexDigitsAndColons = none
             for pass in passes {
                 switch pass.characterClass {
-                case .digits: digits = pass
-                case .alphanumerics: alphanumerics = pass
-                case .digitsAndDots: digitsAndDots = pass
-                case .hexDigitsAndColons: hexDigitsAndColons = pass
+                case .digits:
+                    digits = pass
+                    hasDigits = true
+                case .alphanumerics:
+                    alphanumerics = pass
+                    hasAlphanumerics = true
+                case .digitsAndDots:
+                    digitsAndDots = pass
+                    hasDigitsAndDots = true
+                case .hexDigitsAndColons:
+                    hexDigitsAndColons = pass
+                    hasHexDigitsAndColons = true
                 }
             }
-            // Every digit run is read (its group's digits count even when it is short); the
-            // group keeps only the runs long enough for a key.
-            group = DigitGroupBuffer(keeping: digits?.shortest ?? 1)
-            alphanumericRuns = ByteRuns.Tracker(atLeast: alphanumerics?.shortest ?? 1)
-            dottedRuns = ByteRuns.Tracker(atLeast: digitsAndDots?.shortest ?? 1)
-            hexRuns = ByteRuns.Tracker(atLeast: hexDigitsAndColons?.shortest ?? 1)
+            digitRuns = ByteRuns.Tracker(atLeast: digits.shortest)
+            alphanumericRuns = ByteRuns.Tracker(atLeast: alphanumerics.shortest)
+            dottedRuns = ByteRuns.Tracker(atLeast: digitsAndDots.shortest)
+            hexRuns = ByteRuns.Tracker(atLeast: hexDigitsAndColons.shortest)
         }
     }
 
     private static func runStarts(in text: UnsafeBufferPointer<UInt8>, passes: [ClassPass], tables: Tables, keyCount: Int) -> RunStarts {
         var starts = FoundStarts(capacity: 64)
+        defer { starts.deallocate() }
         var state = PassState(passes)
-        defer {
-            starts.deallocate()
-            state.group.deallocate()
-        }
         let raw = UnsafeRawPointer(text.baseAddress!)
         let count = text.count
         var block = 0
         while block &+ 64 <= count {
-            read(RunClassMasks(raw + block), at: block, valid: ~0, state: &state, tables: tables, text: text, into: &starts)
+            read(RunClassMasks(raw + block), at: block, state: &state, tables: tables, text: text, into: &starts)
             block &+= 64
         }
         if block < count {
+            // Zero padding is in no class: the tail's last run ends at the text's end.
             let tail = ByteRuns.lastBlock(of: text, from: block)
             let masks = withUnsafeBytes(of: tail) { RunClassMasks($0.baseAddress!) }
-            read(masks, at: block, valid: ByteRuns.validBits(count &- block), state: &state, tables: tables, text: text, into: &starts)
+            read(masks, at: block, state: &state, tables: tables, text: text, into: &starts)
         }
-        if let pass = state.digits {
-            if let run = state.digitRuns.finish(at: count) { digitRun(run, pass, state: &state, tables: tables, text: text, into: &starts) }
-            flush(pass, state: &state, tables: tables, text: text, into: &starts)
+        if state.hasDigits, let run = state.digitRuns.finish(at: count), run.start >= state.groupEnd {
+            _ = recordGroup(of: run, state.digits, tables: tables, text: text, into: &starts)
         }
-        if let pass = state.alphanumerics, let run = state.alphanumericRuns.finish(at: count) {
-            tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+        if state.hasAlphanumerics, let run = state.alphanumericRuns.finish(at: count) {
+            tables.record(state.alphanumerics, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
         }
-        if let pass = state.digitsAndDots, let run = state.dottedRuns.finish(at: count) {
-            tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+        if state.hasDigitsAndDots, let run = state.dottedRuns.finish(at: count) {
+            tables.record(state.digitsAndDots, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
         }
-        if let pass = state.hexDigitsAndColons, let run = state.hexRuns.finish(at: count) {
-            tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+        if state.hasHexDigitsAndColons, let run = state.hexRuns.finish(at: count) {
+            tables.record(state.hexDigitsAndColons, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
         }
         return RunStarts(keyCount: keyCount, found: starts)
     }
@@ -239,76 +259,73 @@ struct RunGates: Sendable {
     /// The `(key, start)` pairs a pass finds, in the order it finds them.
     private typealias FoundStarts = GrowableBuffer<(key: Int, start: Int)>
 
-    /// Reads the runs of every class that end in the block at `block`.
-    @inline(__always)
-    private static func read(
-        _ masks: RunClassMasks, at block: Int, valid: UInt64, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
-        into starts: inout FoundStarts
-    ) {
-        if let pass = state.digits {
-            state.digitRuns.load(masks.digits & valid, at: block)
-            while let run = state.digitRuns.next() { digitRun(run, pass, state: &state, tables: tables, text: text, into: &starts) }
-        }
-        if let pass = state.alphanumerics {
-            state.alphanumericRuns.load(masks.alphanumerics & valid, at: block)
-            while let run = state.alphanumericRuns.next() {
-                tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
-            }
-        }
-        if let pass = state.digitsAndDots {
-            state.dottedRuns.load(masks.digitsAndDots & valid, at: block)
-            while let run = state.dottedRuns.next() {
-                tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
-            }
-        }
-        if let pass = state.hexDigitsAndColons {
-            state.hexRuns.load(masks.hexDigitsAndColons & valid, at: block)
-            while let run = state.hexRuns.next() {
-                tables.record(pass, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
-            }
-        }
-    }
-
-    /// A digit run: it joins the group being read, or ends it (the group's runs are then
-    /// recorded, its digit count known) and starts the next.
-    @inline(__always)
-    private static func digitRun(
-        _ run: (start: Int, length: Int), _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
-        into starts: inout FoundStarts
-    ) {
-        if !state.group.isEmpty, !DigitRuns.joins(text, from: state.group.end, to: run.start) {
-            flush(pass, state: &state, tables: tables, text: text, into: &starts)
-        }
-        state.group.append(start: run.start, length: run.length)
-    }
-
-    /// Records the runs of the digit group being read, and empties it.
+    /// Reads the runs of every class that end in the block at `block`, long enough for a key.
     ///
-    /// Inlined for the common group, which holds no run long enough for any key (a lone digit
-    /// of a hash or an identifier): it only forgets the group's digits.
-    @inline(__always)
-    private static func flush(
-        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout FoundStarts
+    /// Transparent, so inlined into the block loop: `@inline(__always)` left it a function
+    /// called per block, its pass state read and written through a pointer.
+    @_transparent
+    private static func read(
+        _ masks: RunClassMasks, at block: Int, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>,
+        into starts: inout FoundStarts
     ) {
-        guard state.group.holdsRuns else {
-            state.group.removeAll()
-            return
+        if state.hasDigits, state.digitRuns.load(masks.digits, at: block) {
+            while let run = state.digitRuns.next() {
+                // A run of the group read last is recorded already.
+                if run.start >= state.groupEnd {
+                    state.groupEnd = recordGroup(of: run, state.digits, tables: tables, text: text, into: &starts)
+                }
+            }
         }
-        recordGroup(pass, state: &state, tables: tables, text: text, into: &starts)
+        if state.hasAlphanumerics, state.alphanumericRuns.load(masks.alphanumerics, at: block) {
+            while let run = state.alphanumericRuns.next() {
+                tables.record(state.alphanumerics, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+            }
+        }
+        if state.hasDigitsAndDots, state.dottedRuns.load(masks.digitsAndDots, at: block) {
+            while let run = state.dottedRuns.next() {
+                tables.record(state.digitsAndDots, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+            }
+        }
+        if state.hasHexDigitsAndColons, state.hexRuns.load(masks.hexDigitsAndColons, at: block) {
+            while let run = state.hexRuns.next() {
+                tables.record(state.hexDigitsAndColons, start: run.start, length: run.length, digits: 0, in: text, into: &starts)
+            }
+        }
     }
 
-    /// Records the kept runs of the digit group being read, and empties it.
+    /// Records the runs of the digit group that holds `run` (a run long enough for a key) that
+    /// are long enough for a key, with the group's digits, and returns where the group ends.
+    ///
+    /// The group is read outward from `run`, its runs too short for any key included (they
+    /// count toward its digits). Groups are disjoint, so no byte is read for two groups.
+    @inline(never)
     private static func recordGroup(
-        _ pass: ClassPass, state: inout PassState, tables: Tables, text: UnsafeBufferPointer<UInt8>, into starts: inout FoundStarts
-    ) {
-        let digits = state.group.digits
-        var index = 0
-        while index < state.group.runs.count {
-            let run = state.group.runs[index]
-            tables.record(pass, start: run.start, length: run.length, digits: digits, in: text, into: &starts)
-            index &+= 1
+        of run: (start: Int, length: Int), _ pass: ClassPass, tables: Tables, text: UnsafeBufferPointer<UInt8>,
+        into starts: inout FoundStarts
+    ) -> Int {
+        var first = run.start
+        var digits = run.length
+        while let previous = DigitRuns.previousRun(in: text, before: first) {
+            first = previous.start
+            digits &+= previous.length
         }
-        state.group.removeAll()
+        var end = run.start &+ run.length
+        while let next = DigitRuns.nextRun(in: text, after: end) {
+            end = next.start &+ next.length
+            digits &+= next.length
+        }
+        // Each run of the group in turn: the first, then each after its gap.
+        var start = first
+        while true {
+            var last = start
+            while last < end, ByteClass.isDigit(text[last]) { last &+= 1 }
+            if last &- start >= pass.shortest {
+                tables.record(pass, start: start, length: last &- start, digits: digits, in: text, into: &starts)
+            }
+            guard last < end, let next = DigitRuns.nextRun(in: text, after: last) else { break }
+            start = next.start
+        }
+        return end
     }
 
     /// The key tables, borrowed once for a whole pass: no reference counting per run.
@@ -380,47 +397,4 @@ struct RunGates: Sendable {
             }
         }
     }
-}
-
-/// The digit group being read, until it ends: its digits, where its last run ends, and its runs
-/// long enough for a key.
-///
-/// Only those runs are kept: most runs of agent traffic are a digit or two of a hash or an
-/// identifier, which count toward their group's digits but open no key, and appending every run
-/// to the array (and emptying it at each group's end) was most of the cost of a group.
-private struct DigitGroupBuffer {
-    /// The runs of at least ``minimum`` digits.
-    private(set) var runs = GrowableBuffer<(start: Int, length: Int)>(capacity: 16)
-    /// The shortest run kept.
-    let minimum: Int
-    /// The digits of all runs, kept or not.
-    private(set) var digits = 0
-    /// The end of the last run.
-    private(set) var end = 0
-
-    init(keeping minimum: Int) {
-        self.minimum = minimum
-    }
-
-    /// Whether no run has joined the group since it was emptied.
-    var isEmpty: Bool { digits == 0 }
-
-    /// Whether the group holds a run of at least ``minimum`` digits.
-    var holdsRuns: Bool { runs.count > 0 }
-
-    @inline(__always)
-    mutating func append(start: Int, length: Int) {
-        if length >= minimum { runs.append((start, length)) }
-        digits &+= length
-        end = start &+ length
-    }
-
-    @inline(__always)
-    mutating func removeAll() {
-        runs.removeAll()
-        digits = 0
-    }
-
-    /// Frees the runs' memory; the group must not be used afterwards.
-    func deallocate() { runs.deallocate() }
 }
