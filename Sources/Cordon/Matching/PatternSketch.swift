@@ -93,7 +93,7 @@ struct PatternSketch: Sendable, Equatable {
         self.final = final
         self.stops = stops
         var startBytes = ByteSet()
-        for byte in 0...255 where byteStates[byte] & first != 0 { startBytes.insert(UInt8(byte)) }
+        for byte in 0...255 where byteStates[byte] & first != 0 { startBytes.insert(UInt8(byte)) }  // once per sketch
         self.startBytes = startBytes
     }
 
@@ -102,14 +102,17 @@ struct PatternSketch: Sendable, Equatable {
     init?(pattern: String) {
         var parser = Parser(source: Array(pattern.utf8))
         guard let tree = parser.alternatives(extended: false), parser.position == parser.source.count else { return nil }
-        // The fewest copies of a repetition's minimum that leave no part of the pattern cut off
-        // for want of states (then the nearest parts of a long pattern are kept in full).
-        var builder = Builder(copies: Self.repetitionCopies)
-        var whole = builder.build(Self.condensed(tree, copies: builder.copies))
-        while builder.isFull, builder.copies > 1 {
-            builder = Builder(copies: builder.copies / 2)
-            whole = builder.build(Self.condensed(tree, copies: builder.copies))
+        // The most copies of a repetition's minimum (8, 4, 2, 1) with which the whole pattern
+        // fits in the states, read off the tree before building (one build; cutting parts off
+        // for want of states keeps only the nearest parts of a long pattern).
+        var copies = Self.repetitionCopies
+        var condensed = Self.condensed(tree, copies: copies)
+        while copies > 1, condensed.cost(copies: copies) > Self.capacity {
+            copies /= 2
+            condensed = Self.condensed(tree, copies: copies)
         }
+        var builder = Builder(copies: copies)
+        let whole = builder.build(condensed)
         guard !whole.nullable, whole.first & builder.stops == 0, whole.first != 0 else { return nil }
         self.init(
             byteStates: builder.byteStates, follow: builder.follow, first: whole.first, final: whole.last | builder.stops,
@@ -220,8 +223,6 @@ struct PatternSketch: Sendable, Equatable {
         var byteStates = [UInt64](repeating: 0, count: 256)
         var follow: [UInt64] = []
         var stops: UInt64 = 0
-        /// Whether a part was cut off for want of states.
-        var isFull = false
 
         init(copies: Int) { self.copies = copies }
 
@@ -261,12 +262,9 @@ struct PatternSketch: Sendable, Equatable {
         mutating func build(_ node: Node) -> Part {
             switch node {
             case .bytes(let set):
-                guard let index = state() else {
-                    isFull = true
-                    return stop()
-                }
+                guard let index = state() else { return stop() }
                 let bit = UInt64(1) << UInt64(index)
-                for byte in 0...255 where set.contains(UInt8(byte)) { byteStates[byte] |= bit }
+                set.forEach { byteStates[Int($0)] |= bit }
                 return Part(first: bit, last: bit, nullable: false)
             case .empty:
                 return Part(first: 0, last: 0, nullable: true)
