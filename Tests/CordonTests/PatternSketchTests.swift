@@ -117,6 +117,21 @@ struct PatternSketchTests {
         #expect(!Self.admits(exact, "k123!"))
     }
 
+    @Test("A sketch read lazily is set aside once it has ruled out fewer than half of 512 or more windows; at half it stays")
+    func yield() {
+        let lazy = LazyPatternSketch(pattern: "ab=[0-9]{4}")
+        #expect(lazy.sketch(confirming: LazyPatternSketch.occurrencesBeforeSketch - 1) == nil)  // one occurrence short
+        #expect(lazy.sketch(confirming: 1) != nil)
+        lazy.record(checks: 511, rejections: 0)
+        #expect(!lazy.isSetAside)  // 511 windows: not judged yet
+        lazy.record(checks: 1, rejections: 256)
+        #expect(!lazy.isSetAside)  // 512 windows, 256 ruled out: half
+        lazy.record(checks: 2, rejections: 0)
+        #expect(lazy.isSetAside && lazy.readNow == nil)  // 514, 256: fewer than half
+        let none = LazyPatternSketch(pattern: "a*")
+        #expect(none.readNow == nil && !none.isSetAside)
+    }
+
     /// Every byte in `pattern`'s source and the keywords, and a few common ones: texts over the
     /// pattern's own alphabet, so that matches do occur.
     static func alphabet(of detector: Detector) -> [UInt8] {

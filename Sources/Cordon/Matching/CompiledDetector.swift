@@ -268,11 +268,23 @@ final class CompiledDetector: Sendable {
         var mergeKnown = lookbehind != 0 || mergeDistance == 0 || frame != nil
         let lookahead = self.lookahead
         let sketch = self.sketch.sketch(confirming: keywordStarts.count)
+        var sketchChecks = 0
+        var sketchRejections = 0
+        defer { if sketchChecks > 0 { self.sketch.record(checks: sketchChecks, rejections: sketchRejections) } }
+        /// Whether the sketch admits starts `lower` through `upper` (counted for its yield).
+        func sketchAdmits(_ sketch: PatternSketch, from lower: Int, through upper: Int) -> Bool {
+            sketchChecks &+= 1
+            if sketch.admits(text, from: lower, through: upper) { return true }
+            sketchRejections &+= 1
+            return false
+        }
         /// The starts a match can have around the gating offset `at`, or `nil` for none.
         func window(_ at: Int) -> (lower: Int, upper: Int)? {
             if let frame {
                 guard let starts = frame.starts(around: at, in: text) else { return nil }
-                if let sketch, !sketch.admits(text, from: starts.lowerBound, through: starts.upperBound) { return nil }
+                if let sketch, starts.upperBound - starts.lowerBound <= PatternSketch.widestWindow,
+                    !sketchAdmits(sketch, from: starts.lowerBound, through: starts.upperBound)
+                { return nil }
                 return (starts.lowerBound, starts.upperBound)
             }
             if let shape, !shape.admits(text, at: at) { return nil }
@@ -285,7 +297,7 @@ final class CompiledDetector: Sendable {
                 while start <= upper, !startSteps.admits(text, at: start) { start += 1 }
                 guard start <= upper else { return nil }
             }
-            if let sketch, !sketch.admits(text, from: start, through: upper) { return nil }
+            if let sketch, upper - start <= PatternSketch.widestWindow, !sketchAdmits(sketch, from: start, through: upper) { return nil }
             return (start, upper)
         }
         while index < keywordStarts.endIndex {

@@ -21,11 +21,17 @@
 /// matches nothing, as in PCRE2. Backtracking verbs only remove matches and are read as empty.
 /// So when the automaton, started at every offset of a window, dies before accepting, no string
 /// starting in the window is in its language, hence none is a match of the pattern (exact).
-struct PatternSketch: Sendable, Equatable {
-    /// For each byte value, the states whose class holds it.
-    let byteStates: [UInt64]
-    /// For each state, the states that may consume the next byte.
-    let follow: [UInt64]
+///
+/// A class holding its two tables in memory of its own: a scan asks a detector for its sketch
+/// once per pass (and per decoded layer), and a struct of two arrays cost four reference-count
+/// operations each time — more than the sketch saved on the dense corpus (callgrind, #13).
+final class PatternSketch: @unchecked Sendable {
+    /// For each byte value, the states whose class holds it (256 words; never written after `init`).
+    let byteStates: UnsafeMutablePointer<UInt64>
+    /// For each state, the states that may consume the next byte (``stateCount`` words).
+    let follow: UnsafeMutablePointer<UInt64>
+    /// The number of states.
+    let stateCount: Int
     /// The states that may consume a match's first byte.
     let first: UInt64
     /// The states after which a match may end.
@@ -34,6 +40,12 @@ struct PatternSketch: Sendable, Equatable {
     let stops: UInt64
     /// The bytes that can start a match (the classes of `first`).
     let startBytes: ByteSet
+
+    /// The most starts past the first a window may have for the sketch to be run over it: over a
+    /// longer window (a required context's 140 to 290 bytes, a 256-byte keyword window) the
+    /// automaton stays alive through most words and costs about what the PCRE2 call it might
+    /// save does.
+    static let widestWindow = 64
 
     /// The most states an automaton holds: one bit each in a 64-bit word.
     static let capacity = 64
@@ -54,41 +66,40 @@ struct PatternSketch: Sendable, Equatable {
         var active: UInt64 = 0
         var index = max(lower, 0)
         let count = text.count
-        return byteStates.withUnsafeBufferPointer { byteStates in
-            follow.withUnsafeBufferPointer { follow in
-                while index < count {
-                    if active == 0 {
-                        // Nothing alive: the next start that can take its first byte.
-                        while index <= upper, index < count, !startBytes.contains(text[index]) { index &+= 1 }
-                        guard index <= upper, index < count else { return false }
-                    }
-                    var reachable: UInt64 = index <= upper ? first : 0
-                    var states = active
-                    while states != 0 {
-                        reachable |= follow[states.trailingZeroBitCount]
-                        states &= states &- 1
-                    }
-                    if reachable & stops != 0 { return true }
-                    active = reachable & byteStates[Int(text[index])]
-                    if active & final != 0 { return true }
-                    index &+= 1
-                    if active == 0, index > upper { return false }
-                }
-                // The text's end: a stop state about to be reached accepts (it may match nothing).
-                var reachable: UInt64 = index <= upper ? first : 0
-                var states = active
-                while states != 0 {
-                    reachable |= follow[states.trailingZeroBitCount]
-                    states &= states &- 1
-                }
-                return reachable & stops != 0
+        while index < count {
+            if active == 0 {
+                // Nothing alive: the next start that can take its first byte.
+                while index <= upper, index < count, !startBytes.contains(text[index]) { index &+= 1 }
+                guard index <= upper, index < count else { return false }
             }
+            var reachable: UInt64 = index <= upper ? first : 0
+            var states = active
+            while states != 0 {
+                reachable |= follow[states.trailingZeroBitCount]
+                states &= states &- 1
+            }
+            if reachable & stops != 0 { return true }
+            active = reachable & byteStates[Int(text[index])]
+            if active & final != 0 { return true }
+            index &+= 1
+            if active == 0, index > upper { return false }
         }
+        // The text's end: a stop state about to be reached accepts (it may match nothing).
+        var reachable: UInt64 = index <= upper ? first : 0
+        var states = active
+        while states != 0 {
+            reachable |= follow[states.trailingZeroBitCount]
+            states &= states &- 1
+        }
+        return reachable & stops != 0
     }
 
     init(byteStates: [UInt64], follow: [UInt64], first: UInt64, final: UInt64, stops: UInt64) {
-        self.byteStates = byteStates
-        self.follow = follow
+        self.byteStates = .allocate(capacity: 256)
+        self.byteStates.initialize(from: byteStates, count: 256)
+        stateCount = follow.count
+        self.follow = .allocate(capacity: max(follow.count, 1))
+        self.follow.initialize(from: follow, count: follow.count)
         self.first = first
         self.final = final
         self.stops = stops
@@ -99,7 +110,12 @@ struct PatternSketch: Sendable, Equatable {
 
     /// The sketch of `pattern` (PCRE2, byte mode), or `nil` when the reader cannot parse it or
     /// the sketch would rule nothing out (it accepts the empty string, or a stop can start it).
-    init?(pattern: String) {
+    deinit {
+        byteStates.deallocate()
+        follow.deallocate()
+    }
+
+    convenience init?(pattern: String) {
         var parser = Parser(source: Array(pattern.utf8))
         guard let tree = parser.alternatives(extended: false), parser.position == parser.source.count else { return nil }
         // The most copies of a repetition's minimum (8, 4, 2, 1) with which the whole pattern
