@@ -117,17 +117,28 @@ struct PatternSketchTests {
         #expect(!Self.admits(exact, "k123!"))
     }
 
-    @Test("A sketch read lazily is set aside once it has ruled out fewer than half of 512 or more windows; at half it stays")
+    @Test("Alive 256 bytes past the last start, the automaton admits the window without reading on; dead within them, it rules the window out")
+    func reach() throws {
+        let sketch = try #require(PatternSketch(pattern: "a[0-9]{0,500}!"))
+        let digits = { (count: Int) in "a" + String(repeating: "7", count: count) + "x" }
+        #expect(PatternSketch.reach == 256)
+        #expect(!Self.admits(sketch, digits(255)))  // dies at byte 256
+        #expect(Self.admits(sketch, digits(256)))  // alive after byte 256
+        #expect(Self.admits(sketch, digits(400)))
+        #expect(!Self.admits(sketch, "b" + digits(400)))  // no start
+    }
+
+    @Test("A sketch read lazily is set aside once it has ruled out fewer than three quarters of 512 or more windows; at three quarters it stays")
     func yield() {
         let lazy = LazyPatternSketch(pattern: "ab=[0-9]{4}")
         #expect(lazy.sketch(confirming: LazyPatternSketch.occurrencesBeforeSketch - 1) == nil)  // one occurrence short
         #expect(lazy.sketch(confirming: 1) != nil)
         lazy.record(checks: 511, rejections: 0)
         #expect(!lazy.isSetAside)  // 511 windows: not judged yet
-        lazy.record(checks: 1, rejections: 256)
-        #expect(!lazy.isSetAside)  // 512 windows, 256 ruled out: half
+        lazy.record(checks: 1, rejections: 384)
+        #expect(!lazy.isSetAside)  // 512 windows, 384 ruled out: three quarters
         lazy.record(checks: 2, rejections: 0)
-        #expect(lazy.isSetAside && lazy.readNow == nil)  // 514, 256: fewer than half
+        #expect(lazy.isSetAside && lazy.readNow == nil)  // 514, 384: fewer than three quarters
         let none = LazyPatternSketch(pattern: "a*")
         #expect(none.readNow == nil && !none.isSetAside)
     }

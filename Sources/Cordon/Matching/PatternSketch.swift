@@ -47,6 +47,11 @@ final class PatternSketch: @unchecked Sendable {
     /// save does.
     static let widestWindow = 64
 
+    /// How many bytes past a window's last start the automaton is run before it admits the
+    /// window (``admits(_:from:through:)``). A window is ruled out, when it is, within a few
+    /// bytes of its keyword (no assignment, no domain after `@`).
+    static let reach = 256
+
     /// The most states an automaton holds: one bit each in a 64-bit word.
     static let capacity = 64
 
@@ -83,6 +88,11 @@ final class PatternSketch: @unchecked Sendable {
             if active & final != 0 { return true }
             index &+= 1
             if active == 0, index > upper { return false }
+            // Still alive this far past the last start: admitted, so that one check never costs
+            // more than a bounded walk (a block pattern's lazy run would otherwise be followed to
+            // the end of a flood of headers, once per header: quadratic, and without the deadline
+            // reads PCRE2's searches make).
+            if index &- upper > Self.reach { return true }
         }
         // The text's end: a stop state about to be reached accepts (it may match nothing).
         var reachable: UInt64 = index <= upper ? first : 0
