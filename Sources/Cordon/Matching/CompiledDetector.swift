@@ -85,6 +85,9 @@ final class CompiledDetector: Sendable {
     /// match holds from its start, checked at those few starts before PCRE2 is called.
     let startSteps: ByteSteps?
     let pattern: CompiledPattern
+    /// A superset automaton of the pattern, checked over each search window of a gated detector
+    /// before PCRE2 (``PatternSketch``).
+    let sketch: LazyPatternSketch
     let minimumEntropy: Double?
     let validators: [Validator]
     let allowedValues: ExactValues
@@ -168,6 +171,7 @@ final class CompiledDetector: Sendable {
                 file: detector.source, detectorID: detector.id,
                 message: "pattern does not compile: \(error.message) at offset \(error.offset)")
         }
+        sketch = LazyPatternSketch(pattern: detector.pattern)
         minimumEntropy = detector.minimumEntropy
         validators = detector.validators
         allowedValues = ExactValues(detector.allowlist.values)
@@ -243,8 +247,12 @@ final class CompiledDetector: Sendable {
         // as a read per window, without a clock read for each of the thousands of short windows
         // of a megabyte of text (1.9 % of a real-text scan was `clock_gettime`, #13, perf).
         var startsSinceRead = 0
-        // Occurrences around which no match can start — the token's shape, the keyword's frame
-        // or the run's start steps rule it out — are passed over (exact: see each).
+        // Occurrences around which no match can start — the token's shape, the keyword's frame,
+        // the run's start steps or the pattern's sketch rule it out — are passed over (exact:
+        // see each). The sketch (``PatternSketch``) is checked last, over the starts the others
+        // leave: it follows the whole pattern, so it rules out most of what they let through
+        // (an assignment that is not one, `@` not followed by a domain), at a few instructions
+        // a byte instead of a PCRE2 call.
         // Read field by field, not as a copy of the whole `SearchWindow` (with its frame's
         // arrays): copying and destroying it per call was 0.9 % of the dense corpus' instructions
         // (callgrind; #13).
@@ -259,10 +267,24 @@ final class CompiledDetector: Sendable {
         // each occurrence is searched alone (``CompiledPattern/findsStartsByteByByte``).
         var mergeKnown = lookbehind != 0 || mergeDistance == 0 || frame != nil
         let lookahead = self.lookahead
+        let sketch = self.sketch.sketch(confirming: keywordStarts.count)
+        var sketchChecks = 0
+        var sketchRejections = 0
+        defer { if sketchChecks > 0 { self.sketch.record(checks: sketchChecks, rejections: sketchRejections) } }
+        /// Whether the sketch admits starts `lower` through `upper` (counted for its yield).
+        func sketchAdmits(_ sketch: PatternSketch, from lower: Int, through upper: Int) -> Bool {
+            sketchChecks &+= 1
+            if sketch.admits(text, from: lower, through: upper) { return true }
+            sketchRejections &+= 1
+            return false
+        }
         /// The starts a match can have around the gating offset `at`, or `nil` for none.
         func window(_ at: Int) -> (lower: Int, upper: Int)? {
             if let frame {
                 guard let starts = frame.starts(around: at, in: text) else { return nil }
+                if let sketch, starts.upperBound - starts.lowerBound <= PatternSketch.widestWindow,
+                    !sketchAdmits(sketch, from: starts.lowerBound, through: starts.upperBound)
+                { return nil }
                 return (starts.lowerBound, starts.upperBound)
             }
             if let shape, !shape.admits(text, at: at) { return nil }
@@ -270,10 +292,13 @@ final class CompiledDetector: Sendable {
             if let requiredRun, !requiredRun.admits(text, at: at) { return nil }
             let lower = max(0, at - lookbehind)
             let upper = min(text.count, at + lookahead)
-            guard let startSteps else { return (lower, upper) }
             var start = lower
-            while start <= upper, !startSteps.admits(text, at: start) { start += 1 }
-            return start <= upper ? (start, upper) : nil
+            if let startSteps {
+                while start <= upper, !startSteps.admits(text, at: start) { start += 1 }
+                guard start <= upper else { return nil }
+            }
+            if let sketch, upper - start <= PatternSketch.widestWindow, !sketchAdmits(sketch, from: start, through: upper) { return nil }
+            return (start, upper)
         }
         while index < keywordStarts.endIndex {
             guard let first = window(keywordStarts[index]) else {

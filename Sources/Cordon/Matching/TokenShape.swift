@@ -64,6 +64,18 @@ struct ByteSet: Sendable, Equatable {
         return result
     }
 
+    /// Calls `body` with each byte of the set, in ascending order: one step per member, not 256.
+    @inline(__always)
+    func forEach(_ body: (UInt8) -> Void) {
+        for (index, word) in [words.0, words.1, words.2, words.3].enumerated() {
+            var bits = word
+            while bits != 0 {
+                body(UInt8(index &* 64 &+ bits.trailingZeroBitCount))
+                bits &= bits &- 1
+            }
+        }
+    }
+
     /// The number of bytes in the set.
     var count: Int {
         words.0.nonzeroBitCount + words.1.nonzeroBitCount + words.2.nonzeroBitCount + words.3.nonzeroBitCount

@@ -1,0 +1,223 @@
+import CordonTestSupport
+import Testing
+
+@testable import Cordon
+
+/// The superset automaton read off a pattern and run over a search window before PCRE2: it may
+/// admit a window PCRE2 finds nothing in, never reject one PCRE2 finds a match in.
+@Suite("Pattern sketches: a superset automaton of a pattern rules out windows before PCRE2")
+struct PatternSketchTests {
+    static func admits(_ sketch: PatternSketch, _ text: String, from lower: Int = 0, through upper: Int = 0) -> Bool {
+        Array(text.utf8).withUnsafeBufferPointer { sketch.admits($0, from: lower, through: upper) }
+    }
+
+    /// Whether PCRE2 finds a match of `pattern` starting from `lower` through `upper` of `bytes`.
+    static func pcre2Matches(_ pattern: CompiledPattern, _ bytes: [UInt8], from lower: Int, through upper: Int, scratch: MatchScratch) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            if case .match = scratch.match(pattern, in: buffer, from: lower, startLimit: upper) { return true }
+            return false
+        }
+    }
+
+    @Test("An assignment after a keyword: spaces, an operator, a quote — the automaton dies at the first byte that cannot follow")
+    func assignment() throws {
+        let sketch = try #require(PatternSketch(pattern: #"(?i:token|secret)s?(?:\\?["'])?[ \t]{0,16}(?:=>|:=|=(?!=)|:)[ \t]{0,8}"?([A-Za-z0-9]{8,})"#))
+        #expect(Self.admits(sketch, "token = abcdefgh12"))
+        #expect(Self.admits(sketch, "SECRETS: \"abcdefgh"))
+        #expect(Self.admits(sketch, "token=>abcdefgh"))
+        #expect(!Self.admits(sketch, "token is abcdefgh"))
+        #expect(!Self.admits(sketch, "tokens in a list"))
+        #expect(!Self.admits(sketch, "token = abc"))  // the value's first 8 bytes are read exactly
+        #expect(Self.admits(sketch, "token = abcdefgh"))  // 8 bytes at the text's end
+        #expect(!Self.admits(sketch, "token = abcdefg"))  // 7: one short
+        #expect(!Self.admits(sketch, ""))
+        // 16 blanks then `=`: the `{0,16}` is read as `*`, a superset: 17 are admitted too.
+        #expect(Self.admits(sketch, "token" + String(repeating: " ", count: 17) + "=abcdefgh"))
+    }
+
+    @Test("A window: a match may start at any offset from lower through upper, not before nor after")
+    func window() throws {
+        let sketch = try #require(PatternSketch(pattern: "ab=[0-9]{4}"))
+        let text = "xxab=1234yy"
+        #expect(Self.admits(sketch, text, from: 2, through: 2))
+        #expect(Self.admits(sketch, text, from: 0, through: 2))
+        #expect(!Self.admits(sketch, text, from: 0, through: 1))  // upper one short
+        #expect(!Self.admits(sketch, text, from: 3, through: 10))  // lower one past
+        #expect(Self.admits(sketch, text, from: 2, through: 100))
+        #expect(!Self.admits(sketch, "xxab=123", from: 0, through: 8))  // the text ends one byte early
+    }
+
+    @Test("(*F) matches nothing, so a branch ending in it adds no start; verbs and lookarounds are empty")
+    func verbsAndLookarounds() throws {
+        let sketch = try #require(PatternSketch(pattern: "(?:[a-z]+(?!@)(*SKIP)(*F)|(?=[^@]{1,8}@)[a-z]+@[a-z]+\\.)"))
+        #expect(Self.admits(sketch, "ann@corp.io"))
+        #expect(!Self.admits(sketch, "annual report", from: 0, through: 12))
+        #expect(!Self.admits(sketch, "ann@corp io", from: 0, through: 10))
+        #expect(PatternSketch(pattern: "a(*F)") == nil)  // nothing can start
+    }
+
+    @Test("Constructs the reader does not follow become a stop that admits what reaches it", arguments: [
+        ("ab([0-9])\\1", "ab7", "ax7"),
+        ("ab(?(1)x|y)z", "ab", "ax"),
+        ("ab(?R)?c", "ab", "ax"),
+        ("ab(*ACCEPT)c", "ab", "ax"),
+    ])
+    func stops(pattern: String, admitted: String, rejected: String) throws {
+        let sketch = try #require(PatternSketch(pattern: pattern), "\(pattern)")
+        #expect(Self.admits(sketch, admitted), "\(pattern)")
+        #expect(!Self.admits(sketch, rejected), "\(pattern)")
+    }
+
+    @Test("No sketch when it would rule nothing out or the syntax is not read", arguments: [
+        "a*",  // the empty string
+        "(?:ab)?",
+        "\\1ab",  // a stop first
+        "a[[:alpha:]]",  // a POSIX class
+        "a\\p{L}",  // a property
+        "a{2",  // a brace not followed
+        "a(b",  // unclosed
+        "a\\Qb\\E",
+    ])
+    func noSketch(pattern: String) {
+        #expect(PatternSketch(pattern: pattern) == nil, "\(pattern)")
+    }
+
+    @Test("Classes: ranges, \\xhh, escapes, letters in both cases; a negated class is the complement of its members as written")
+    func classes() throws {
+        let sketch = try #require(PatternSketch(pattern: #"(?i)k[\xC3-\xDB][\x80-\xBF]x[\d_-]"#))
+        #expect(Self.admits(sketch, "K\u{00E9}x_"))  // é is C3 A9
+        #expect(Self.admits(sketch, "k\u{00E9}X9"))
+        #expect(!Self.admits(sketch, "kAx9"))
+        #expect(!Self.admits(sketch, "k\u{00E9}x+"))
+        let negated = try #require(PatternSketch(pattern: #"k[^"\s]x"#))
+        #expect(Self.admits(negated, "kzx"))
+        #expect(Self.admits(negated, "k-x"))
+        #expect(!Self.admits(negated, "k\"x"))
+        #expect(!Self.admits(negated, "k\tx"))
+    }
+
+    @Test("Extended mode: blanks and comments are not part of the pattern, until (?-x)")
+    func extended() throws {
+        let sketch = try #require(PatternSketch(pattern: "(?x) a b # a comment ( with a bracket\n c (?-x) d"))
+        #expect(Self.admits(sketch, "abc d"))
+        #expect(!Self.admits(sketch, "abcd"))
+        #expect(!Self.admits(sketch, "a bc d"))
+    }
+
+    @Test("Bounded repetitions: the minimum is read exactly up to 8 copies, the maximum as no bound")
+    func repetitions() throws {
+        let sketch = try #require(PatternSketch(pattern: "k[0-9]{3,5}!"))
+        #expect(!Self.admits(sketch, "k12!"))
+        #expect(Self.admits(sketch, "k123!"))
+        #expect(Self.admits(sketch, "k1234567!"))  // beyond the maximum: a superset
+        let long = try #require(PatternSketch(pattern: "k[0-9]{20}!"))
+        #expect(!Self.admits(long, "k1234567x"))
+        #expect(Self.admits(long, "k12345678!"))  // 8 copies and a star
+        let exact = try #require(PatternSketch(pattern: "k[0-9]{2}!"))
+        #expect(!Self.admits(exact, "k123!"))
+    }
+
+    @Test("Alive 256 bytes past the last start, the automaton admits the window without reading on; dead within them, it rules the window out")
+    func reach() throws {
+        let sketch = try #require(PatternSketch(pattern: "a[0-9]{0,500}!"))
+        let digits = { (count: Int) in "a" + String(repeating: "7", count: count) + "x" }
+        #expect(PatternSketch.reach == 256)
+        #expect(!Self.admits(sketch, digits(255)))  // dies at byte 256
+        #expect(Self.admits(sketch, digits(256)))  // alive after byte 256
+        #expect(Self.admits(sketch, digits(400)))
+        #expect(!Self.admits(sketch, "b" + digits(400)))  // no start
+    }
+
+    @Test("A sketch read lazily is set aside once it has ruled out fewer than three quarters of 512 or more windows; at three quarters it stays")
+    func yield() {
+        let lazy = LazyPatternSketch(pattern: "ab=[0-9]{4}")
+        #expect(lazy.sketch(confirming: LazyPatternSketch.occurrencesBeforeSketch - 1) == nil)  // one occurrence short
+        #expect(lazy.sketch(confirming: 1) != nil)
+        lazy.record(checks: 511, rejections: 0)
+        #expect(!lazy.isSetAside)  // 511 windows: not judged yet
+        lazy.record(checks: 1, rejections: 384)
+        #expect(!lazy.isSetAside)  // 512 windows, 384 ruled out: three quarters
+        lazy.record(checks: 2, rejections: 0)
+        #expect(lazy.isSetAside && lazy.readNow == nil)  // 514, 384: fewer than three quarters
+        let none = LazyPatternSketch(pattern: "a*")
+        #expect(none.readNow == nil && !none.isSetAside)
+    }
+
+    /// Every byte in `pattern`'s source and the keywords, and a few common ones: texts over the
+    /// pattern's own alphabet, so that matches do occur.
+    static func alphabet(of detector: Detector) -> [UInt8] {
+        var bytes = Set(detector.pattern.utf8)
+        for word in detector.keywords { bytes.formUnion(word.utf8) }
+        bytes.formUnion(" \n\t=:\"'aZ09_-.@".utf8)
+        bytes.formUnion([0xC3, 0xA9, 0x80, 0xFF])  // UTF-8 and invalid UTF-8 bytes
+        return bytes.sorted()
+    }
+
+    @Test("Built-in patterns: wherever the sketch rejects a window, PCRE2 finds no match in it (examples, their mutations, random texts over each pattern's alphabet)")
+    func builtInPatternsAgreeWithPCRE2() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        let scratch = MatchScratch(limits: .default)
+        var generator = SeededGenerator(seed: 13)
+        var sketched = 0
+        var rejected = 0
+        var matched = 0
+        for (index, detector) in engine.detectors.enumerated() where engine.compiled[index].isGated {
+            guard let sketch = PatternSketch(pattern: detector.pattern) else { continue }
+            sketched += 1
+            let pattern = engine.compiled[index].pattern
+            let alphabet = Self.alphabet(of: detector)
+            var texts = (detector.examples + detector.negativeExamples + detector.testValueExamples).map { Array($0.utf8) }
+            for example in texts {
+                for _ in 0..<4 {
+                    var mutated = example
+                    for _ in 0..<(1 + Int(generator.next() % 3)) where !mutated.isEmpty {
+                        let at = Int(generator.next() % UInt64(mutated.count))
+                        switch generator.next() % 3 {
+                        case 0: mutated[at] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                        case 1: mutated.remove(at: at)
+                        default: mutated.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: at)
+                        }
+                    }
+                    texts.append(mutated)
+                }
+            }
+            for _ in 0..<20 {
+                let keyword = detector.keywords.isEmpty ? [] : Array(detector.keywords[Int(generator.next() % UInt64(detector.keywords.count))].utf8)
+                let tail = (0..<Int(generator.next() % 40)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                texts.append(keyword + tail)
+            }
+            for text in texts {
+                for lower in stride(from: 0, through: text.count, by: 1) {
+                    let upper = min(text.count, lower + Int(generator.next() % 4))
+                    let admitted = text.withUnsafeBufferPointer { sketch.admits($0, from: lower, through: upper) }
+                    let found = Self.pcre2Matches(pattern, text, from: lower, through: upper, scratch: scratch)
+                    if found {
+                        matched += 1
+                        #expect(admitted, "\(detector.id): a window with a match rejected (offset \(lower))")
+                    }
+                    if !admitted { rejected += 1 }
+                }
+            }
+        }
+        #expect(sketched > 300)
+        #expect(matched > 1000)
+        #expect(rejected > 10000)
+    }
+
+    @Test("Scans with every sketch read equal the reference scan on texts of keywords, assignments and values")
+    func scansEqualTheReference() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        for detector in engine.compiled { _ = detector.sketch.readNow }
+        var generator = SeededGenerator(seed: 29)
+        let pieces = [
+            "token", "key", "pass", "secret", "password", "@", "api_key", "auth", "account", "address", "call me on", " = ", ": ",
+            "=>", "\"", "'", "\n", " ", "Xu8BzdGMJpwaR5OR", "jane.doe@acme-corp.io", "+1 415 555 0132", "ghp_", "sk-",
+            "0123456789abcdef0123456789abcdef", "Bank account number: 004418239207", "password: Hx4$bN8qTz",
+        ].map { Array($0.utf8) }
+        for _ in 0..<300 {
+            var text: [UInt8] = []
+            for _ in 0..<(4 + Int(generator.next() % 20)) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            #expect(engine.scan(text) == text.withUnsafeBufferPointer { engine.referenceScan($0) }, "\(String(decoding: text, as: UTF8.self).count) bytes")
+        }
+    }
+}
