@@ -199,4 +199,32 @@ struct FolderScanTests {
         #expect(message.contains("cordon: cannot write the report to standard output (No space left on device)"))
         #expect(!message.contains(email), "no value in the message")
     }
+
+    @Test("On a terminal (a pseudo-terminal from script(1)) the report is the same, written file by file", arguments: ["jsonl", "text"])
+    func terminalOutputIsTheSame(format: String) throws {
+        for index in 0..<150 {
+            try folder.write(String(format: "tty/%03d.txt", index), "contact \(email) about item \(index)\n")
+        }
+        let arguments = ["scan", "--format", format, "--threads", "2", folder.url.appending(path: "tty").path, "--detectors", detectors]
+        let piped = try CordonProcess.run(arguments)
+        // script(1) runs the command on a pseudo-terminal, copies what it writes, and exits with
+        // its status (-e); the terminal turns each line feed into CR LF. Standard error (the
+        // progress line a terminal gets) is left out.
+        let command = ([CordonProcess.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ") + " 2>/dev/null"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+        process.standardInput = FileHandle.nullDevice
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        let reader = PipeReader(stdout.fileHandleForReading)
+        try process.run()
+        process.waitUntilExit()
+        let terminal = String(decoding: reader.wait(), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(process.terminationStatus == piped.status)
+        #expect(piped.status == 1)
+        #expect(terminal == piped.stdoutText)
+        #expect(piped.stdoutLines.count > 150)
+    }
 }

@@ -56,6 +56,9 @@ final class ScanReport {
                 text += "\(path):\(finding.line):\(finding.column): \(finding.level) \(finding.category) \(finding.detectorID) \(finding.confidence)\(finding.isTestValue ? " test-value" : "")\(finding.layer.map { " in " + $0 } ?? "") (bytes \(finding.range.lowerBound)-\(finding.range.upperBound))\n"
             }
             write(text)
+            // A stream's findings come a window at a time: on a terminal they show as each
+            // window ends, not only when the file does.
+            output.endRecord()
         case .jsonl:
             guard !findings.isEmpty else { return }
             // The same line `JSONValue.members([...]).write(to:)` wrote, member by member: the
@@ -67,6 +70,7 @@ final class ScanReport {
             output.append { bytes in
                 for finding in findings { Self.appendFindingLine(finding, path: pathValue, to: &bytes) }
             }
+            output.endRecord()
         case .json:
             pendingFindings += findings.map { finding in
                 .members([
