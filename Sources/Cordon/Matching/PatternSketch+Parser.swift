@@ -203,42 +203,28 @@ extension PatternSketch {
         }
 
         /// The bytes of a one-byte escape at `position` (its `\`), moving past it; `nil` (not
-        /// moving) when the escape is not one byte of a known set.
+        /// moving) when the escape is not one byte of a known set. Besides what a class may hold
+        /// (``classMember()``), the complements `\D`, `\W`, `\S`, `\H`, `\V`, `\N` (read as any
+        /// byte) and `\v`.
         mutating func escapedBytes() -> ByteSet? {
             guard let next = byte(position + 1) else { return nil }
-            if let set = ByteSet.escape(next) {
-                position += 2
-                return set
-            }
-            var set = ByteSet()
             switch next {
             case UInt8(ascii: "D"), UInt8(ascii: "W"), UInt8(ascii: "S"), UInt8(ascii: "H"), UInt8(ascii: "V"), UInt8(ascii: "N"):
                 // The complement of a class: read as any byte.
                 position += 2
                 return ByteSet().complement
             case UInt8(ascii: "v"):
+                var set = ByteSet()
                 for byte in [0x0A, 0x0B, 0x0C, 0x0D, 0x85] as [UInt8] { set.insert(byte) }
                 position += 2
                 return set
-            case UInt8(ascii: "n"): set.insert(0x0A)
-            case UInt8(ascii: "r"): set.insert(0x0D)
-            case UInt8(ascii: "t"): set.insert(0x09)
-            case UInt8(ascii: "f"): set.insert(0x0C)
-            case UInt8(ascii: "e"): set.insert(0x1B)
-            case UInt8(ascii: "a"): set.insert(0x07)
-            case UInt8(ascii: "x"):
-                guard let high = byte(position + 2), let low = byte(position + 3), let value = Self.hexValue(high, low) else {
-                    return nil
-                }
-                position += 4
-                return Self.literal(value)
             default:
-                guard !ByteClass.isAlphanumeric(next), next < 0x80 else { return nil }
-                position += 2
-                return Self.literal(next)
+                switch classMember() {
+                case .byte(let value)?: return Self.literal(value)
+                case .set(let set)?: return set
+                case nil: return nil
+                }
             }
-            position += 2
-            return set
         }
 
         static func hexValue(_ high: UInt8, _ low: UInt8) -> UInt8? {
