@@ -227,17 +227,10 @@ extension PatternSketch {
             }
         }
 
+        /// The byte `\x` followed by the hex digits `high` and `low` stands for, read by ``Hex``.
         static func hexValue(_ high: UInt8, _ low: UInt8) -> UInt8? {
-            func digit(_ byte: UInt8) -> UInt8? {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-                default: return nil
-                }
-            }
-            guard let high = digit(high), let low = digit(low) else { return nil }
-            return high << 4 | low
+            guard let high = Hex.value(of: high), let low = Hex.value(of: low) else { return nil }
+            return UInt8(high << 4 | low)
         }
 
         /// A class from its `[`: the bytes it may match (letters in both cases; a negated class as
