@@ -100,6 +100,12 @@ struct SettledRedactionTests {
         // A type is the id upper-cased with `_` for `-`, exactly.
         #expect(ranges("⟦github_pat_12⟧ ⟦GITHUB-PAT_12⟧ ⟦GITHUB_PA_12⟧ [REDACTED:GITHUB-PAT] [REDACTED:github_pat]").isEmpty)
         #expect(ranges("").isEmpty)
+        // A `[` or a 0xE2 lead byte right before a placeholder, or as the last byte, starts none.
+        #expect(ranges("[").isEmpty)
+        #expect(ranges("x [").isEmpty)
+        #expect(ranges("[[HMAC:email:0123456789abcdef]") == [1..<30])
+        #expect(ranges("\u{2192}⟦EMAIL_1⟧") == [3..<(3 + "⟦EMAIL_1⟧".utf8.count)])
+        #expect(ranges("[\u{2192}[R [H [REDACTED:email]") == [10..<26])
     }
 
     @Test("Output offsets map back to the input, a replacement to its whole span")
