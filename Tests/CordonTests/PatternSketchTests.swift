@@ -204,6 +204,55 @@ struct PatternSketchTests {
         #expect(rejected > 10000)
     }
 
+    @Test("The deterministic form admits exactly the windows the automaton admits (every built-in pattern; windows before, across and past the text)")
+    func deterministicFormEqualsTheAutomaton() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        var generator = SeededGenerator(seed: 17)
+        var withDFA = 0
+        var admittedCount = 0
+        var rejectedCount = 0
+        for (index, detector) in engine.detectors.enumerated() where engine.compiled[index].isGated {
+            guard let sketch = PatternSketch(pattern: detector.pattern), sketch.dfa != nil else { continue }
+            withDFA += 1
+            let alphabet = Self.alphabet(of: detector)
+            var texts = (detector.examples + detector.negativeExamples + detector.testValueExamples).map { Array($0.utf8) }
+            for _ in 0..<12 {
+                let keyword = detector.keywords.isEmpty ? [] : Array(detector.keywords[Int(generator.next() % UInt64(detector.keywords.count))].utf8)
+                let head = (0..<Int(generator.next() % 12)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                let tail = (0..<Int(generator.next() % 300)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                texts.append(head + keyword + tail)
+            }
+            for text in texts {
+                text.withUnsafeBufferPointer { buffer in
+                    for lower in -1...(text.count + 1) {
+                        for width in [-1, 0, 1, 2, Int(generator.next() % 70)] {
+                            let dfa = sketch.admits(buffer, from: lower, through: lower + width)
+                            let automaton = sketch.automatonAdmits(buffer, from: lower, through: lower + width)
+                            #expect(dfa == automaton, "\(detector.id): offset \(lower), width \(width), \(text.count) bytes")
+                            if dfa { admittedCount += 1 } else { rejectedCount += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(withDFA > 300)  // 356 of the 503 sketches of the built-in set
+        #expect(admittedCount > 10000)
+        #expect(rejectedCount > 10000)
+    }
+
+    @Test("An automaton whose deterministic form needs more states than a byte can number runs as it is")
+    func deterministicFormHasACapacity() throws {
+        // After `[ab]*a`, the last nine bytes must each be remembered: 2^9 sets of states.
+        let sketch = try #require(PatternSketch(pattern: "[ab]*a[ab]{8}!"))
+        #expect(sketch.dfa == nil)
+        #expect(Self.admits(sketch, "bbba" + "babababa" + "!"))
+        #expect(!Self.admits(sketch, "bbbb" + "abbbbbbb" + "!"))
+        let small = try #require(PatternSketch(pattern: "[ab]*a[ab]{3}!"))
+        #expect(try #require(small.dfa).stateCount <= SketchDFA.capacity)
+        #expect(Self.admits(small, "bbbaaab!"))
+        #expect(!Self.admits(small, "bbbaab!"))
+    }
+
     @Test("Scans with every sketch read equal the reference scan on texts of keywords, assignments and values")
     func scansEqualTheReference() throws {
         let engine = try Engine(DetectorSet.builtIn())

@@ -61,13 +61,24 @@ final class PatternSketch: @unchecked Sendable {
     /// not fit in ``capacity`` states.
     static let repetitionCopies = 8
 
+    /// The automaton's deterministic form (``SketchDFA``), or `nil` when it would need too many
+    /// states; it runs instead of the automaton's own loop.
+    let dfa: SketchDFA?
+
     /// Whether some string in the automaton's language starts at an offset from `lower` through
     /// `upper` of `text` and ends within it — `false` proves no match of the pattern starts there.
     ///
-    /// One pass over the bytes from `lower` on, with the states of every start at once (a bit
-    /// each); before `upper`, bytes that start nothing while no state is alive are skipped.
+    /// One pass over the bytes from `lower` on, with the states of every start at once; before
+    /// `upper`, bytes that start nothing while no state is alive are skipped. The deterministic
+    /// form runs when there is one.
     @inline(__always)
     func admits(_ text: UnsafeBufferPointer<UInt8>, from lower: Int, through upper: Int) -> Bool {
+        if let dfa { return dfa.admits(text, from: lower, through: upper, startBytes: startBytes) }
+        return automatonAdmits(text, from: lower, through: upper)
+    }
+
+    /// ``admits(_:from:through:)`` run on the automaton itself: a bit for each state alive.
+    func automatonAdmits(_ text: UnsafeBufferPointer<UInt8>, from lower: Int, through upper: Int) -> Bool {
         var active: UInt64 = 0
         var index = max(lower, 0)
         let count = text.count
@@ -116,6 +127,7 @@ final class PatternSketch: @unchecked Sendable {
         var startBytes = ByteSet()
         for byte in 0...255 where byteStates[byte] & first != 0 { startBytes.insert(UInt8(byte)) }  // once per sketch
         self.startBytes = startBytes
+        dfa = SketchDFA(byteStates: byteStates, follow: follow, first: first, final: final, stops: stops)
     }
 
     /// The sketch of `pattern` (PCRE2, byte mode), or `nil` when the reader cannot parse it or
