@@ -208,49 +208,64 @@ struct PatternSketchTests {
     func deterministicFormEqualsTheAutomaton() throws {
         let engine = try Engine(DetectorSet.builtIn())
         var generator = SeededGenerator(seed: 17)
-        var withDFA = 0
+        var sketched = 0
         var admittedCount = 0
         var rejectedCount = 0
         for (index, detector) in engine.detectors.enumerated() where engine.compiled[index].isGated {
-            guard let sketch = PatternSketch(pattern: detector.pattern), sketch.dfa != nil else { continue }
-            withDFA += 1
+            guard let sketch = PatternSketch(pattern: detector.pattern) else { continue }
+            let dfa = try #require(SketchDFA(sketch: sketch))
+            sketched += 1
             let alphabet = Self.alphabet(of: detector)
             var texts = (detector.examples + detector.negativeExamples + detector.testValueExamples).map { Array($0.utf8) }
-            for _ in 0..<12 {
+            for _ in 0..<8 {
                 let keyword = detector.keywords.isEmpty ? [] : Array(detector.keywords[Int(generator.next() % UInt64(detector.keywords.count))].utf8)
                 let head = (0..<Int(generator.next() % 12)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
-                let tail = (0..<Int(generator.next() % 300)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                let tail = (0..<Int(generator.next() % 160)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
                 texts.append(head + keyword + tail)
             }
             for text in texts {
                 text.withUnsafeBufferPointer { buffer in
                     for lower in -1...(text.count + 1) {
-                        for width in [-1, 0, 1, 2, Int(generator.next() % 70)] {
-                            let dfa = sketch.admits(buffer, from: lower, through: lower + width)
-                            let automaton = sketch.automatonAdmits(buffer, from: lower, through: lower + width)
-                            #expect(dfa == automaton, "\(detector.id): offset \(lower), width \(width), \(text.count) bytes")
-                            if dfa { admittedCount += 1 } else { rejectedCount += 1 }
+                        for width in [-1, 0, 1, Int(generator.next() % 70)] {
+                            let deterministic = dfa.admits(buffer, from: lower, through: lower + width)
+                            let automaton = sketch.admits(buffer, from: lower, through: lower + width)
+                            #expect(deterministic == automaton, "\(detector.id): offset \(lower), width \(width), \(text.count) bytes")
+                            if automaton { admittedCount += 1 } else { rejectedCount += 1 }
                         }
                     }
                 }
             }
+            #expect(dfa.stateCount <= SketchDFA.capacity)
         }
-        #expect(withDFA > 300)  // 356 of the 503 sketches of the built-in set
+        #expect(sketched > 300)
         #expect(admittedCount > 10000)
         #expect(rejectedCount > 10000)
     }
 
-    @Test("An automaton whose deterministic form needs more states than a byte can number runs as it is")
+    @Test("A deterministic form that reaches its capacity forgets its states and answers as the automaton does")
     func deterministicFormHasACapacity() throws {
         // After `[ab]*a`, the last nine bytes must each be remembered: 2^9 sets of states.
         let sketch = try #require(PatternSketch(pattern: "[ab]*a[ab]{8}!"))
-        #expect(sketch.dfa == nil)
-        #expect(Self.admits(sketch, "bbba" + "babababa" + "!"))
-        #expect(!Self.admits(sketch, "bbbb" + "abbbbbbb" + "!"))
-        let small = try #require(PatternSketch(pattern: "[ab]*a[ab]{3}!"))
-        #expect(try #require(small.dfa).stateCount <= SketchDFA.capacity)
-        #expect(Self.admits(small, "bbbaaab!"))
-        #expect(!Self.admits(small, "bbbaab!"))
+        let dfa = try #require(SketchDFA(sketch: sketch))
+        var generator = SeededGenerator(seed: 23)
+        var most = 0
+        var admitted = 0
+        for round in 0..<400 {
+            var text = (0..<(20 + round % 40)).map { _ in generator.next() % 2 == 0 ? UInt8(ascii: "a") : UInt8(ascii: "b") }
+            if generator.next() % 2 == 0 { text.append(UInt8(ascii: "!")) }
+            text.withUnsafeBufferPointer { buffer in
+                for lower in 0..<text.count {
+                    let upper = lower + Int(generator.next() % 64)
+                    let expected = sketch.admits(buffer, from: lower, through: upper)
+                    #expect(dfa.admits(buffer, from: lower, through: upper) == expected, "round \(round), offset \(lower)")
+                    if expected { admitted += 1 }
+                    most = max(most, dfa.stateCount)
+                }
+            }
+        }
+        #expect(most == SketchDFA.capacity)
+        #expect(dfa.stateCount < SketchDFA.capacity)
+        #expect(admitted > 1000)
     }
 
     @Test("Scans with every sketch read equal the reference scan on texts of keywords, assignments and values")

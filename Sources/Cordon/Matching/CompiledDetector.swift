@@ -268,13 +268,15 @@ final class CompiledDetector: Sendable {
         var mergeKnown = lookbehind != 0 || mergeDistance == 0 || frame != nil
         let lookahead = self.lookahead
         let sketch = self.sketch.sketch(confirming: keywordStarts.count)
+        // The sketch runs in this thread's deterministic form of it.
+        let sketchDFA = sketch.flatMap { scratch.sketchDFA(at: detectorIndex, for: $0) }
         var sketchChecks = 0
         var sketchRejections = 0
         defer { if sketchChecks > 0 { self.sketch.record(checks: sketchChecks, rejections: sketchRejections) } }
         /// Whether the sketch admits starts `lower` through `upper` (counted for its yield).
         func sketchAdmits(_ sketch: PatternSketch, from lower: Int, through upper: Int) -> Bool {
             sketchChecks &+= 1
-            if sketch.admits(text, from: lower, through: upper) { return true }
+            if sketchDFA?.admits(text, from: lower, through: upper) ?? sketch.admits(text, from: lower, through: upper) { return true }
             sketchRejections &+= 1
             return false
         }

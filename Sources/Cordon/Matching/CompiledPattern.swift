@@ -310,6 +310,9 @@ final class MatchScratch: @unchecked Sendable {
     let ovector: UnsafeMutablePointer<Int>
     /// Vectorscan's scratch space for the engine's ``KeywordPrefilter`` (freed with this).
     let keywordScratch: OpaquePointer?
+    /// This thread's deterministic forms of the detectors' sketches, by detector index
+    /// (``sketchDFA(at:for:)``).
+    var sketchDFAs: [SketchDFA?] = []
 
     /// The ovector's pairs: the whole match and group 1 (the value), all a scan reads.
     static let ovectorPairs: UInt32 = 2

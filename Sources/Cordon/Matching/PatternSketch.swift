@@ -61,24 +61,21 @@ final class PatternSketch: @unchecked Sendable {
     /// not fit in ``capacity`` states.
     static let repetitionCopies = 8
 
-    /// The automaton's deterministic form (``SketchDFA``), or `nil` when it would need too many
-    /// states; it runs instead of the automaton's own loop.
-    let dfa: SketchDFA?
+    /// The class of each byte value: bytes whose sets of states are equal share one (256 entries).
+    let classOf: UnsafeMutablePointer<UInt8>
+    /// For each class, its bytes' states (``classCount`` words).
+    let classStates: UnsafeMutablePointer<UInt64>
+    let classCount: Int
 
     /// Whether some string in the automaton's language starts at an offset from `lower` through
     /// `upper` of `text` and ends within it — `false` proves no match of the pattern starts there.
     ///
-    /// One pass over the bytes from `lower` on, with the states of every start at once; before
-    /// `upper`, bytes that start nothing while no state is alive are skipped. The deterministic
-    /// form runs when there is one.
+    /// One pass over the bytes from `lower` on, with the states of every start at once (a bit
+    /// each); before `upper`, bytes that start nothing while no state is alive are skipped. A
+    /// scan runs a thread's deterministic form of the automaton instead (``SketchDFA``), which
+    /// gives the same answers.
     @inline(__always)
     func admits(_ text: UnsafeBufferPointer<UInt8>, from lower: Int, through upper: Int) -> Bool {
-        if let dfa { return dfa.admits(text, from: lower, through: upper, startBytes: startBytes) }
-        return automatonAdmits(text, from: lower, through: upper)
-    }
-
-    /// ``admits(_:from:through:)`` run on the automaton itself: a bit for each state alive.
-    func automatonAdmits(_ text: UnsafeBufferPointer<UInt8>, from lower: Int, through upper: Int) -> Bool {
         var active: UInt64 = 0
         var index = max(lower, 0)
         let count = text.count
@@ -127,7 +124,22 @@ final class PatternSketch: @unchecked Sendable {
         var startBytes = ByteSet()
         for byte in 0...255 where byteStates[byte] & first != 0 { startBytes.insert(UInt8(byte)) }  // once per sketch
         self.startBytes = startBytes
-        dfa = SketchDFA(byteStates: byteStates, follow: follow, first: first, final: final, stops: stops)
+        // Byte classes, numbered in order of their first byte (a few dozen at most in practice;
+        // a linear search each).
+        var classes: [UInt64] = []
+        classOf = .allocate(capacity: 256)
+        for byte in 0..<256 {
+            let states = byteStates[byte]
+            if let known = classes.firstIndex(of: states) {
+                classOf[byte] = UInt8(known)
+            } else {
+                classOf[byte] = UInt8(truncatingIfNeeded: classes.count)
+                classes.append(states)
+            }
+        }
+        classCount = classes.count
+        classStates = .allocate(capacity: classes.count)
+        classStates.initialize(from: classes, count: classes.count)
     }
 
     /// The sketch of `pattern` (PCRE2, byte mode), or `nil` when the reader cannot parse it or
@@ -135,6 +147,8 @@ final class PatternSketch: @unchecked Sendable {
     deinit {
         byteStates.deallocate()
         follow.deallocate()
+        classOf.deallocate()
+        classStates.deallocate()
     }
 
     convenience init?(pattern: String) {
