@@ -242,6 +242,27 @@ struct PatternSketchTests {
         #expect(rejectedCount > 10000)
     }
 
+    @Test("A thread's checks reach the sketch's yield in batches of 64: 63 are held, the 64th sends all")
+    func checksAreReportedInBatches() throws {
+        let lazy = LazyPatternSketch(pattern: "key=[0-9]{4}")
+        let sketch = try #require(lazy.readNow)
+        let dfa = try #require(SketchDFA(sketch: sketch))
+        #expect(SketchDFA.checksPerReport == 64)
+        // Nothing ruled out: judged and set aside at 512 checks, once they are reported.
+        for _ in 0..<(LazyPatternSketch.checksBeforeJudging - 1) { dfa.report(checks: 1, rejections: 0, to: lazy) }
+        #expect(!lazy.isSetAside)
+        #expect(dfa.unreportedChecks == 63)
+        dfa.report(checks: 1, rejections: 0, to: lazy)
+        #expect(dfa.unreportedChecks == 0)
+        #expect(lazy.isSetAside)
+        // Rejections travel with their checks.
+        let kept = LazyPatternSketch(pattern: "key=[0-9]{4}")
+        _ = try #require(kept.readNow)
+        for _ in 0..<1_000 { dfa.report(checks: 1, rejections: 1, to: kept) }
+        #expect(!kept.isSetAside)
+        #expect(dfa.unreportedRejections == dfa.unreportedChecks)
+    }
+
     @Test("A deterministic form that reaches its capacity forgets its states and answers as the automaton does")
     func deterministicFormHasACapacity() throws {
         // After `[ab]*a`, the last nine bytes must each be remembered: 2^9 sets of states.

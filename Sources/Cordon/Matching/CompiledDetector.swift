@@ -272,7 +272,15 @@ final class CompiledDetector: Sendable {
         let sketchDFA = sketch.flatMap { scratch.sketchDFA(at: detectorIndex, for: $0) }
         var sketchChecks = 0
         var sketchRejections = 0
-        defer { if sketchChecks > 0 { self.sketch.record(checks: sketchChecks, rejections: sketchRejections) } }
+        defer {
+            if sketchChecks > 0 {
+                if let sketchDFA {
+                    sketchDFA.report(checks: sketchChecks, rejections: sketchRejections, to: self.sketch)
+                } else {
+                    self.sketch.record(checks: sketchChecks, rejections: sketchRejections)
+                }
+            }
+        }
         /// Whether the sketch admits starts `lower` through `upper` (counted for its yield).
         func sketchAdmits(_ sketch: PatternSketch, from lower: Int, through upper: Int) -> Bool {
             sketchChecks &+= 1
