@@ -113,6 +113,26 @@ struct ValidatorTests {
         #expect(abs(bits("abcd") - 2) < 1e-9)
         #expect(abs(bits("0123456789abcdef") - 4) < 1e-9)
     }
+
+    @Test("The entropy floor test answers as bitsPerByte does: random values, floors at, just above and just below their entropy, longer values than its table")
+    func entropyFloorMatchesBitsPerByte() {
+        var generator = SeededGenerator(seed: 53)
+        var below = 0
+        for round in 0..<3_000 {
+            let length = round % 100 == 0 ? 4_090 + Int(generator.next() % 20) : Int(generator.next() % 300)
+            let alphabet = 1 + Int(generator.next() % 256)
+            let value = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next() % UInt64(alphabet)) }
+            value.withUnsafeBufferPointer { bytes in
+                let exact = Entropy.bitsPerByte(bytes)
+                for floor in [exact, exact.nextUp, exact.nextDown, exact + 1e-7, exact - 1e-7, 2.0, 3.0, 3.5, 4.0, 0.0] {
+                    let answer = Entropy.isBelow(floor, bytes)
+                    #expect(answer == (exact < floor), "length \(length), floor \(floor)")
+                    if answer { below += 1 }
+                }
+            }
+        }
+        #expect(below > 3_000)
+    }
 }
 
 @Suite("Validators for national ids, routing numbers and crypto addresses")
