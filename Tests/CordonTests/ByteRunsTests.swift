@@ -149,6 +149,84 @@ struct ByteRunsTests {
         }
     }
 
+    /// The runs ``ByteRuns/Scan`` and a ``ByteRuns/Tracker`` behind it find: the tracker loads
+    /// only the blocks the scan hands on, resumed where the scan says the open run begins.
+    static func scannedRuns(_ bytes: [UInt8], atLeast minimum: Int, _ members: ByteRanges) -> (runs: [Range<Int>], handedOn: Int) {
+        var runs: [Range<Int>] = []
+        var scan = ByteRuns.Scan(atLeast: minimum)
+        var tracker = ByteRuns.Tracker(atLeast: minimum)
+        var handedOn = 0
+        let blockCount = (bytes.count + 63) / 64
+        var masks: [UInt64] = (0..<blockCount).map { block in
+            var mask: UInt64 = 0
+            for index in 0..<64 where block * 64 + index < bytes.count && members.table[Int(bytes[block * 64 + index])] {
+                mask |= 1 << UInt64(index)
+            }
+            return mask
+        }
+        // Two calls, as the pass makes one per chunk of blocks.
+        let half = blockCount / 2
+        masks.withUnsafeMutableBufferPointer { masks in
+            guard let base = masks.baseAddress else { return }
+            for (first, count) in [(0, half), (half, blockCount - half)] {
+                scan.scan(base + first, stride: 1, blocks: count, firstBlock: first) { mask, _, block, runStart in
+                    handedOn += 1
+                    tracker.resume(from: runStart)
+                    guard tracker.load(mask, at: block) else { return }
+                    while let run = tracker.next() { runs.append(run.start..<(run.start + run.length)) }
+                }
+            }
+        }
+        if let run = scan.finish(at: bytes.count) { runs.append(run.start..<(run.start + run.length)) }
+        return (runs, handedOn)
+    }
+
+    @Test("The block test in front of the finder hands on every block with a run to report, for every minimum from 1 to 70 and beyond a block")
+    func scanMatchesByteByByte() throws {
+        var generator = SeededGenerator(seed: 1616)
+        let members = try #require(ByteRanges(ByteClass.isAlphanumeric))
+        var blocks = 0
+        var handedOn = 0
+        for minimum in Array(1...70) + [126, 127, 128, 129, 130] {
+            for trial in 0..<12 {
+                let length = Int(generator.next() % 300)
+                var bytes: [UInt8] = []
+                while bytes.count < length {
+                    let run = Int(generator.next() % UInt64(trial % 2 == 0 ? 140 : 24))
+                    bytes += [UInt8](repeating: UInt8(ascii: "k"), count: run) + [UInt8(ascii: " ")]
+                }
+                let expected = Self.referenceRuns(bytes, atLeast: minimum, ByteClass.isAlphanumeric)
+                let scanned = Self.scannedRuns(bytes, atLeast: minimum, members)
+                #expect(scanned.runs == expected, "minimum \(minimum): \(bytes.count) bytes")
+                blocks += (bytes.count + 63) / 64
+                handedOn += scanned.handedOn
+            }
+        }
+        // The test passes over blocks: not every block is handed on.
+        #expect(handedOn < blocks)
+    }
+
+    @Test("The block test's windows: bit i set exactly when bits i ..< i + min(minimum, 64) are, for every minimum and random masks")
+    func scanWindows() {
+        var generator = SeededGenerator(seed: 64)
+        for minimum in 1...70 {
+            let scan = ByteRuns.Scan(atLeast: minimum)
+            let span = min(minimum, 64)
+            for trial in 0..<200 {
+                // Dense masks (runs long enough) on most trials, and the edge masks.
+                var mask = generator.next() | generator.next() | (trial % 3 == 0 ? 0 : generator.next())
+                if trial == 0 { mask = ~0 }
+                if trial == 1 { mask = 0 }
+                if trial == 2 { mask = (1 << UInt64(span)) &- 1 }
+                var expected: UInt64 = 0
+                for bit in 0..<64 where bit + span <= 64 && (0..<span).allSatisfy({ mask >> UInt64(bit + $0) & 1 == 1 }) {
+                    expected |= 1 << UInt64(bit)
+                }
+                #expect(scan.windows(mask, doublings: scan.doublings) == expected, "minimum \(minimum), mask \(mask)")
+            }
+        }
+    }
+
     @Test("Classes the word test cannot hold are refused: bytes of 0x80 or more, NUL, more than eight ranges")
     func refusedClasses() {
         #expect(ByteRanges { $0 >= 0xC2 } == nil)

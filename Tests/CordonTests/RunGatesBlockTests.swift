@@ -141,6 +141,26 @@ struct RunGatesBlockTests {
         }
     }
 
+    @Test("Texts longer than the 64 blocks classified at a time: runs and digit groups across that edge, at -1, 0 and +1 bytes from it")
+    func runsAcrossChunks() throws {
+        let engines = try Self.engines()
+        var generator = SeededGenerator(seed: 4096)
+        let pieces = ["7", "12", "123 45", "(415) 555-0132", "GB82", "1.2.3.4", "fe80::1", "deadbeef", " ", "  ", "x", "\n", "-",
+                      String(repeating: "k", count: 30), String(repeating: "9", count: 70)]
+        for edge in [4096, 8192] {
+            for shift in -3...3 {
+                for piece in ["1 2 3 4 555 666", "4111 1111 1111 1111", String(repeating: "a", count: 80), "GB82 WEST", "10.0.0.1"] {
+                    // Filler, then `piece` placed across the edge of the first chunk.
+                    var text = Array((0..<(edge / 8)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined().utf8)
+                    text = Array(text.prefix(edge + shift - piece.utf8.count / 2))
+                    while text.count < edge + shift - piece.utf8.count / 2 { text.append(UInt8(ascii: "_")) }
+                    text += Array(piece.utf8) + Array(" tail 12 34".utf8)
+                    Self.check(engines, text, "\(piece.prefix(8)) across \(edge) \(shift)")
+                }
+            }
+        }
+    }
+
     @Test("A text of one class member only, as long as several blocks: one run from the first byte to the last")
     func oneRunFillingTheText() throws {
         let engines = try Self.engines()

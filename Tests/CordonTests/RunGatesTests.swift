@@ -84,6 +84,44 @@ struct RunGatesTests {
         }
     }
 
+    @Test("Without the nibble tables (a processor without AVX2) the pass finds the same starts as with them, on random texts of every gate's shapes")
+    func comparisonsMatchNibbleTables() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        let comparisons = RunGates(engine.compiled, vectorTables: false)
+        let tables = RunGates(engine.compiled, vectorTables: true)
+        var generator = SeededGenerator(seed: 1617)
+        let pieces = ["1", "12", "1234", " ", "-", ".", ":", "(", "\n", "GB", "x", "fe80", "::", String(repeating: "a1", count: 20), "\u{A0}", "_"]
+        for trial in 0..<200 {
+            let text = Array((0..<Int(generator.next() % 400)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined().utf8)
+            let expected = text.withUnsafeBufferPointer { comparisons.runStarts(in: $0) }
+            let found = text.withUnsafeBufferPointer { tables.runStarts(in: $0) }
+            for key in expected.indices { #expect(Array(found[key]) == Array(expected[key]), "key \(key), trial \(trial)") }
+        }
+    }
+
+    @Test("The nibble tables of the four classes give the same masks as the comparisons, for every byte at every position")
+    func classNibbles() throws {
+        guard NibbleClass.isAvailable else { return }
+        let tables = try #require(RunClassMasks.nibbleTables())
+        for byte in 0...255 {
+            for filler: UInt8 in [0x30, 0x2E, 0x3A, 0x61, 0x47, 0x20, 0x00, 0xB5] {
+                for position in 0..<64 {
+                    var block = [UInt8](repeating: filler, count: 64)
+                    block[position] = UInt8(byte)
+                    var viaTables = [UInt64](repeating: 0, count: 4)
+                    var viaComparisons = [UInt64](repeating: 0, count: 4)
+                    block.withUnsafeBytes { block in
+                        tables.withUnsafeBufferPointer { tables in
+                            RunClassMasks.store(block.baseAddress!, into: &viaTables, nibbles: tables.baseAddress!)
+                        }
+                        RunClassMasks.store(block.baseAddress!, into: &viaComparisons, nibbles: nil)
+                    }
+                    #expect(viaTables == viaComparisons, "byte \(byte) at \(position) among \(filler)")
+                }
+            }
+        }
+    }
+
     @Test("Runs across 16- and 64-byte boundaries, of exactly the minimum length, one shorter and one longer, in overlapping classes, open exactly the expected gates")
     func blockEdges() throws {
         let engine = try Engine(DetectorSet.builtIn())

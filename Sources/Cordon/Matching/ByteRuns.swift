@@ -275,6 +275,121 @@ enum ByteRuns {
             guard end &- start >= minimum else { return nil }
             return (start, end &- start)
         }
+
+        /// Sets where the run that reaches the next loaded block's start begins (the block's
+        /// start when the byte before it is no member): what ``load(_:at:)`` of the block before
+        /// would have left, for a finder that ``Scan`` loads only at some blocks.
+        @inline(__always)
+        mutating func resume(from runStart: Int) {
+            self.runStart = runStart
+        }
+    }
+
+    /// The test in front of a ``Tracker`` that passes over a block with no run to report in a
+    /// dozen or two register operations: a block is handed on (with where the run open at its
+    /// start begins) only when some `minimum` consecutive bits of its mask are members or the
+    /// run open at its start closes in it at least `minimum` long; the tracker then reads it.
+    ///
+    /// The reason: the tracker's own test keeps six shift counts, its state and a jump on the
+    /// number of steps, which with four classes did not fit in registers: ~65 instructions a
+    /// class and block, most of them loads and stores (callgrind, real text), while most blocks
+    /// have nothing to report. Here the shifts of the test are 1, 2, 4, … (constants: the loop
+    /// is specialised for each count of them) and one more, ``lastShift``, held in a register.
+    struct Scan {
+        /// The shortest run reported.
+        let minimum: Int
+        /// How many doubling shifts (1, 2, 4, …) the test takes, and the shift after them that
+        /// brings the span covered to `min(minimum, 64)` (0: none).
+        let doublings: Int
+        let lastShift: UInt64
+        /// Where the run that reaches the next block's start begins.
+        private(set) var runStart = 0
+
+        init(atLeast minimum: Int) {
+            precondition(minimum >= 1, "a run has at least one member")
+            self.minimum = minimum
+            let span = min(minimum, 64)
+            var covered = 1
+            var doublings = 0
+            while covered &* 2 <= span {
+                covered &*= 2
+                doublings += 1
+            }
+            self.doublings = doublings
+            lastShift = UInt64(span - covered)
+        }
+
+        /// Bit `i` of the result is set when bits `i ..< i + min(minimum, 64)` of `mask` all are,
+        /// with `doublings` doubling shifts (the caller passes ``doublings`` as a constant).
+        @inline(__always)
+        func windows(_ mask: UInt64, doublings: Int) -> UInt64 {
+            var windows = mask
+            var shift: UInt64 = 1
+            var step = 0
+            while step < doublings {
+                windows &= windows &>> shift
+                shift &<<= 1
+                step &+= 1
+            }
+            return windows & (windows &>> lastShift)
+        }
+
+        /// Tests the blocks whose masks are `masks[0]`, `masks[stride]`, … (`blocks` of them,
+        /// the first at offset `firstBlock * 64` of the text) and calls `report(mask, windows,
+        /// block, runStart)` for each that may have a run to report: `windows` is
+        /// ``windows(_:doublings:)`` of the mask, `runStart` where the run open at the block's
+        /// start begins (``Tracker/resume(from:)``).
+        @inline(__always)
+        mutating func scan(
+            _ masks: UnsafePointer<UInt64>, stride: Int, blocks: Int, firstBlock: Int,
+            report: (_ mask: UInt64, _ windows: UInt64, _ block: Int, _ runStart: Int) -> Void
+        ) {
+            switch doublings {
+            case 0: scan(masks, stride: stride, blocks: blocks, firstBlock: firstBlock, doublings: 0, report: report)
+            case 1: scan(masks, stride: stride, blocks: blocks, firstBlock: firstBlock, doublings: 1, report: report)
+            case 2: scan(masks, stride: stride, blocks: blocks, firstBlock: firstBlock, doublings: 2, report: report)
+            case 3: scan(masks, stride: stride, blocks: blocks, firstBlock: firstBlock, doublings: 3, report: report)
+            case 4: scan(masks, stride: stride, blocks: blocks, firstBlock: firstBlock, doublings: 4, report: report)
+            case 5: scan(masks, stride: stride, blocks: blocks, firstBlock: firstBlock, doublings: 5, report: report)
+            default: scan(masks, stride: stride, blocks: blocks, firstBlock: firstBlock, doublings: 6, report: report)
+            }
+        }
+
+        @inline(__always)
+        private mutating func scan(
+            _ masks: UnsafePointer<UInt64>, stride: Int, blocks: Int, firstBlock: Int, doublings: Int,
+            report: (_ mask: UInt64, _ windows: UInt64, _ block: Int, _ runStart: Int) -> Void
+        ) {
+            var runStart = self.runStart
+            var index = 0
+            var block = firstBlock &* 64
+            while index < blocks {
+                let mask = masks[index &* stride]
+                let outside = ~mask
+                let leading = outside.trailingZeroBitCount
+                // Otherwise the run open at the block's start goes on through it.
+                if leading < 64 {
+                    // No `minimum` members in a row, and the open run closes shorter: nothing.
+                    let windows = windows(mask, doublings: doublings)
+                    if windows != 0 || block &+ leading &- runStart >= minimum {
+                        report(mask, windows, block, runStart)
+                    }
+                    runStart = block &+ 64 &- outside.leadingZeroBitCount
+                }
+                index &+= 1
+                block &+= 64
+            }
+            self.runStart = runStart
+        }
+
+        /// The run still open at `end`, the end of the text, when long enough.
+        @inline(__always)
+        mutating func finish(at end: Int) -> (start: Int, length: Int)? {
+            let start = runStart
+            runStart = end
+            guard end &- start >= minimum else { return nil }
+            return (start, end &- start)
+        }
     }
 
     /// Calls `body` with the start and length of every maximal run of at least `minimum` bytes

@@ -1,6 +1,9 @@
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
 #endif
+#if canImport(CNibbleMasks)
+import CNibbleMasks
+#endif
 
 import CordonDetectorModel
 
@@ -58,5 +61,47 @@ struct RunClassMasks {
         case .digitsAndDots: return digitsAndDots
         case .hexDigitsAndColons: return hexDigitsAndColons
         }
+    }
+
+    /// Where each class's mask is among the four that ``store(_:into:nibbles:)`` writes.
+    enum Interleaved {
+        static let digits = 0
+        static let alphanumerics = 1
+        static let digitsAndDots = 2
+        static let hexDigitsAndColons = 3
+    }
+
+    /// The nibble tables of the four classes in ``Interleaved`` order (32 bytes each,
+    /// ``NibbleClass``), or `nil` when one does not fit.
+    static func nibbleTables() -> [UInt8]? {
+        var tables: [UInt8] = []
+        for characterClass in [RunGate.CharacterClass.digits, .alphanumerics, .digitsAndDots, .hexDigitsAndColons] {
+            guard let nibbles = NibbleClass(characterClass.contains) else { return nil }
+            tables += nibbles.tables
+        }
+        return tables
+    }
+
+    /// Stores the masks of the 64 bytes at `base` at `masks[0 ..< 4]`, in ``Interleaved`` order:
+    /// with the nibble tables `nibbles` (``nibbleTables()``) when not `nil`, which the caller
+    /// passes only when the processor runs them (``NibbleClass/isAvailable``), else with the SSE2
+    /// comparisons of ``init(_:)``.
+    ///
+    /// The reason: with AVX2 a class costs two `vpshufb` and an `and` per 32 bytes, whatever
+    /// its bytes; the SSE2 comparisons were ~134 instructions a block for the four classes
+    /// (callgrind, main abba7f4).
+    @inline(__always)
+    static func store(_ base: UnsafeRawPointer, into masks: UnsafeMutablePointer<UInt64>, nibbles: UnsafePointer<UInt8>?) {
+        #if canImport(CNibbleMasks)
+        if let nibbles {
+            cordon_nibble_masks64(base.assumingMemoryBound(to: UInt8.self), nibbles, 4, masks)
+            return
+        }
+        #endif
+        let classes = RunClassMasks(base)
+        masks[Interleaved.digits] = classes.digits
+        masks[Interleaved.alphanumerics] = classes.alphanumerics
+        masks[Interleaved.digitsAndDots] = classes.digitsAndDots
+        masks[Interleaved.hexDigitsAndColons] = classes.hexDigitsAndColons
     }
 }
