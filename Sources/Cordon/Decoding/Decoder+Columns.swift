@@ -236,6 +236,21 @@ extension Decoder {
     /// ``Pass/everyByte`` (the tests' reference) everywhere, each line is walked in turn
     /// (``walkLine(_:from:_:)``).
     static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
+        repeatColumnHeaders(input, &writer, pass) { nextHeaderCandidate(input, from: $0) }
+    }
+
+    /// ``repeatColumnHeaders(_:_:_:)`` with the lines that may be a header read off the input's
+    /// block masks (``DecoderMasks``), made once for the decoders that read them.
+    static func repeatColumnHeaders(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ planes: DecoderMasks.Planes) {
+        repeatColumnHeaders(input, &writer, .prescanned) { nextHeaderCandidate(input, from: $0, planes) }
+    }
+
+    /// The decoder, with `nextCandidate(start)` the first line at or after `start` that may be
+    /// a header (``nextHeaderCandidate(_:from:nibbles:)``), read only with ``Pass/prescanned``.
+    @inline(__always)
+    private static func repeatColumnHeaders(
+        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass, nextCandidate: (Int) -> Range<Int>?
+    ) {
         headerByteKinds.withUnsafeBufferPointer { kinds in
             var table: ColumnTable?
             var lineStart = 0
@@ -244,7 +259,7 @@ extension Decoder {
                 let mayBeHeader: Bool
                 if table == nil, pass == .prescanned {
                     // Outside a table a line that cannot be a header changes nothing: pass over it.
-                    guard let candidate = nextHeaderCandidate(input, from: lineStart) else { return }
+                    guard let candidate = nextCandidate(lineStart) else { return }
                     (line, mayBeHeader) = (candidate, true)
                 } else {
                     (line, mayBeHeader) = walkLine(input, from: lineStart, kinds)
@@ -325,6 +340,31 @@ extension Decoder {
             }
         }
         return nextHeaderCandidate(input, from: start) { HeaderLineMasks($0) }
+    }
+
+    /// ``nextHeaderCandidate(_:from:nibbles:)`` with the masks of each block read off the
+    /// input's block masks (``DecoderMasks/Plane/headerMarks``, ``DecoderMasks/Plane/lineFeeds``):
+    /// the same masks, the bytes past the input's end read as line feeds as there.
+    @inline(__always)
+    static func nextHeaderCandidate(_ input: UnsafeBufferPointer<UInt8>, from start: Int, _ planes: DecoderMasks.Planes) -> Range<Int>? {
+        guard let base = input.baseAddress, start < input.count else { return nil }
+        let count = input.count
+        let marks = planes.plane(.headerMarks)
+        let lineFeeds = planes.plane(.lineFeeds)
+        var lines = HeaderLineMasks.Lines(from: start)
+        var block = start
+        while block &+ 64 <= count {
+            let masks = HeaderLineMasks(others: planes.window(marks, at: block), lineFeeds: planes.window(lineFeeds, at: block))
+            if let line = lines.candidate(masks, at: block, in: base) { return line }
+            block &+= 64
+        }
+        guard block < count else { return nil }
+        // The last bytes, followed by line feeds to fill the block (a line feed is marked too).
+        let filling: UInt64 = ~0 &<< UInt64(count &- block)
+        let masks = HeaderLineMasks(
+            others: planes.window(marks, at: block) | filling, lineFeeds: planes.window(lineFeeds, at: block) | filling)
+        guard let line = lines.candidate(masks, at: block, in: base), line.upperBound < count else { return nil }
+        return line
     }
 
     /// ``nextHeaderCandidate(_:from:nibbles:)`` with the masks of each block given by `masksAt`.

@@ -55,7 +55,7 @@ extension Decoder {
     }
 
     /// Bytes that may start an invisible character, a terminal sequence or a string seam.
-    private static let joinTriggers: [Bool] = (0..<256).map {
+    static let joinTriggers: [Bool] = (0..<256).map {
         [0x1B, 0xC2, 0xCD, 0xD8, 0xE1, 0xE2, 0xE3, 0xEF, 0xF0, 0xF3].contains($0)
             || $0 == Int(UInt8(ascii: "\"")) || $0 == Int(UInt8(ascii: "'"))
     }
@@ -138,15 +138,67 @@ extension Decoder {
         }
     }
 
+    /// The joined decoder with the triggers found in the input's block masks
+    /// (``nextJoinTrigger(_:from:_:_:)``), made once for the decoders that read them.
+    static func join(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ planes: DecoderMasks.Planes) {
+        joinTriggers.withUnsafeBufferPointer { triggers in
+            join(input, &writer, triggers) { nextJoinTrigger(input, from: $0, triggers, planes) }
+        }
+    }
+
+    /// The offset of the first byte at or after `start` that may start an invisible character,
+    /// a terminal sequence or a string seam, or `input.count`: the candidates
+    /// ``nextJoinTrigger(_:from:_:_:nibbleTables:)`` reads with nibble tables, read off the
+    /// input's block masks (a lead byte, or a quote before a seam's first byte; the byte after
+    /// the last is taken for one), a word per block.
+    @inline(__always)
+    static func nextJoinTrigger(
+        _ input: UnsafeBufferPointer<UInt8>, from start: Int, _ triggers: UnsafeBufferPointer<Bool>, _ planes: DecoderMasks.Planes
+    ) -> Int {
+        guard let base = input.baseAddress, start < input.count else { return input.count }
+        let leads = planes.plane(.joinLeads)
+        let quotes = planes.plane(.quotes)
+        let seamStarts = planes.plane(.seamStarts)
+        let blockCount = planes.blockCount
+        @inline(__always) func candidates(_ block: Int) -> UInt64 {
+            let next: UInt64 = block &+ 1 < blockCount ? seamStarts[block &+ 1] &<< 63 : 1 &<< 63
+            return leads[block] | quotes[block] & (seamStarts[block] &>> 1 | next)
+        }
+        var block = start &>> 6
+        var found = candidates(block) & (~UInt64(0) &<< UInt64(start & 63))
+        while true {
+            while found != 0 {
+                let position = block &<< 6 &+ found.trailingZeroBitCount
+                guard position < input.count else { return input.count }
+                if triggers[Int(base[position])] { return position }
+                found &= found &- 1
+            }
+            block &+= 1
+            guard block < blockCount else { return input.count }
+            found = candidates(block)
+        }
+    }
+
     private static func join(
         _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass, _ triggers: UnsafeBufferPointer<Bool>,
         _ vectors: DecoderVectors, _ nibbleTables: UnsafePointer<UInt8>?
+    ) {
+        join(input, &writer, triggers) { index in
+            pass == .everyByte ? index + 1 : nextJoinTrigger(input, from: index, triggers, vectors, nibbleTables: nibbleTables)
+        }
+    }
+
+    /// The joined decoder, with `skip(index)` the offset to go on from after the byte at `index`,
+    /// which is no trigger.
+    @inline(__always)
+    private static func join(
+        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ triggers: UnsafeBufferPointer<Bool>, skip: (Int) -> Int
     ) {
         var index = 0
         while index < input.count {
             let byte = input[index]
             guard triggers[Int(byte)] else {
-                index = pass == .everyByte ? index + 1 : nextJoinTrigger(input, from: index, triggers, vectors, nibbleTables: nibbleTables)
+                index = skip(index)
                 continue
             }
             if byte == 0x1B, case let length = terminalSequenceLength(input, at: index), length > 0 {

@@ -40,23 +40,7 @@ extension Decoder {
     /// masks (``MaskedRuns``, ``DecoderVectors/base64MemberBits(_:)``); with ``Pass/everyByte`` by the probing walk
     /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure), the tests' reference.
     static func decodeBase64Runs(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
-        base64Values.withUnsafeBufferPointer { values in
-            // The end of the last decoded run, when it ended a line of whole 4-character groups:
-            // the next line then continues the same data (`base64` wraps at 76 columns, PEM at
-            // 64), and the line break between them is dropped so a value that straddles it is whole.
-            var wrappedLineEnd: Int?
-            func decodeRun(_ runStart: Int, _ runCount: Int) {
-                var lineBreak = 0
-                if let end = wrappedLineEnd {
-                    if end + 1 == runStart, input[end] == 0x0A { lineBreak = 1 }
-                    if end + 2 == runStart, input[end] == 0x0D, input[end + 1] == 0x0A { lineBreak = 2 }
-                }
-                wrappedLineEnd = nil
-                let decoded = decodeBase64Run(input, runStart..<(runStart + runCount), joiningLineBreak: lineBreak, values, &writer)
-                if decoded, runCount >= minimumWrappedLine, runCount % 4 == 0, runCount <= maximumRunLength {
-                    wrappedLineEnd = runStart + runCount
-                }
-            }
+        decodeBase64Runs(input, &writer) { values, decodeRun in
             if pass == .everyByte {
                 ByteRuns.forEach(in: input, atLeast: minimumRunLength, of: { values[Int($0)] >= 0 }, decodeRun)
                 return
@@ -78,6 +62,43 @@ extension Decoder {
         }
     }
 
+    /// ``decodeBase64Runs(_:_:_:)`` with the runs read off the input's block masks
+    /// (``DecoderMasks/Plane/base64``, made once for the decoders that read them) through their
+    /// rows of whole aligned quads (``PlaneRuns``): a run of 20 holds four in a row.
+    static func decodeBase64Runs(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ planes: DecoderMasks.Planes) {
+        decodeBase64Runs(input, &writer) { _, decodeRun in
+            PlaneRuns.forEach(in: planes.plane(.base64), count: input.count, atLeast: minimumRunLength, decodeRun)
+        }
+    }
+
+    /// Decodes the runs `findRuns` reports (it is given the alphabet's values and the decoding
+    /// of one maximal run, to call with each run's start and length, in order).
+    @inline(__always)
+    private static func decodeBase64Runs(
+        _ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter,
+        findRuns: (_ values: UnsafeBufferPointer<Int8>, _ decodeRun: (_ start: Int, _ length: Int) -> Void) -> Void
+    ) {
+        base64Values.withUnsafeBufferPointer { values in
+            // The end of the last decoded run, when it ended a line of whole 4-character groups:
+            // the next line then continues the same data (`base64` wraps at 76 columns, PEM at
+            // 64), and the line break between them is dropped so a value that straddles it is whole.
+            var wrappedLineEnd: Int?
+            func decodeRun(_ runStart: Int, _ runCount: Int) {
+                var lineBreak = 0
+                if let end = wrappedLineEnd {
+                    if end + 1 == runStart, input[end] == 0x0A { lineBreak = 1 }
+                    if end + 2 == runStart, input[end] == 0x0D, input[end + 1] == 0x0A { lineBreak = 2 }
+                }
+                wrappedLineEnd = nil
+                let decoded = decodeBase64Run(input, runStart..<(runStart + runCount), joiningLineBreak: lineBreak, values, &writer)
+                if decoded, runCount >= minimumWrappedLine, runCount % 4 == 0, runCount <= maximumRunLength {
+                    wrappedLineEnd = runStart + runCount
+                }
+            }
+            findRuns(values, decodeRun)
+        }
+    }
+
     /// Decodes one maximal run of base64 characters, when it reads as text; `lineBreak` bytes
     /// before it are removed when it is decoded. Returns whether it was decoded.
     private static func decodeBase64Run(
@@ -92,6 +113,12 @@ extension Decoder {
         // not decode to text, before looking at the rest of the run (#13: this order, and no
         // array for the head, halved the decoder's cost on real text).
         guard length >= minimumRunLength, headIsText(input, at: runStart, values) else { return false }
+        // A final group of 2 or 3 characters (padding dropped) decodes to 1 or 2 bytes.
+        let rest = runLength - length
+        let tailLength = rest >= 2 && rest == end - runStart - length ? rest : 0
+        // The text count first: it gives up within a few groups on most runs, where the test of
+        // the alphabets reads the whole run (a conjunction of the two, in either order).
+        guard decodesToText(input, runStart, length, tailLength, values) else { return false }
         var standard = false
         var urlSafe = false
         for byte in input[run] {
@@ -101,10 +128,7 @@ extension Decoder {
             default: break
             }
         }
-        // A final group of 2 or 3 characters (padding dropped) decodes to 1 or 2 bytes.
-        let rest = runLength - length
-        let tailLength = rest >= 2 && rest == end - runStart - length ? rest : 0
-        guard !(standard && urlSafe), decodesToText(input, runStart, length, tailLength, values),
+        guard !(standard && urlSafe),
             let decoded = decodeBase64(UnsafeBufferPointer(rebasing: input[runStart..<(runStart + length)]))
         else { return false }
         var tail: [UInt8] = []
@@ -244,6 +268,15 @@ extension Decoder {
     /// ``Pass/everyByte`` by the probing walk
     /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure: a byte in every 32 looked at,
     /// then the bytes around a member), the reference the tests compare the masks against.
+    /// ``decodeHexRuns(_:_:_:)`` with the runs read off the input's block masks
+    /// (``DecoderMasks/Plane/hexRun``, made once for the decoders that read them) through their
+    /// whole aligned 16-byte chunks (``PlaneRuns``): a run of 32 holds one.
+    static func decodeHexRuns(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ planes: DecoderMasks.Planes) {
+        PlaneRuns.forEach(in: planes.plane(.hexRun), count: input.count, atLeast: 32) { runStart, runCount in
+            decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
+        }
+    }
+
     static func decodeHexRuns(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         hexRunMembers.withUnsafeBufferPointer { members in
             if pass == .everyByte {

@@ -56,11 +56,30 @@ enum Decoder: String, CaseIterable, Sendable {
     }
 
     /// The decoded message, or `nil` when nothing was decoded.
-    func decode(_ input: UnsafeBufferPointer<UInt8>, pass: Pass = .prescanned) -> (bytes: [UInt8], map: LayerMap)? {
+    ///
+    /// `masks`, when given, are `input`'s block masks (``DecoderMasks``), made once for all the
+    /// decoders that read them (``readsBlockMasks``); without them such a decoder makes its own
+    /// where the processor has AVX2.
+    func decode(_ input: UnsafeBufferPointer<UInt8>, pass: Pass = .prescanned, masks: DecoderMasks? = nil) -> (bytes: [UInt8], map: LayerMap)? {
         guard let base = input.baseAddress, !input.isEmpty else { return nil }
         // Cheap triggers: most messages hold none of these bytes.
         if pass == .prescanned, !Self.mayDecode(self, base: base, count: input.count) { return nil }
         var writer = LayerWriter(capacity: input.count)
+        if pass == .prescanned, readsBlockMasks, NibbleClass.isAvailable {
+            let masks = masks ?? DecoderMasks(input)
+            precondition(masks.count == input.count, "the block masks of another input")
+            masks.withPlanes { planes in
+                switch self {
+                case .joined: Self.join(input, &writer, planes)
+                case .base64: Self.decodeBase64Runs(input, &writer, planes)
+                case .hex: Self.decodeHexRuns(input, &writer, planes)
+                default: Self.repeatColumnHeaders(input, &writer, planes)
+                }
+            }
+            guard writer.map.changesAnything else { return nil }
+            writer.flush(upTo: input.count, from: input)
+            return (writer.bytes, writer.map)
+        }
         switch self {
         case .joined: Self.join(input, &writer, pass)
         case .base64: Self.decodeBase64Runs(input, &writer, pass)
@@ -77,6 +96,15 @@ enum Decoder: String, CaseIterable, Sendable {
         guard writer.map.changesAnything else { return nil }
         writer.flush(upTo: input.count, from: input)
         return (writer.bytes, writer.map)
+    }
+
+    /// Whether the decoder finds what to decode in ``DecoderMasks`` (with ``Pass/prescanned``
+    /// where the processor has AVX2): the decoders without a single trigger byte.
+    var readsBlockMasks: Bool {
+        switch self {
+        case .joined, .base64, .hex, .columns: return true
+        default: return false
+        }
     }
 
     /// Whether `decoder` can change anything in a message: whether the message holds its

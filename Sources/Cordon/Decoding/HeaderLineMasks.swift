@@ -28,6 +28,13 @@ struct HeaderLineMasks {
         0x24...0x2B, 0x2E...0x2F, 0x3A...0x3A, 0x3C...0x40, 0x5B...0x5E, 0x7B...0x7B, 0x7D...0xFF, 0x0A...0x0A,
     ]
 
+    /// The masks given as words: the marked bytes (line feeds among them) and the line feeds.
+    @inline(__always)
+    init(others: UInt64, lineFeeds: UInt64) {
+        self.others = others
+        self.lineFeeds = lineFeeds
+    }
+
     /// The masks of the 64 bytes at `base` read off ``nibbleTables`` (`tables` points at them)
     /// with AVX2 (``NibbleClass``): the same bits as ``init(_:)``, with 4 `vpshufb` for both masks
     /// where the SSE2 thresholds take ~30 instructions per 16 bytes. Only when

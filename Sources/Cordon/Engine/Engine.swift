@@ -267,8 +267,12 @@ public final class Engine: Sendable {
         }
         func descend(into source: DecodedLayer?, depth: Int) {
             let inputs: [Range<Int>] = source.map { $0.map.decodedIslands(margin: Self.decodedContext) } ?? [0..<buffer.count]
+            // Each input's block masks, made at the first decoder that reads them and shared by
+            // the others (``DecoderMasks``).
+            let sharesMasks = decoderPass == .prescanned && NibbleClass.isAvailable
+            var masks = [DecoderMasks?](repeating: nil, count: sharesMasks ? inputs.count : 0)
             for decoder in Decoder.allCases where depth == 1 || decoder != .utf16 {
-                for input in inputs {
+                for (position, input) in inputs.enumerated() {
                     // Decoding a window costs as much as scanning it: the deadline is read first.
                     if ContinuousClock.now > deadline {
                         if !failures.contains(where: { $0.reason == ScanDeadline.reason }) {
@@ -276,13 +280,16 @@ public final class Engine: Sendable {
                         }
                         return
                     }
+                    func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], map: LayerMap)? {
+                        guard sharesMasks, decoder.readsBlockMasks else { return decoder.decode(bytes, pass: decoderPass) }
+                        if masks[position] == nil { masks[position] = DecoderMasks(bytes) }
+                        return decoder.decode(bytes, pass: decoderPass, masks: masks[position])
+                    }
                     let decoded: (bytes: [UInt8], map: LayerMap)?
                     if let source {
-                        decoded = source.bytes.withUnsafeBufferPointer {
-                            decoder.decode(UnsafeBufferPointer(rebasing: $0[input]), pass: decoderPass)
-                        }
+                        decoded = source.bytes.withUnsafeBufferPointer { decode(UnsafeBufferPointer(rebasing: $0[input])) }
                     } else {
-                        decoded = decoder.decode(buffer, pass: decoderPass)
+                        decoded = decode(buffer)
                     }
                     guard let decoded else { continue }
                     let layer = DecodedLayer(
