@@ -27,10 +27,56 @@ struct DetectorScheduleTests {
                 let grouped = hits.groupedByDetector()
                 #expect(grouped.starts == starts)
                 let expectedDetectors = (0..<40).filter { offsets[$0 + 1] > offsets[$0] }
-                #expect(grouped.detectors.map(Int.init) == expectedDetectors)
-                #expect(grouped.ends.map(Int.init) == expectedDetectors.map { offsets[$0 + 1] })
+                #expect(grouped.groups.map { Int(KeywordHits.detector(ofGroup: $0)) } == expectedDetectors)
+                #expect(grouped.groups.map(KeywordHits.end(ofGroup:)) == expectedDetectors.map { offsets[$0 + 1] })
             }
         }
+    }
+
+    @Test("Hits of sparse, large detector indices and far starts group as the reference does, around the sorted/counted limit")
+    func groupingOfSparseDetectorsMatchesTheReference() {
+        var generator = SeededGenerator(seed: 21)
+        let limit = KeywordHits.sortedGroupingLimit
+        for count in [limit - 1, limit, limit + 1, 3 * limit, 500] {
+            for _ in 0..<20 {
+                var hits = KeywordHits()
+                // A few detectors among a thousand, starts anywhere up to the largest a key holds.
+                let chosen = (0..<3).map { _ in Int32(Int.random(in: 0..<1_000, using: &generator)) }
+                for _ in 0..<count {
+                    let start = Bool.random(using: &generator) ? Int.random(in: 0..<300, using: &generator) : Int(KeywordHits.startMask) - Int.random(in: 0..<300, using: &generator)
+                    hits.append(detector: chosen.randomElement(using: &generator)!, start: start)
+                }
+                let (offsets, starts) = hits.grouped(detectorCount: 1_000)
+                let grouped = hits.groupedByDetector()
+                #expect(grouped.starts == starts)
+                let expectedDetectors = (0..<1_000).filter { offsets[$0 + 1] > offsets[$0] }
+                #expect(grouped.groups.map { Int(KeywordHits.detector(ofGroup: $0)) } == expectedDetectors)
+                #expect(grouped.groups.map(KeywordHits.end(ofGroup:)) == expectedDetectors.map { offsets[$0 + 1] })
+            }
+        }
+    }
+
+    @Test("A hit key holds its detector and start and orders by detector, then start; starts fit up to 1 TiB - 1")
+    func hitKeysRoundTripAndOrder() {
+        #expect(KeywordHits.fitsStart(0))
+        #expect(KeywordHits.fitsStart(1 << 40 - 1))
+        #expect(!KeywordHits.fitsStart(1 << 40))
+        #expect(!KeywordHits.fitsStart(-1))
+        let largest = Int32(KeywordHits.detectorLimit - 1)
+        var hits = KeywordHits()
+        hits.append(detector: 7, start: 1 << 40 - 1)
+        hits.append(detector: 0, start: 0)
+        hits.append(detector: largest, start: 1)
+        hits.append(detector: 7, start: 0)
+        #expect(hits.detectors == [7, 0, largest, 7])
+        #expect(hits.starts == [1 << 40 - 1, 0, 1, 0])
+        #expect(hits.count == 4)
+        let grouped = hits.groupedByDetector()
+        #expect(grouped.groups.map(KeywordHits.detector(ofGroup:)) == [0, 7, largest])
+        #expect(grouped.starts == [0, 0, 1 << 40 - 1, 1])
+        #expect(grouped.groups.map(KeywordHits.end(ofGroup:)) == [1, 3, 4])
+        #expect(KeywordHits().groupedByDetector().starts.isEmpty)
+        #expect(KeywordHits().groupedByDetector().groups.isEmpty)
     }
 
     @Test("A pass runs exactly the detectors with hits or runs and the ungated ones, ascending, with their offsets")

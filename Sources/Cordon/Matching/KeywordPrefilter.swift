@@ -30,6 +30,9 @@ final class KeywordPrefilter: @unchecked Sendable {
     /// For pattern id `w`: the detectors gated by the word, `wordDetectors[detectorStart[w]..<detectorStart[w + 1]]`.
     let detectorStart: [Int32]
     let wordDetectors: [Int32]
+    /// `wordDetectors` as hit keys with a start of 0 (``KeywordHits/key(detector:start:)``): the
+    /// match callback adds the start.
+    private let wordDetectorKeys: [UInt64]
     /// Whether the database came from the build (`false`: compiled at start-up).
     let isEmbedded: Bool
 
@@ -48,6 +51,7 @@ final class KeywordPrefilter: @unchecked Sendable {
     /// (``PatternAnalysis/Record/wordIDs``): the words of those detectors are not looked up.
     init?(gateWords: [[String]], embeddedWordIDs: [[Int32]?]) {
         guard hs_valid_platform() == HS_SUCCESS else { return nil }
+        precondition(gateWords.count <= KeywordHits.detectorLimit, "more detectors than a keyword hit key holds")
         // Each detector's words, lowercased; each word's id counts once per detector, so a
         // detector with `key` and `KEY` gets one hit per occurrence, as from the automaton.
         func lowered(_ detector: Int) -> [[UInt8]] {
@@ -99,6 +103,7 @@ final class KeywordPrefilter: @unchecked Sendable {
         longestWord = wordLengths.reduce(1) { max($0, Int($1)) }
         detectorStart = start
         wordDetectors = detectors
+        wordDetectorKeys = detectors.map { KeywordHits.key(detector: $0, start: 0) }
     }
 
     /// The position in `sorted` (byte-wise ascending, unique) of each detector's words, each
@@ -174,16 +179,17 @@ final class KeywordPrefilter: @unchecked Sendable {
 
     /// The state the match callback reads and writes: borrowed tables and the hits found.
     ///
-    /// The hits go to buffers without reference counting, appended to the ``KeywordHits`` in
-    /// bulk after the scan: an `Array` append per hit and array (a uniqueness check through the
-    /// runtime and a capacity check each) was most of the callback's cost, ~60 instructions a
-    /// word match (callgrind, agent traffic: 140,000 word matches in 3.2 MB, round 11).
+    /// The hits go to a buffer without reference counting, appended to the ``KeywordHits`` in
+    /// bulk after the scan: an `Array` append per hit was most of the callback's cost, ~60
+    /// instructions a word match (callgrind, agent traffic: 140,000 word matches in 3.2 MB, round
+    /// 11). Each hit is one key (detector and start in one word, the form ``KeywordHits`` keeps),
+    /// made from the word's detector keys by adding the start.
     private struct Collector {
         var lengths: UnsafePointer<Int32>
         var detectorStart: UnsafePointer<Int32>
-        var detectors: UnsafePointer<Int32>
-        var foundDetectors: GrowableBuffer<Int32>
-        var foundStarts: GrowableBuffer<Int>
+        /// `nil` only when no word gates a detector (then no word matches reach it).
+        var detectorKeys: UnsafePointer<UInt64>?
+        var found: GrowableBuffer<UInt64>
         /// Hits ending at or before this offset of the chunk were reported by the previous chunk.
         var reportedEnd: UInt64
         /// The chunk's offset in the message.
@@ -194,21 +200,18 @@ final class KeywordPrefilter: @unchecked Sendable {
     static let chunkSize = 1 << 30
 
     /// Appends every gate-word occurrence in `text` to `hits` (as ``KeywordAutomaton/collectHits(in:into:)``
-    /// does); returns `false` if Vectorscan failed, in which case `hits` is unchanged.
+    /// does); returns `false` if Vectorscan failed or `text` is too long for a hit's start
+    /// (``KeywordHits/fitsStart(_:)``: 1 TiB), in which case `hits` is unchanged.
     func collectHits(in text: UnsafeBufferPointer<UInt8>, scratch: OpaquePointer, into hits: inout KeywordHits) -> Bool {
         guard let base = text.baseAddress, !text.isEmpty else { return true }
+        guard KeywordHits.fitsStart(text.count) else { return false }
         let longest = longestWord
-        // About one hit per 28 bytes of agent traffic: room for that before the buffers grow.
-        let capacity = min(4096, text.count / 16 + 16)
-        var foundDetectors = GrowableBuffer<Int32>(capacity: capacity)
-        var foundStarts = GrowableBuffer<Int>(capacity: capacity)
-        defer {
-            foundDetectors.deallocate()
-            foundStarts.deallocate()
-        }
+        // About one hit per 28 bytes of agent traffic: room for that before the buffer grows.
+        var found = GrowableBuffer<UInt64>(capacity: min(4096, text.count / 16 + 16))
+        defer { found.deallocate() }
         let succeeded = wordLengths.withUnsafeBufferPointer { lengths in
             detectorStart.withUnsafeBufferPointer { starts in
-                wordDetectors.withUnsafeBufferPointer { detectors in
+                wordDetectorKeys.withUnsafeBufferPointer { keys in
                     // One call per chunk of at most 1 GiB; consecutive chunks overlap by the
                     // longest word less one byte, and an occurrence ending in the overlap is
                     // reported by the earlier chunk only.
@@ -218,16 +221,15 @@ final class KeywordPrefilter: @unchecked Sendable {
                         let chunkEnd = min(text.count, scannedEnd + Self.chunkSize)
                         var collector = Collector(
                             lengths: lengths.baseAddress!, detectorStart: starts.baseAddress!,
-                            detectors: detectors.baseAddress ?? starts.baseAddress!, foundDetectors: foundDetectors,
-                            foundStarts: foundStarts, reportedEnd: UInt64(scannedEnd - chunkStart), base: chunkStart)
+                            detectorKeys: keys.baseAddress, found: found,
+                            reportedEnd: UInt64(scannedEnd - chunkStart), base: chunkStart)
                         let status = withUnsafeMutablePointer(to: &collector) { context in
                             hs_scan(
                                 database, UnsafeRawPointer(base + chunkStart).assumingMemoryBound(to: CChar.self),
                                 UInt32(chunkEnd - chunkStart), 0, scratch, Self.onMatch, context)
                         }
-                        // The buffers may have moved as they grew.
-                        foundDetectors = collector.foundDetectors
-                        foundStarts = collector.foundStarts
+                        // The buffer may have moved as it grew.
+                        found = collector.found
                         guard status == HS_SUCCESS else { return false }
                         scannedEnd = chunkEnd
                         chunkStart = max(0, chunkEnd - (longest - 1))
@@ -237,11 +239,7 @@ final class KeywordPrefilter: @unchecked Sendable {
             }
         }
         // Nothing is appended when Vectorscan failed: `hits` stays as it was.
-        if succeeded {
-            hits.append(
-                detectors: UnsafeBufferPointer(start: foundDetectors.base, count: foundDetectors.count),
-                starts: UnsafeBufferPointer(start: foundStarts.base, count: foundStarts.count))
-        }
+        if succeeded { hits.append(keys: UnsafeBufferPointer(start: found.base, count: found.count)) }
         return succeeded
     }
 
@@ -250,13 +248,12 @@ final class KeywordPrefilter: @unchecked Sendable {
         let collector = context!.assumingMemoryBound(to: Collector.self)
         guard to > collector.pointee.reportedEnd else { return 0 }
         let word = Int(id)
-        let start = collector.pointee.base + Int(to) - Int(collector.pointee.lengths[word])
-        let first = Int(collector.pointee.detectorStart[word])
+        let start = UInt64(collector.pointee.base + Int(to) - Int(collector.pointee.lengths[word]))
+        var index = Int(collector.pointee.detectorStart[word])
         let last = Int(collector.pointee.detectorStart[word + 1])
-        var index = first
+        guard index < last, let keys = collector.pointee.detectorKeys else { return 0 }
         while index < last {
-            collector.pointee.foundDetectors.append(collector.pointee.detectors[index])
-            collector.pointee.foundStarts.append(start)
+            collector.pointee.found.append(keys[index] | start)
             index &+= 1
         }
         return 0
