@@ -98,6 +98,10 @@ struct RunGates: Sendable {
     /// The nibble tables of the four classes, in ``RunClassMasks/Interleaved`` order (``RunClassMasks/store(_:into:nibbles:)``),
     /// empty when the processor does not run the vector code.
     private let classNibbles: [UInt8]
+    /// Each class's run finder as a pass starts it, in ``RunGate/CharacterClass/allCases`` order
+    /// (a class without keys: one of minimum 1, unused). Made once: a finder works out its
+    /// shifts with loops, ~160 instructions each, four per message (callgrind, agent corpus).
+    private let classRuns: [ClassRuns]
 
     /// The gates of `detectors`; `vectorTables` false keeps the pass off the nibble tables (the
     /// SSE2 comparisons a processor without AVX2 runs), for the tests to compare the two.
@@ -190,6 +194,10 @@ struct RunGates: Sendable {
         self.lastBeforeMasks = lastBeforeMasks
         separatorNibbles = vectorTables ? NibbleClass(DigitRuns.isSeparator)?.tables ?? [] : []
         classNibbles = vectorTables ? RunClassMasks.nibbleTables() ?? [] : []
+        let passes = self.passes
+        classRuns = RunGate.CharacterClass.allCases.map { characterClass in
+            ClassRuns(atLeast: passes.first { $0.characterClass == characterClass }?.shortest ?? 1)
+        }
     }
 
     /// Whether no detector has a run gate.
@@ -225,7 +233,10 @@ struct RunGates: Sendable {
         guard !passes.isEmpty, !text.isEmpty else { return RunStarts(keyCount: lengths.count) }
         let passes = self.passes
         let keyCount = lengths.count
-        return Tables.with(self) { tables in Self.runStarts(in: text, passes: passes, tables: tables, keyCount: keyCount) }
+        let classRuns = self.classRuns
+        return Tables.with(self) { tables in
+            Self.runStarts(in: text, passes: passes, classRuns: classRuns, tables: tables, keyCount: keyCount)
+        }
     }
 
     /// What the readers of a block's runs share, behind one pointer: the key tables, the text,
@@ -261,20 +272,22 @@ struct RunGates: Sendable {
         }
     }
 
-    /// The blocks classified at a time before their runs are read (``runStarts(in:passes:tables:keyCount:)``).
+    /// The blocks classified at a time before their runs are read (``runStarts(in:passes:classRuns:tables:keyCount:)``).
     private static let chunkBlocks = 64
 
-    private static func runStarts(in text: UnsafeBufferPointer<UInt8>, passes: [ClassPass], tables: Tables, keyCount: Int) -> RunStarts {
+    private static func runStarts(
+        in text: UnsafeBufferPointer<UInt8>, passes: [ClassPass], classRuns: [ClassRuns], tables: Tables, keyCount: Int
+    ) -> RunStarts {
         var pass = Pass(passes, tables: tables, text: text)
         defer { pass.starts.deallocate() }
         let hasDigits = passes.contains { $0.characterClass == .digits }
         let hasAlphanumerics = passes.contains { $0.characterClass == .alphanumerics }
         let hasDigitsAndDots = passes.contains { $0.characterClass == .digitsAndDots }
         let hasHexDigitsAndColons = passes.contains { $0.characterClass == .hexDigitsAndColons }
-        var digitRuns = ClassRuns(atLeast: pass.classes.0.shortest)
-        var alphanumericRuns = ClassRuns(atLeast: pass.classes.1.shortest)
-        var dottedRuns = ClassRuns(atLeast: pass.classes.2.shortest)
-        var hexRuns = ClassRuns(atLeast: pass.classes.3.shortest)
+        var digitRuns = classRuns[0]
+        var alphanumericRuns = classRuns[1]
+        var dottedRuns = classRuns[2]
+        var hexRuns = classRuns[3]
         let raw = UnsafeRawPointer(text.baseAddress!)
         let count = text.count
         let fullBlocks = count / 64
@@ -334,7 +347,7 @@ struct RunGates: Sendable {
 
     /// A class's run finder: the test that passes over blocks with nothing to report
     /// (``ByteRuns/Scan``) and the finder that reads the others (``ByteRuns/Tracker``).
-    private struct ClassRuns {
+    private struct ClassRuns: Sendable {
         var scan: ByteRuns.Scan
         var tracker: ByteRuns.Tracker
 
