@@ -180,6 +180,31 @@ struct ValuePropagationTests {
         }
     }
 
+    @Test("The lead-pair finder gives the first position at or after every start whose two bytes are one of 0 to 4 pairs")
+    func leadPairFinder() {
+        var generator = SeededGenerator(seed: 4421)
+        var matchesSeen = 0
+        for round in 0..<400 {
+            let length = 4 + Int(generator.next() % 200)
+            // Few byte values, so pairs recur, and a high bit on some so both halves count.
+            let text = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next() % 6) | (generator.next() % 3 == 0 ? 0x80 : 0) }
+            let pairs = Array(Set((0..<(round % 5)).map { _ -> UInt16 in
+                let at = Int(generator.next() % UInt64(length - 1))
+                return UInt16(text[at]) << 8 | UInt16(text[at + 1])
+            }))
+            let finder = LeadPairs(pairs)
+            let last = length - 4
+            text.withUnsafeBufferPointer { buffer in
+                for start in 0...(last + 1) {
+                    let want = (start...max(start, last)).first { $0 <= last && pairs.contains(UInt16(text[$0]) << 8 | UInt16(text[$0 + 1])) } ?? last + 1
+                    if want <= last { matchesSeen += 1 }
+                    #expect(finder.next(from: start, through: last, in: buffer.baseAddress!) == want, "round \(round), start \(start)")
+                }
+            }
+        }
+        #expect(matchesSeen > 10_000)
+    }
+
     @Test("The pair finder gives the first position at or after every start whose two bytes are in the table, for tables of 0 to 40 pairs")
     func pairFinder() {
         var generator = SeededGenerator(seed: 5023)

@@ -38,6 +38,10 @@ struct ValuePropagation {
     /// The values' distinct first bytes while there are at most ``LeadBytes/capacity`` of them
     /// (`nil` past that): the pass then jumps from one of them to the next (``LeadBytes``).
     private var leads: [UInt8]? = []
+    /// The values' distinct first two bytes (first byte in the high half) while there are at
+    /// most ``LeadPairs/capacity`` of them (`nil` past that): the pass then jumps from one to the
+    /// next (``LeadPairs``), which it prefers to the lead bytes.
+    private var leadPairs: [UInt16]? = []
 
     /// A batch for about `capacity` values (more may be added; the tables only filter).
     ///
@@ -74,6 +78,10 @@ struct ValuePropagation {
         }
         if let current = leads, !current.contains(value[0]) {
             leads = current.count < LeadBytes.capacity ? current + [value[0]] : nil
+        }
+        let leadPair = UInt16(value[0]) << 8 | UInt16(value[1])
+        if let current = leadPairs, !current.contains(leadPair) {
+            leadPairs = current.count < LeadPairs.capacity ? current + [leadPair] : nil
         }
         Self.set(Int(Self.pair(value[0], value[1])), in: &pairs)
         Self.set(slot(key), in: &quads)
@@ -125,10 +133,15 @@ struct ValuePropagation {
                         let bytes = buffer.baseAddress!
                         // A position whose byte starts no value fails the pair test: with few
                         // first bytes, the pass goes straight to the next position that holds one.
-                        let skipper = leads.map(LeadBytes.init)
+                        let pairSkipper = leadPairs.map(LeadPairs.init)
+                        let skipper = pairSkipper == nil ? leads.map(LeadBytes.init) : nil
                         let pairTable = pairs.baseAddress!
                         while position <= last {
-                            if let skipper {
+                            if let pairSkipper {
+                                // Every position it stops at passes the pair test.
+                                position = pairSkipper.next(from: position, through: last, in: bytes)
+                                if position > last { break }
+                            } else if let skipper {
                                 position = skipper.next(from: position, through: last, in: bytes)
                                 if position > last { break }
                                 guard Self.isSet(Int(Self.pair(bytes[position], bytes[position + 1])), in: pairs) else {
