@@ -44,11 +44,16 @@ struct LeadPairs {
         // (`last + 3` is its last byte).
         while position &+ 17 <= last &+ 4 {
             let block = UnsafeRawPointer(text + position).loadUnaligned(as: SIMD16<UInt8>.self)
-            let after = UnsafeRawPointer(text + position + 1).loadUnaligned(as: SIMD16<UInt8>.self)
-            let hits = ((block .== firsts.0) .& (after .== seconds.0)) .| ((block .== firsts.1) .& (after .== seconds.1))
-                .| ((block .== firsts.2) .& (after .== seconds.2)) .| ((block .== firsts.3) .& (after .== seconds.3))
-            let mask = ByteRanges.bits(hits)
-            if mask != 0 { return min(position &+ mask.trailingZeroBitCount, last &+ 1) }
+            let leads = (block .== firsts.0) .| (block .== firsts.1) .| (block .== firsts.2) .| (block .== firsts.3)
+            // Most blocks hold no first byte: the second bytes are compared only in those that do
+            // (as cheap as ``LeadBytes`` where first bytes are rare).
+            if ByteRanges.bits(leads) != 0 {
+                let after = UnsafeRawPointer(text + position + 1).loadUnaligned(as: SIMD16<UInt8>.self)
+                let hits = ((block .== firsts.0) .& (after .== seconds.0)) .| ((block .== firsts.1) .& (after .== seconds.1))
+                    .| ((block .== firsts.2) .& (after .== seconds.2)) .| ((block .== firsts.3) .& (after .== seconds.3))
+                let mask = ByteRanges.bits(hits)
+                if mask != 0 { return min(position &+ mask.trailingZeroBitCount, last &+ 1) }
+            }
             position &+= 16
         }
         while position <= last {

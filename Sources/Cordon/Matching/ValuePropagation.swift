@@ -38,10 +38,18 @@ struct ValuePropagation {
     /// The values' distinct first bytes while there are at most ``LeadBytes/capacity`` of them
     /// (`nil` past that): the pass then jumps from one of them to the next (``LeadBytes``).
     private var leads: [UInt8]? = []
-    /// The values' distinct first two bytes (first byte in the high half) while there are at
-    /// most ``LeadPairs/capacity`` of them (`nil` past that): the pass then jumps from one to the
-    /// next (``LeadPairs``), which it prefers to the lead bytes.
-    private var leadPairs: [UInt16]? = []
+    /// The values' distinct first two bytes (first byte in the high half), 16 bits each, while
+    /// there are at most ``LeadPairs/capacity`` of them (`leadPairCount` −1 past that): the pass
+    /// then jumps from one to the next (``LeadPairs``), which it prefers to the lead bytes. Packed
+    /// in a word, not an array: the dense corpus adds thousands of values a message.
+    private var leadPairWord: UInt64 = 0
+    private var leadPairCount = 0
+
+    /// The lead pairs, or `nil` when there are too many.
+    private var leadPairs: [UInt16]? {
+        guard leadPairCount >= 0 else { return nil }
+        return (0..<leadPairCount).map { UInt16(truncatingIfNeeded: leadPairWord >> UInt64(16 * $0)) }
+    }
 
     /// A batch for about `capacity` values (more may be added; the tables only filter).
     ///
@@ -79,9 +87,18 @@ struct ValuePropagation {
         if let current = leads, !current.contains(value[0]) {
             leads = current.count < LeadBytes.capacity ? current + [value[0]] : nil
         }
-        let leadPair = UInt16(value[0]) << 8 | UInt16(value[1])
-        if let current = leadPairs, !current.contains(leadPair) {
-            leadPairs = current.count < LeadPairs.capacity ? current + [leadPair] : nil
+        if leadPairCount >= 0 {
+            let leadPair = UInt64(value[0]) << 8 | UInt64(value[1])
+            var known = false
+            for index in 0..<leadPairCount where (leadPairWord >> UInt64(16 * index)) & 0xFFFF == leadPair { known = true }
+            if !known {
+                if leadPairCount < LeadPairs.capacity {
+                    leadPairWord |= leadPair << UInt64(16 * leadPairCount)
+                    leadPairCount += 1
+                } else {
+                    leadPairCount = -1
+                }
+            }
         }
         Self.set(Int(Self.pair(value[0], value[1])), in: &pairs)
         Self.set(slot(key), in: &quads)
