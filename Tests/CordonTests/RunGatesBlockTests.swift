@@ -31,7 +31,20 @@ struct RunGatesBlockTests {
     /// The gates, and the gates at least 2, 3, 5 and 63 long: a class's shortest key decides
     /// which runs the pass reads, and a digit group is read outward from its first run long
     /// enough for a key, which may follow shorter runs of the group.
-    static let gateSets: [[RunGate]] = [gates] + [2, 3, 5, 63].map { shortest in gates.filter { $0.length >= shortest } }
+    static let gateSets: [[RunGate]] = [gates] + [2, 3, 5, 63].map { shortest in gates.filter { $0.length >= shortest } } + [fewDigitGates]
+
+    /// Digit gates shaped like the catalogue's: short runs open only keys that ask for bytes
+    /// before the run (two letters; two capitals and a space for a run of five), and the keys
+    /// without them need a group of 6 digits or more — where a group of 5 digits opens nothing
+    /// and one of 6 opens a key, so a pass that drops or misreads a group fails here.
+    static let fewDigitGates: [RunGate] = [
+        RunGate(characterClass: .digits, length: 2, within: 0, before: "[A-Za-z][A-Za-z]"),
+        RunGate(characterClass: .digits, length: 5, within: 0, before: "[A-Z][A-Z] "),
+        RunGate(characterClass: .digits, length: 2, within: 0, groupDigits: 6),
+        RunGate(characterClass: .digits, length: 3, within: 0, groupDigits: 10),
+        RunGate(characterClass: .digits, length: 4, within: 0, groupDigits: 13),
+        RunGate(characterClass: .digits, length: 9, within: 0),
+    ]
 
     /// An engine of one detector per gate (the pattern matters not: only the gates are read).
     static func engine(_ gates: [RunGate]) throws -> Engine {
@@ -169,5 +182,27 @@ struct RunGatesBlockTests {
                 Self.check(engines, [UInt8](repeating: byte, count: length), "\(length) × \(byte)")
             }
         }
+    }
+
+    @Test("Catalogue-shaped digit gates: groups of 5, 6 and 7 digits and short runs after letters, spaces and other bytes, at every offset across a block edge")
+    func groupsNearTheFewestDigits() throws {
+        let engines = [(try Self.engine(Self.fewDigitGates), Self.fewDigitGates)]
+        let groups = [
+            "12345", "123456", "1234567", "12 345", "12 3456", "1-2-3-4-5", "1-2-3-4-56", "12.34.5", "12.34.56", "1 2 3 4 5 6 7",
+            "12   3456", "55555", "4111 1111 1111 1111", "(415) 555-0132",
+        ]
+        var checked = 0
+        for group in groups {
+            for head in ["", "GB", "Gb", "G", "GB ", "gb ", "NY ", "N ", "_", "x9", "é"] {
+                for offset in [0, 1, 2, 3, 4, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 125, 126, 127, 128] where head.utf8.count <= offset {
+                    for tail in ["", " ", " 1", "  12", "x"] {
+                        let text = Array((String(repeating: ":", count: offset - head.utf8.count) + head + group + tail + " 77 ab12").utf8)
+                        Self.check(engines, text, "\(group.debugDescription) at \(offset), head \(head), tail \(tail)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 10_000)
     }
 }
