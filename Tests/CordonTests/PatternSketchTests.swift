@@ -235,7 +235,8 @@ struct PatternSketchTests {
                     }
                 }
             }
-            #expect(dfa.stateCount <= SketchDFA.capacity)
+            #expect(dfa.stateCount <= dfa.stateLimit)
+            #expect(dfa.stateLimit <= SketchDFA.capacity && dfa.stateLimit * sketch.classCount <= SketchDFA.entryLimit)
         }
         #expect(sketched > 300)
         #expect(admittedCount > 10000)
@@ -284,6 +285,7 @@ struct PatternSketchTests {
                 }
             }
         }
+        #expect(dfa.stateLimit == SketchDFA.capacity)
         #expect(most == SketchDFA.capacity)
         #expect(dfa.stateCount < SketchDFA.capacity)
         #expect(admitted > 1000)

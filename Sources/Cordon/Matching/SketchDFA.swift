@@ -13,11 +13,19 @@
 /// of the built-in set cost more to make than they saved, and 147 of 503 automata needed more
 /// than 255 states). A successor that accepts — a final state alive, or a stop state reachable
 /// at the next byte — is the ``accept`` mark instead of a state, so the loop returns on it. When
-/// ``capacity`` states are made, the tables are emptied and the check at hand runs on the
-/// automaton. The tables belong to one ``MatchScratch``, so one thread at a time: no lock.
+/// ``capacity`` states are made (fewer for an automaton of many byte classes: ``stateLimit``),
+/// the tables are emptied and the check at hand runs on the automaton. The tables belong to one
+/// ``MatchScratch``, so one thread at a time: no lock.
 final class SketchDFA {
     /// The most states: their ids are bytes, and ``unknown`` and ``accept`` are not ids.
     static let capacity = 254
+    /// The most table entries (per table) a form may hold: fewer states for an automaton with
+    /// many byte classes, so that a long-running process's forms stay small whatever it is sent
+    /// (16 KiB per detector and thread at most).
+    static let entryLimit = 8192
+
+    /// The most states this form makes before it empties its tables.
+    let stateLimit: Int
     /// A successor not computed yet.
     static let unknown: UInt8 = 254
     /// The mark of a successor that accepts.
@@ -70,6 +78,7 @@ final class SketchDFA {
         guard sketch.first & sketch.stops == 0 else { return nil }
         self.sketch = sketch
         classCount = sketch.classCount
+        stateLimit = max(2, min(Self.capacity, Self.entryLimit / max(classCount, 1)))
         allocated = 4
         tables = .allocate(capacity: 2)
         for table in 0..<2 {
@@ -155,7 +164,7 @@ final class SketchDFA {
             id = Self.accept
             ids[target] = id
         } else {
-            guard sets.count < Self.capacity else {
+            guard sets.count < stateLimit else {
                 empty()
                 return nil
             }
@@ -182,7 +191,7 @@ final class SketchDFA {
 
     /// Room for twice as many states, the new entries unknown.
     private func grow() {
-        let larger = min(allocated * 2, Self.capacity)
+        let larger = min(allocated * 2, stateLimit)
         for table in 0..<2 {
             let old = tables[table]
             let new = UnsafeMutablePointer<UInt8>.allocate(capacity: larger * classCount)
