@@ -243,6 +243,132 @@ struct PatternSketchTests {
         #expect(rejectedCount > 10000)
     }
 
+    @Test("A collect call's cursor answers every window as the sketch alone does — ascending, overlapping, adjacent, nested, repeated or descending — and the starts it skips are ones the sketch rules out")
+    func cursorEqualsTheSketchAlone() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        var generator = SeededGenerator(seed: 31)
+        var sketched = 0
+        var windows = 0
+        var rejected = 0
+        var skipped = 0
+        for (index, detector) in engine.detectors.enumerated() where engine.compiled[index].isGated {
+            guard let sketch = PatternSketch(pattern: detector.pattern) else { continue }
+            sketched += 1
+            let alphabet = Self.alphabet(of: detector)
+            let words = (detector.keywords + (detector.context?.words ?? [])).map { Array($0.utf8) }
+            let examples = (detector.examples + detector.negativeExamples).map { Array($0.utf8) }
+            for round in 0..<3 {
+                // Gate words, examples and bytes of the pattern's alphabet; round 0 is empty.
+                var text: [UInt8] = []
+                while round > 0, text.count < 40 + Int(generator.next() % 300) {
+                    switch generator.next() % 4 {
+                    case 0 where !words.isEmpty: text += words[Int(generator.next() % UInt64(words.count))]
+                    case 1 where !examples.isEmpty: text += examples[Int(generator.next() % UInt64(examples.count))]
+                    default: text += (0..<Int(1 + generator.next() % 12)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+                    }
+                }
+                text.withUnsafeBufferPointer { buffer in
+                    for deterministic in [nil, SketchDFA(sketch: sketch)] {
+                        var cursor = CompiledDetector.SketchCursor(sketch: sketch, deterministic: deterministic)
+                        var expectedRejections = 0
+                        var lower = 0
+                        for step in 0..<40 {
+                            // Mostly ascending and overlapping, as gate words' windows are; now
+                            // and then adjacent (-1/0/+1 around the last upper), nested or back.
+                            switch generator.next() % 6 {
+                            case 0: lower = cursor.ruledOutUpper + Int(generator.next() % 3)
+                            case 1: lower = max(0, lower - Int(generator.next() % 20))
+                            default: lower += Int(generator.next() % 24)
+                            }
+                            let upper = lower + (step % 7 == 0 ? 0 : Int(generator.next() % UInt64(PatternSketch.widestWindow + 1)))
+                            let alone = sketch.admits(buffer, from: lower, through: upper)
+                            let open = cursor.firstOpenStart(from: lower)
+                            let admitted = cursor.admits(buffer, from: lower, through: upper)
+                            #expect(admitted == alone, "\(detector.id): window \(lower)...\(upper) of \(text.count) bytes")
+                            windows += 1
+                            if !alone { expectedRejections += 1 }
+                            // Each start passed over is one the sketch rules out by itself.
+                            for start in lower..<min(open, upper + 1) {
+                                #expect(!sketch.admits(buffer, from: start, through: start), "\(detector.id): start \(start) skipped")
+                                skipped += 1
+                            }
+                        }
+                        #expect(cursor.checks == 40)
+                        #expect(cursor.rejections == expectedRejections)
+                        rejected += expectedRejections
+                    }
+                }
+            }
+        }
+        #expect(sketched > 300)
+        #expect(windows > 50000)
+        #expect(rejected > 10000)
+        #expect(skipped > 10000)
+    }
+
+    @Test("A cursor at the edges: a window starting at the last ruled-out start, just past it (shared) or one further (not); a nested window is ruled out without a walk")
+    func cursorEdges() throws {
+        let sketch = try #require(PatternSketch(pattern: "key=[0-9]{4}"))
+        let text = Array("..........key=12 ..........key=1234".utf8)
+        try text.withUnsafeBufferPointer { buffer in
+            var cursor = CompiledDetector.SketchCursor(sketch: sketch, deterministic: try #require(SketchDFA(sketch: sketch)))
+            let admitted1 = cursor.admits(buffer, from: 0, through: 9)
+            #expect(!admitted1)
+            #expect(cursor.ruledOutLower == 0 && cursor.ruledOutUpper == 9)
+            #expect(cursor.firstOpenStart(from: 9) == 10)
+            #expect(cursor.firstOpenStart(from: 10) == 10)
+            #expect(cursor.firstOpenStart(from: 11) == 11)
+            // Just past the interval: joined to it.
+            let admitted2 = cursor.admits(buffer, from: 10, through: 12)
+            #expect(!admitted2)
+            #expect(cursor.ruledOutLower == 0 && cursor.ruledOutUpper == 12)
+            // Nested: ruled out without a walk, counted.
+            let admitted3 = cursor.admits(buffer, from: 3, through: 8)
+            #expect(!admitted3)
+            #expect(cursor.ruledOutUpper == 12 && cursor.checks == 3 && cursor.rejections == 3)
+            // One past the next start: a new interval.
+            let admitted4 = cursor.admits(buffer, from: 14, through: 20)
+            #expect(!admitted4)
+            #expect(cursor.ruledOutLower == 14 && cursor.ruledOutUpper == 20)
+            // A window reaching the match is admitted from the first start not ruled out, and the
+            // interval stays as it was.
+            let admitted5 = cursor.admits(buffer, from: 15, through: 27)
+            #expect(admitted5)
+            #expect(cursor.ruledOutLower == 14 && cursor.ruledOutUpper == 20)
+            #expect(cursor.firstOpenStart(from: 15) == 21)
+            #expect(cursor.rejections == 4 && cursor.checks == 5)
+        }
+        // An empty text: nothing to admit, from any window.
+        [UInt8]().withUnsafeBufferPointer { buffer in
+            var cursor = CompiledDetector.SketchCursor(sketch: sketch, deterministic: nil)
+            let admitted6 = cursor.admits(buffer, from: 0, through: 0)
+            #expect(!admitted6)
+            let admitted7 = cursor.admits(buffer, from: 0, through: 64)
+            #expect(!admitted7)
+            #expect(cursor.rejections == 2)
+        }
+    }
+
+    @Test("Scans with every sketch read equal the reference scan on texts dense with gate words, whose windows overlap: keywords, phone words, prose, code and numbers")
+    func overlappingWindowScansEqualTheReference() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        for detector in engine.compiled { _ = detector.sketch.readNow }
+        var generator = SeededGenerator(seed: 37)
+        let pieces = [
+            "call", "Call me on ", "message", "office", "desk", "text me", "Tel: ", "phone", "fax ", "mobile", "\n",
+            "def call(self, message):\n    return self.office.desk\n", "the office called about the message yesterday. ",
+            "06-72314856", "(029) 3743-196", "+44 20 7946 0958", "650-752-7354x549", "742 819 305", "12:30:45", "10.0.0.1",
+            "2024-01-05", "v1.2.3", "x = 12345", " ", "\n", "; ", "0", "7", "-", "(", ")", "+", "Rue ", "@acme.io",
+            "token", "key", "key=", "pass", "password: ", "password = get_password()", "secret", "api_key", " = ", "\"",
+            "Xu8BzdGMJpwaR5OR", "ghp_", "sk-", "jane.doe@acme-corp.io", "0123456789abcdef0123456789abcdef",
+        ].map { Array($0.utf8) }
+        for _ in 0..<300 {
+            var text: [UInt8] = []
+            for _ in 0..<(6 + Int(generator.next() % 40)) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            #expect(engine.scan(text) == text.withUnsafeBufferPointer { engine.referenceScan($0) }, "\(text.count) bytes")
+        }
+    }
+
     @Test("A thread's checks reach the sketch's yield in batches of 64: 63 are held, the 64th sends all")
     func checksAreReportedInBatches() throws {
         let lazy = LazyPatternSketch(pattern: "key=[0-9]{4}")

@@ -267,34 +267,27 @@ final class CompiledDetector: Sendable {
         // each occurrence is searched alone (``CompiledPattern/findsStartsByteByByte``).
         var mergeKnown = lookbehind != 0 || mergeDistance == 0 || frame != nil
         let lookahead = self.lookahead
-        let sketch = self.sketch.sketch(confirming: keywordStarts.count)
-        // The sketch runs in this thread's deterministic form of it.
-        let sketchDFA = sketch.flatMap { scratch.sketchDFA(at: detectorIndex, for: $0) }
-        var sketchChecks = 0
-        var sketchRejections = 0
+        // The sketch runs in this thread's deterministic form of it (``SketchCursor``).
+        var cursor = self.sketch.sketch(confirming: keywordStarts.count).map {
+            SketchCursor(sketch: $0, deterministic: scratch.sketchDFA(at: detectorIndex, for: $0))
+        }
         defer {
-            if sketchChecks > 0 {
-                if let sketchDFA {
-                    sketchDFA.report(checks: sketchChecks, rejections: sketchRejections, to: self.sketch)
+            if let cursor, cursor.checks > 0 {
+                if let sketchDFA = cursor.deterministic {
+                    sketchDFA.report(checks: cursor.checks, rejections: cursor.rejections, to: self.sketch)
                 } else {
-                    self.sketch.record(checks: sketchChecks, rejections: sketchRejections)
+                    self.sketch.record(checks: cursor.checks, rejections: cursor.rejections)
                 }
             }
         }
-        /// Whether the sketch admits starts `lower` through `upper` (counted for its yield).
-        func sketchAdmits(_ sketch: PatternSketch, from lower: Int, through upper: Int) -> Bool {
-            sketchChecks &+= 1
-            if sketchDFA?.admits(text, from: lower, through: upper) ?? sketch.admits(text, from: lower, through: upper) { return true }
-            sketchRejections &+= 1
-            return false
-        }
         /// The starts a match can have around the gating offset `at`, or `nil` for none.
-        func window(_ at: Int) -> (lower: Int, upper: Int)? {
+        func window(_ at: Int, _ cursor: inout SketchCursor?) -> (lower: Int, upper: Int)? {
             if let frame {
                 guard let starts = frame.starts(around: at, in: text) else { return nil }
-                if let sketch, starts.upperBound - starts.lowerBound <= PatternSketch.widestWindow,
-                    !sketchAdmits(sketch, from: starts.lowerBound, through: starts.upperBound)
-                { return nil }
+                if cursor != nil, starts.upperBound - starts.lowerBound <= PatternSketch.widestWindow {
+                    guard cursor!.admits(text, from: starts.lowerBound, through: starts.upperBound) else { return nil }
+                    return (cursor!.firstOpenStart(from: starts.lowerBound), starts.upperBound)
+                }
                 return (starts.lowerBound, starts.upperBound)
             }
             if let shape, !shape.admits(text, at: at) { return nil }
@@ -307,11 +300,15 @@ final class CompiledDetector: Sendable {
                 while start <= upper, !startSteps.admits(text, at: start) { start += 1 }
                 guard start <= upper else { return nil }
             }
-            if let sketch, upper - start <= PatternSketch.widestWindow, !sketchAdmits(sketch, from: start, through: upper) { return nil }
+            if cursor != nil, upper - start <= PatternSketch.widestWindow {
+                guard cursor!.admits(text, from: start, through: upper) else { return nil }
+                // The starts earlier windows ruled out are not searched again.
+                return (cursor!.firstOpenStart(from: start), upper)
+            }
             return (start, upper)
         }
         while index < keywordStarts.endIndex {
-            guard let first = window(keywordStarts[index]) else {
+            guard let first = window(keywordStarts[index], &cursor) else {
                 index += 1
                 continue
             }
@@ -323,7 +320,7 @@ final class CompiledDetector: Sendable {
             var limit = first.upper
             index += 1
             while index < keywordStarts.endIndex, keywordStarts[index] - mergeDistance <= limit + 1 {
-                if let next = window(keywordStarts[index]) {
+                if let next = window(keywordStarts[index], &cursor) {
                     windowStart = min(windowStart, next.lower)
                     limit = max(limit, next.upper)
                 }

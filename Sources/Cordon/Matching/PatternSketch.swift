@@ -44,7 +44,9 @@ final class PatternSketch: @unchecked Sendable {
     /// The most starts past the first a window may have for the sketch to be run over it: over a
     /// longer window (a required context's 140 to 290 bytes, a 256-byte keyword window) the
     /// automaton stays alive through most words and costs about what the PCRE2 call it might
-    /// save does.
+    /// save does. So does its deterministic form (``SketchDFA``), measured at up to 512 starts
+    /// with the overlap of nearby windows walked once: real text +27 M instructions (the sketch
+    /// +164 M, PCRE2 −132 M), agent traffic +150 M (callgrind, full corpora, #13).
     static let widestWindow = 64
 
     /// How many bytes past a window's last start the automaton is run before it admits the
