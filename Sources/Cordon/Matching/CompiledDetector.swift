@@ -491,7 +491,27 @@ enum Entropy {
     /// cost 4,300 instructions, 102 M of the dense corpus' 2,445 M, callgrind; #13).
     static func bitsPerByte(_ bytes: UnsafeBufferPointer<UInt8>) -> Double {
         guard bytes.count > 1 else { return 0 }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+        return withCounts(of: bytes) { counts, slots in
+            let total = Double(bytes.count)
+            var entropy = 0.0
+            slots { slot in
+                let p = Double(counts[slot]) / total
+                entropy -= p * log2(p)
+            }
+            return entropy
+        }
+    }
+
+    /// Counts the byte values of `bytes` and calls `body` with the counts and a function that
+    /// visits the values present in ascending order, each once. The counts live in an
+    /// uninitialised stack buffer, and a 256-bit mask says which of them were written: the 256
+    /// slots are neither zeroed nor walked.
+    @inline(__always)
+    private static func withCounts<Result>(
+        of bytes: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeMutableBufferPointer<Int>, (_ visit: (Int) -> Void) -> Void) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
             withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 4) { present in
                 present.initialize(repeating: 0)
                 for byte in bytes {
@@ -504,18 +524,15 @@ enum Entropy {
                         counts[slot] &+= 1
                     }
                 }
-                let total = Double(bytes.count)
-                var entropy = 0.0
-                for wordIndex in 0..<4 {
-                    var word = present[wordIndex]
-                    while word != 0 {
-                        let slot = wordIndex &* 64 &+ word.trailingZeroBitCount
-                        word &= word &- 1
-                        let p = Double(counts[slot]) / total
-                        entropy -= p * log2(p)
+                return body(counts) { visit in
+                    for wordIndex in 0..<4 {
+                        var word = present[wordIndex]
+                        while word != 0 {
+                            visit(wordIndex &* 64 &+ word.trailingZeroBitCount)
+                            word &= word &- 1
+                        }
                     }
                 }
-                return entropy
             }
         }
     }
@@ -532,31 +549,11 @@ enum Entropy {
     static func isBelow(_ floor: Double, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count > 1, bytes.count < countLogTableSize else { return bitsPerByte(bytes) < floor }
         let table = countLogTable
-        let estimate = withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 4) { present in
-                present.initialize(repeating: 0)
-                for byte in bytes {
-                    let slot = Int(byte)
-                    let bit = UInt64(1) &<< UInt64(slot & 63)
-                    if present[slot &>> 6] & bit == 0 {
-                        present[slot &>> 6] |= bit
-                        counts.initializeElement(at: slot, to: 1)
-                    } else {
-                        counts[slot] &+= 1
-                    }
-                }
-                var sum = 0.0
-                for wordIndex in 0..<4 {
-                    var word = present[wordIndex]
-                    while word != 0 {
-                        let slot = wordIndex &* 64 &+ word.trailingZeroBitCount
-                        word &= word &- 1
-                        sum += table[counts[slot]]
-                    }
-                }
-                let total = Double(bytes.count)
-                return log2(total) - sum / total
-            }
+        let estimate = withCounts(of: bytes) { counts, slots in
+            var sum = 0.0
+            slots { slot in sum += table[counts[slot]] }
+            let total = Double(bytes.count)
+            return log2(total) - sum / total
         }
         if abs(estimate - floor) > 1e-9 { return estimate < floor }
         return bitsPerByte(bytes) < floor
