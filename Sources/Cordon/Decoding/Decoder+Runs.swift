@@ -35,23 +35,14 @@ extension Decoder {
     /// Finds the maximal runs of at least ``minimumRunLength`` base64 characters and decodes
     /// those that read as text.
     ///
-    /// With ``Pass/prescanned`` the runs are read off 64-bit masks: where the processor has
-    /// AVX2, made with nibble tables (``base64Class``, ``NibbleClass``), else from sixteen-byte
-    /// masks (``MaskedRuns``, ``DecoderVectors/base64MemberBits(_:)``); with ``Pass/everyByte`` by the probing walk
+    /// With ``Pass/prescanned`` (reached only without AVX2: with it ``decode(_:pass:masks:)``
+    /// reads the shared block masks) the runs are read off sixteen-byte masks (``MaskedRuns``,
+    /// ``DecoderVectors/base64MemberBits(_:)``); with ``Pass/everyByte`` by the probing walk
     /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure), the tests' reference.
     static func decodeBase64Runs(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         decodeBase64Runs(input, &writer) { values, decodeRun in
             if pass == .everyByte {
                 ByteRuns.forEach(in: input, atLeast: minimumRunLength, of: { values[Int($0)] >= 0 }, decodeRun)
-                return
-            }
-            if NibbleClass.isAvailable {
-                base64Class.tables.withUnsafeBufferPointer { tables in
-                    let tables = tables.baseAddress!
-                    ByteRuns.forEach(
-                        in: input, atLeast: minimumRunLength, blockMask: { NibbleClass.mask64($0, tables) },
-                        isMember: { values[Int($0)] >= 0 }, decodeRun)
-                }
                 return
             }
             DecoderVectors.with { vectors in
@@ -260,14 +251,6 @@ extension Decoder {
     /// The fewest pairs of a separated hex run (`41:4b:…`): 16, more than a MAC or IPv6 address.
     static let minimumSeparatedPairs = 16
 
-    /// Finds the maximal runs of at least 32 ``hexRunMembers`` and decodes what they hold.
-    ///
-    /// With ``Pass/prescanned`` the runs are read off 64-bit masks made with nibble tables
-    /// (``hexRunClass``) where the processor has AVX2, else found from whole 16-byte tiles of members
-    /// (``TiledRuns``, ``DecoderVectors/hexMembers(_:)``: a run of 32 covers one); with
-    /// ``Pass/everyByte`` by the probing walk
-    /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure: a byte in every 32 looked at,
-    /// then the bytes around a member), the reference the tests compare the masks against.
     /// ``decodeHexRuns(_:_:_:)`` with the runs read off the input's block masks
     /// (``DecoderMasks/Plane/hexRun``, made once for the decoders that read them) through their
     /// whole aligned 16-byte chunks (``PlaneRuns``): a run of 32 holds one.
@@ -277,23 +260,19 @@ extension Decoder {
         }
     }
 
+    /// Finds the maximal runs of at least 32 ``hexRunMembers`` and decodes what they hold.
+    ///
+    /// With ``Pass/prescanned`` (reached only without AVX2: with it ``decode(_:pass:masks:)``
+    /// reads the shared block masks) the runs are found from whole 16-byte tiles of members
+    /// (``TiledRuns``, ``DecoderVectors/hexMembers(_:)``: a run of 32 covers one); with
+    /// ``Pass/everyByte`` by the probing walk
+    /// (``ByteRuns/forEach(in:atLeast:of:_:)`` with a closure: a byte in every 32 looked at,
+    /// then the bytes around a member), the reference the tests compare the masks against.
     static func decodeHexRuns(_ input: UnsafeBufferPointer<UInt8>, _ writer: inout LayerWriter, _ pass: Pass) {
         hexRunMembers.withUnsafeBufferPointer { members in
             if pass == .everyByte {
                 ByteRuns.forEach(in: input, atLeast: 32, of: { members[Int($0)] }) { runStart, runCount in
                     decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
-                }
-                return
-            }
-            if NibbleClass.isAvailable {
-                // A 64-byte mask costs fewer instructions than four tile tests here (``NibbleClass``).
-                hexRunClass.tables.withUnsafeBufferPointer { tables in
-                    let tables = tables.baseAddress!
-                    ByteRuns.forEach(
-                        in: input, atLeast: 32, blockMask: { NibbleClass.mask64($0, tables) }, isMember: { members[Int($0)] }
-                    ) { runStart, runCount in
-                        decodeHexStretch(input, runStart..<(runStart + runCount), &writer)
-                    }
                 }
                 return
             }
