@@ -87,12 +87,7 @@ final class PatternSketch: @unchecked Sendable {
                 while index <= upper, index < count, !startBytes.contains(text[index]) { index &+= 1 }
                 guard index <= upper, index < count else { return false }
             }
-            var reachable: UInt64 = index <= upper ? first : 0
-            var states = active
-            while states != 0 {
-                reachable |= follow[states.trailingZeroBitCount]
-                states &= states &- 1
-            }
+            let reachable = (index <= upper ? first : 0) | successors(of: active)
             if reachable & stops != 0 { return true }
             active = reachable & byteStates[Int(text[index])]
             if active & final != 0 { return true }
@@ -105,13 +100,22 @@ final class PatternSketch: @unchecked Sendable {
             if index &- upper > Self.reach { return true }
         }
         // The text's end: a stop state about to be reached accepts (it may match nothing).
-        var reachable: UInt64 = index <= upper ? first : 0
+        let reachable = (index <= upper ? first : 0) | successors(of: active)
+        return reachable & stops != 0
+    }
+
+    /// The states that may consume the byte after one consumed in the states `active`: the
+    /// union of their `follow` sets. The automaton's loop and its deterministic form
+    /// (``SketchDFA``) both step through it.
+    @inline(__always)
+    func successors(of active: UInt64) -> UInt64 {
+        var reachable: UInt64 = 0
         var states = active
         while states != 0 {
             reachable |= follow[states.trailingZeroBitCount]
             states &= states &- 1
         }
-        return reachable & stops != 0
+        return reachable
     }
 
     init(byteStates: [UInt64], follow: [UInt64], first: UInt64, final: UInt64, stops: UInt64) {

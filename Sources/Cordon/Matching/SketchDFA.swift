@@ -150,12 +150,7 @@ final class SketchDFA {
     /// Computes and records the successor of `state` on `byteClass` (with the automaton's first
     /// states added while `starting`); `nil` when the tables were full and have been emptied.
     private func makeSuccessor(of state: Int, on byteClass: Int, starting isStarting: Bool) -> UInt8? {
-        var reachable = isStarting ? sketch.first : 0
-        var alive = sets[state]
-        while alive != 0 {
-            reachable |= sketch.follow[alive.trailingZeroBitCount]
-            alive &= alive &- 1
-        }
+        let reachable = (isStarting ? sketch.first : 0) | sketch.successors(of: sets[state])
         let target = reachable & sketch.classStates[byteClass]
         let id: UInt8
         if let known = ids[target] {
@@ -179,14 +174,7 @@ final class SketchDFA {
 
     /// Whether the set `states` accepts: a final state is in it, or a stop state follows it.
     private func accepts(_ states: UInt64) -> Bool {
-        if states & sketch.final != 0 { return true }
-        var reachable: UInt64 = 0
-        var alive = states
-        while alive != 0 {
-            reachable |= sketch.follow[alive.trailingZeroBitCount]
-            alive &= alive &- 1
-        }
-        return reachable & sketch.stops != 0
+        states & sketch.final != 0 || sketch.successors(of: states) & sketch.stops != 0
     }
 
     /// Room for twice as many states, the new entries unknown.
