@@ -87,7 +87,7 @@ struct JSONParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
             let nameStart = index
-            let name = String(decoding: try parseString(), as: UTF8.self)
+            let name = try parseMemberName()
             let isDuplicate: Bool
             if members.count < Self.linearNameCheckLimit {
                 isDuplicate = members.contains { $0.name == name }
@@ -167,28 +167,43 @@ struct JSONParser {
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+    /// Parses a member name starting at its opening quote.
+    ///
+    /// A name without escapes (nearly all) is made from the input's bytes in place, without the
+    /// byte array ``parseString()`` builds; `String(decoding:as:)` replaces invalid UTF-8 with
+    /// U+FFFD either way.
+    private mutating func parseMemberName() throws(JSONParseError) -> String {
+        let contentStart = index + 1
+        let stop = JSONStringBytes.firstStop(parsing: bytes, from: contentStart)
+        if stop < bytes.count, bytes[stop] == UInt8(ascii: "\"") {
+            index = stop + 1
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<stop]), as: UTF8.self)
+        }
+        return String(decoding: try parseString(), as: UTF8.self)
+    }
+
     /// Parses a string starting at the opening quote; returns its decoded bytes.
+    ///
+    /// The bytes between two escapes are found a word at a time (``JSONStringBytes``) and copied
+    /// as one run.
     private mutating func parseString() throws(JSONParseError) -> [UInt8] {
         index += 1
         var output: [UInt8] = []
         var runStart = index
-        while index < bytes.count {
+        while true {
+            index = JSONStringBytes.firstStop(parsing: bytes, from: index)
+            guard index < bytes.count else { throw fail("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 index += 1
                 return output
             }
-            if byte == UInt8(ascii: "\\") {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                try parseEscape(into: &output)
-                runStart = index
-                continue
-            }
-            guard byte >= 0x20 else { throw fail("control character in a string") }
-            index += 1
+            guard byte == UInt8(ascii: "\\") else { throw fail("control character in a string") }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            try parseEscape(into: &output)
+            runStart = index
         }
-        throw fail("unterminated string")
     }
 
     private mutating func parseEscape(into output: inout [UInt8]) throws(JSONParseError) {
@@ -225,9 +240,30 @@ struct JSONParser {
             } else if (0xDC00...0xDFFF).contains(scalar) {
                 scalar = 0xFFFD
             }
-            output += Array(String(Character(Unicode.Scalar(scalar)!)).utf8)
+            Self.appendUTF8(scalar, to: &output)
         default:
             throw fail("invalid escape in a string")
+        }
+    }
+
+    /// Appends the UTF-8 form of `scalar` (a Unicode scalar value: never a surrogate, at most
+    /// 0x10FFFF), without the string and array a `Character` round trip allocated per escape.
+    private static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            output.append(UInt8(scalar))
+        case 0x80..<0x800:
+            output.append(UInt8(0xC0 | scalar >> 6))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            output.append(UInt8(0xE0 | scalar >> 12))
+            output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            output.append(UInt8(0xF0 | scalar >> 18))
+            output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
         }
     }
 

@@ -115,28 +115,40 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Writes `bytes` as a JSON string: quotes, backslashes and control characters escaped,
     /// valid UTF-8 copied, every invalid UTF-8 sequence replaced by U+FFFD.
+    ///
+    /// The bytes that need no escape and no UTF-8 check are found a word at a time
+    /// (``JSONStringBytes``) and copied as one run; escapes are appended byte by byte, without
+    /// the temporary array each one allocated (code in a request body has one on every line).
     static func writeString(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        output.reserveCapacity(output.count + bytes.count + 2)
+        // Room for the string without escapes, grown geometrically: a reservation of exactly
+        // what each string needs reallocated the whole output for every string of an object.
+        let needed = output.count + bytes.count + 2
+        if output.capacity < needed { output.reserveCapacity(Swift.max(needed, 2 * output.capacity)) }
         output.append(UInt8(ascii: "\""))
         var index = 0
         let count = bytes.count
         while index < count {
-            let byte = bytes[index]
-            if byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                output.append(byte)
-                index += 1
-                continue
+            let stop = JSONStringBytes.firstStop(writing: bytes, from: index)
+            if stop > index {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<stop]))
+                index = stop
+                if index == count { break }
             }
+            let byte = bytes[index]
             if byte < 0x80 {
+                output.append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\"))
+                case 0x0A: output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(UInt8(ascii: "t"))
                 default:
-                    output += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                               hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+                    output.append(UInt8(ascii: "u"))
+                    output.append(UInt8(ascii: "0"))
+                    output.append(UInt8(ascii: "0"))
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0xF)])
                 }
                 index += 1
                 continue
