@@ -78,7 +78,9 @@ public enum JSONValue: Sendable, Equatable {
 
     /// The compact JSON text of the value, as UTF-8 bytes.
     public func serialized() -> [UInt8] {
+        // One allocation for a typical response or event; the output doubles beyond it.
         var output: [UInt8] = []
+        output.reserveCapacity(Self.initialCapacity)
         write(to: &output)
         return output
     }
@@ -86,9 +88,11 @@ public enum JSONValue: Sendable, Equatable {
     /// Appends the compact JSON text of the value to `output`.
     public func write(to output: inout [UInt8]) {
         switch self {
-        case .null: output += "null".utf8
-        case .bool(let value): output += (value ? "true" : "false").utf8
-        case .number(let text): output += text.utf8
+        case .null: Self.append("null", to: &output)
+        case .bool(let value): Self.append(value ? "true" : "false", to: &output)
+        case .number(let text):
+            var text = text
+            text.withUTF8 { output.append(contentsOf: $0) }
         case .string(let bytes): bytes.withUnsafeBufferPointer { JSONValue.writeString($0, to: &output) }
         case .array(let items):
             output.append(UInt8(ascii: "["))
@@ -108,6 +112,15 @@ public enum JSONValue: Sendable, Equatable {
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// The capacity ``serialized()`` starts with: a sidecar response or a stream event fits.
+    static let initialCapacity = 256
+
+    /// Appends a literal's bytes as one copy (a `String.UTF8View` was appended byte by byte).
+    @inline(__always)
+    private static func append(_ literal: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
