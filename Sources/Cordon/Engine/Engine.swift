@@ -237,6 +237,10 @@ public final class Engine: Sendable {
     /// How much decoded text around each decoded stretch is scanned with it, for context.
     static let decodedContext = 256
 
+    /// How many input bytes the decoders may be handed between two reads of the deadline: a
+    /// few hundred microseconds of decoding at most, against a budget of seconds.
+    static let decodingBetweenClockReads = 64 << 10
+
     /// Findings in the message's decoded layers (base64, percent, JSON, HTML, hex, joined,
     /// UTF-16; to ``ScanLimits/decodingDepth``), mapped back to the encoded span of the
     /// message. A finding counts only if it covers decoded bytes; the rest of a layer is the
@@ -265,25 +269,44 @@ public final class Engine: Sendable {
                 }
             }
         }
+        // Input bytes handed to decoders since the deadline was last read: it is read before the
+        // first decoder and then once that reaches ``decodingBetweenClockReads``, not before each
+        // of the decoders of every input (eleven reads for a one-line message, #13).
+        var decodedSinceClockRead = Self.decodingBetweenClockReads
         func descend(into source: DecodedLayer?, depth: Int) {
-            let inputs: [Range<Int>] = source.map { $0.map.decodedIslands(margin: Self.decodedContext) } ?? [0..<buffer.count]
+            // The message itself, or the islands of a layer: no array for the one message.
+            let islands = source.map { $0.map.decodedIslands(margin: Self.decodedContext) }
+            let inputCount = islands?.count ?? 1
             // Each input's block masks, made at the first decoder that reads them and shared by
-            // the others (``DecoderMasks``).
+            // the others (``DecoderMasks``): the message's in one variable, the islands' in an
+            // array made only when there is more than one.
             let sharesMasks = decoderPass == .prescanned && NibbleClass.isAvailable
-            var masks = [DecoderMasks?](repeating: nil, count: sharesMasks ? inputs.count : 0)
+            var firstMasks: DecoderMasks?
+            var otherMasks = [DecoderMasks?]()
+            if sharesMasks, inputCount > 1 { otherMasks = [DecoderMasks?](repeating: nil, count: inputCount - 1) }
             for decoder in Decoder.allCases where depth == 1 || decoder != .utf16 {
-                for (position, input) in inputs.enumerated() {
-                    // Decoding a window costs as much as scanning it: the deadline is read first.
-                    if ContinuousClock.now > deadline {
-                        if !failures.contains(where: { $0.reason == ScanDeadline.reason }) {
-                            failures.append(DetectorFailure(detectorID: "decoding", reason: ScanDeadline.reason))
+                for position in 0..<inputCount {
+                    let input = islands?[position] ?? 0..<buffer.count
+                    // Decoding costs as much as scanning: the deadline is read before a decoder
+                    // once enough input was decoded since the last read.
+                    if decodedSinceClockRead >= Self.decodingBetweenClockReads {
+                        decodedSinceClockRead = 0
+                        if ContinuousClock.now > deadline {
+                            if !failures.contains(where: { $0.reason == ScanDeadline.reason }) {
+                                failures.append(DetectorFailure(detectorID: "decoding", reason: ScanDeadline.reason))
+                            }
+                            return
                         }
-                        return
                     }
+                    decodedSinceClockRead &+= input.count
                     func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], map: LayerMap)? {
                         guard sharesMasks, decoder.readsBlockMasks else { return decoder.decode(bytes, pass: decoderPass) }
-                        if masks[position] == nil { masks[position] = DecoderMasks(bytes) }
-                        return decoder.decode(bytes, pass: decoderPass, masks: masks[position])
+                        if position == 0 {
+                            if firstMasks == nil { firstMasks = DecoderMasks(bytes) }
+                            return decoder.decode(bytes, pass: decoderPass, masks: firstMasks)
+                        }
+                        if otherMasks[position - 1] == nil { otherMasks[position - 1] = DecoderMasks(bytes) }
+                        return decoder.decode(bytes, pass: decoderPass, masks: otherMasks[position - 1])
                     }
                     let decoded: (bytes: [UInt8], map: LayerMap)?
                     if let source {
