@@ -31,6 +31,20 @@ struct PasswordAssignmentAnchorTests {
         #expect(analysis.keywordDistance == 0)
     }
 
+    @Test("`define(` is no value prefix: a value starting with it and a placeholder body is judged as before the keyword")
+    func defineIsNoValuePrefix() throws {
+        let detector = try #require(Self.builtIn.compiled.first { $0.id == Self.id })
+        #expect(detector.valuePrefixes.contains(Array("pass".utf8)))
+        #expect(!detector.valuePrefixes.contains(Array("define(".utf8)))
+        // A run of x is the allowlist's placeholder; runs of other letters are a value.
+        #expect(Self.builtIn.scan("password = \"define(xxxxxxxx\"").findings.isEmpty)
+        let findings = Self.builtIn.scan("password = \"define(aaaa_bbbb\"").findings
+        #expect(findings.count == 1)
+        #expect(findings.allSatisfy { !$0.isTestValue && $0.confidence == .medium })
+        // A keyword without a bracket stays a prefix: `pass` and a placeholder body is a test value.
+        #expect(Self.builtIn.scan("password = \"passxxxx_xxxx\"").findings.map(\.isTestValue) == [true])
+    }
+
     /// A `define()` call whose pieces lie around the pattern's bounds: 0–5 blanks (4 allowed),
     /// key names of 0, 1, 39, 40 and 41 bytes before the key word (40 allowed), values of 5, 6,
     /// 128 and 129 bytes (6–128 allowed), matching and mismatched quotes, `DEFINE(`.
