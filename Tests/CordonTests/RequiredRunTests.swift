@@ -224,11 +224,11 @@ struct KeywordDistanceTests {
         #expect(RequiredRun.keywordDistance(pattern: pattern, keywords: keywords) == nil, "\(pattern)")
     }
 
-    @Test("Built-in detectors: password and secret assignments search a short window, detectors led by their keywords none")
+    @Test("Built-in detectors: secret assignments search a short window; detectors led by their keywords, and password assignments (`define(` is a keyword), none")
     func builtInDetectors() throws {
         let engine = try Engine(DetectorSet.builtIn())
         let byID = Dictionary(uniqueKeysWithValues: engine.compiled.map { ($0.id, $0) })
-        #expect(byID["password-assignment"]?.lookbehind == 52)
+        #expect(byID["password-assignment"]?.lookbehind == 0)
         #expect(byID["secret-assignment"]?.lookbehind == 4)
         #expect(byID["secret-named-assignment"]?.lookbehind == 0)
         // Its label spelled out is 200 spellings: the ones holding a keyword are set aside.
@@ -280,18 +280,18 @@ struct KeywordDistanceTests {
 /// The windows read off the patterns, against the reference scan on every example.
 @Suite("Search windows read off the patterns")
 struct SearchWindowTests {
-    @Test("A detector's window is read off its pattern before its first search: password-assignment searches 52 bytes before its keywords")
+    @Test("A detector's window is read off its pattern before its first search: secret-assignment searches 4 bytes before its keywords")
     func readBeforeTheFirstSearch() throws {
         let builtIn = try DetectorSet.builtIn()
         let engine = try Engine(builtIn)
-        let detector = try #require(engine.compiled.first { $0.id == "password-assignment" })
-        #expect(detector.lookbehind == 52)
+        let detector = try #require(engine.compiled.first { $0.id == "secret-assignment" })
+        #expect(detector.lookbehind == 4)
         // The same window when the pattern is read at engine creation instead of taken from the
         // build's records (a custom set: the detector files of the repository, read at run time).
         let analysis = PatternAnalysis(
-            try #require(builtIn.detectors.first { $0.id == "password-assignment" }),
+            try #require(builtIn.detectors.first { $0.id == "secret-assignment" }),
             window: Engine.keywordWindow, startStepsReach: CompiledDetector.startStepsReach)
-        #expect(analysis.keywordDistance == 52)
+        #expect(analysis.keywordDistance == 4)
         // An anchored detector holds its required run from the start.
         let box = try #require(engine.compiled.first { $0.id == "box-api-access-token" })
         #expect(box.lookbehind == 0)

@@ -101,7 +101,8 @@ final class CompiledDetector: Sendable {
     /// Whether found values are looked for again in the rest of the message (``Detector/propagatesValue``).
     let propagatesValue: Bool
     /// The detector's keywords of 3 or more bytes, lowercased: a value that starts with one is
-    /// provider-prefixed (``hasPlaceholderBody(_:)``).
+    /// provider-prefixed (``hasPlaceholderBody(_:)``). A keyword ending in an opening bracket
+    /// (`define(`) names the call or index around a value, never a token's prefix, and is left out.
     let valuePrefixes: [[UInt8]]
     /// The literal every match of a block pattern ends with, and how far it can lie from the
     /// match's start (``BlockTerminator``); `nil` for other patterns.
@@ -186,7 +187,8 @@ final class CompiledDetector: Sendable {
         context = detector.context.map(CompiledContext.init)
         scansDecodedLayers = detector.scansDecodedLayers
         propagatesValue = detector.propagatesValue
-        valuePrefixes = detector.keywords.filter { $0.utf8.count >= 3 }.map { $0.utf8.map(ByteClass.lowercased) }
+        valuePrefixes = detector.keywords.filter { $0.utf8.count >= 3 && !"([{".contains($0.last!) }
+            .map { $0.utf8.map(ByteClass.lowercased) }
         terminator = analysis.terminator
     }
 
