@@ -1,0 +1,87 @@
+import CordonDetectorModel
+import CordonTestSupport
+import Foundation
+import Testing
+
+@testable import Cordon
+
+/// Every built-in detector's allowlist and test-value patterns, combined (``AllowlistMatcher``),
+/// answer every value as the patterns one by one do — so a value's verdict (dropped, test value,
+/// value) is the one it always was: `accepts` asks the same two questions in the same order.
+@Suite("Catalogue allowlists combined")
+struct AllowlistMatcherCatalogueTests {
+    /// Values a detector's allowlist is about: its examples' text, placeholder shapes, and random
+    /// bytes (invalid UTF-8 among them).
+    static func values(for detector: Detector, using generator: inout SeededGenerator) -> [[UInt8]] {
+        var values: [[UInt8]] = [[]]
+        for example in detector.examples + detector.negativeExamples {
+            let bytes = Array(example.utf8)
+            values.append(bytes)
+            // Pieces of it: a value is usually part of an example.
+            for _ in 0..<4 where !bytes.isEmpty {
+                let start = Int.random(in: 0..<bytes.count, using: &generator)
+                let end = Int.random(in: start...bytes.count, using: &generator)
+                values.append(Array(bytes[start..<end]))
+            }
+        }
+        let shapes = [
+            "xxxxxxxx", "XXXXXXXXXXXXXXXXXXXXXXXX", "your_api_key_here", "${TOKEN}", "<token>", "placeholder", "EXAMPLE",
+            "example.com", "AAAAAAAAAAAAAAAA", "aaaaaaaaaaaa", "1234567890", "changeme", "$(secret)", "{{ secret }}", "%PASSWORD%",
+            "abcdefghijklmnop", "0123456789abcdef", "null", "password", "my_password", "/etc/passwd", "arn:aws:iam::1", "-----BEGIN",
+            "4111 1111 1111 1111", "192.0.2.1", "...", "***", "short", "••••", "replace_me", "!Ref", "a.b.c", "user@example.org",
+        ]
+        let alphabet = Array("abcxyzABCXYZ0123456789-_./:@$%{}<>[]()*#!' \n".utf8) + [0x80, 0xC3, 0xA9, 0xE2, 0xFF]
+        for _ in 0..<24 {
+            var value: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                if Bool.random(using: &generator) {
+                    value += shapes.randomElement(using: &generator)!.utf8
+                } else {
+                    for _ in 0..<Int.random(in: 0...12, using: &generator) { value.append(alphabet.randomElement(using: &generator)!) }
+                }
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    @Test("For every catalogue detector and many values, combined equals one by one (reference comparison)")
+    func everyDetector() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        let scratch = MatchScratch(limits: .default)
+        var generator = SeededGenerator(seed: 0xA11_0_1157_CA7)
+        var compared = 0
+        var matches = 0
+        for (detector, compiled) in zip(engine.detectors, engine.compiled) {
+            for value in Self.values(for: detector, using: &generator) {
+                (value + [0]).withUnsafeBufferPointer { padded in
+                    let buffer = UnsafeBufferPointer(rebasing: padded[0..<value.count])
+                    for matcher in [compiled.allowedPatterns, compiled.testValuePatterns] {
+                        let combined = matcher.matches(buffer, scratch: scratch)
+                        let alone = matcher.matchesOneByOne(buffer, scratch: scratch)
+                        #expect(combined == alone, "\(detector.id): \(value.count)-byte value")
+                        compared += 1
+                        if alone { matches += 1 }
+                    }
+                }
+            }
+        }
+        #expect(compared > 20_000)
+        #expect(matches > compared / 20)
+    }
+
+    @Test("The catalogue's lists run in few calls: the shared file allowlists in one or two")
+    func callsPerValue() throws {
+        let engine = try Engine(DetectorSet.builtIn())
+        var before = 0
+        var after = 0
+        for compiled in engine.compiled {
+            for matcher in [compiled.allowedPatterns, compiled.testValuePatterns] {
+                before += matcher.patterns.count
+                after += matcher.callsPerValue
+                #expect(matcher.callsPerValue <= 3, "\(compiled.id)")
+            }
+        }
+        #expect(after * 2 < before)
+    }
+}
