@@ -70,18 +70,20 @@ struct AllowlistMatcherTests {
         }
     }
 
-    @Test("Units: anchored and other patterns in one alternation each, repeats once, the rest alone")
+    @Test("Units: the anchored patterns in one alternation, led by one back-reference pattern; repeats once; the rest alone")
     func units() {
         let units = AllowlistCombination.units([
-            "(?i)x{8}", "^\\$\\{", "^<", "(?i)x{8}", "([A-Za-z0-9])\\1{11}", "(?<n>a)", "^([0-9])(?:-\\1)+$", "-([0-9])\\1{7,}-",
+            "(?i)x{8}", "^\\$\\{", "^<", "(?i)x{8}", "([A-Za-z0-9])\\1{11}", "^(?<n>a)", "^([0-9])(?:-\\1)+$", "^-([0-9])\\1{7,}-",
+            "(?i)^b",
         ])
         #expect(units.map(\.members) == [
-            ["^([0-9])(?:-\\1)+$", "^\\$\\{", "^<"], ["([A-Za-z0-9])\\1{11}", "(?i)x{8}"], ["(?<n>a)"], ["-([0-9])\\1{7,}-"],
+            ["^([0-9])(?:-\\1)+$", "^\\$\\{", "^<", "(?i)^b"], ["(?i)x{8}"], ["([A-Za-z0-9])\\1{11}"], ["^(?<n>a)"], ["^-([0-9])\\1{7,}-"],
         ])
-        #expect(units[0].source == "(?:^([0-9])(?:-\\1)+$)|(?:^\\$\\{)|(?:^<)")
-        #expect(units.map(\.isCombined) == [true, true, false, false])
+        #expect(units[0].source == "(?:^([0-9])(?:-\\1)+$)|(?:^\\$\\{)|(?:^<)|(?:(?i)^b)")
+        #expect(units.map(\.isCombined) == [true, false, false, false, false])
         #expect(AllowlistCombination.units([]).isEmpty)
         #expect(AllowlistCombination.units(["^a"]) == [AllowlistCombination.Unit(source: "^a", members: ["^a"])])
+        #expect(AllowlistCombination.units(["a", "b"]).map(\.isCombined) == [false, false])
     }
 
     @Test("A combined alternation whose every branch is anchored is anchored for PCRE2: one start tried")
@@ -98,30 +100,37 @@ struct AllowlistMatcherTests {
 
     @Test("Options stay in their own pattern: (?i) of one does not make the next caseless")
     func optionsScoped() throws {
-        let matcher = try Self.matcher(["(?i)zz", "QQ", "^a|b$"])
+        let matcher = try Self.matcher(["(?i)^zz", "^QQ", "^a(?:b|c)$"])
+        #expect(matcher.callsPerValue == 1)
         let scratch = MatchScratch(limits: .default)
         #expect(Self.both(matcher, Array("qq".utf8), scratch: scratch) == (false, false))
         #expect(Self.both(matcher, Array("ZZ".utf8), scratch: scratch) == (true, true))
-        // `^a|b$` alone: a start `a` or an end `b`; not "starts with a or b".
-        #expect(Self.both(matcher, Array("xbx".utf8), scratch: scratch) == (false, false))
-        #expect(Self.both(matcher, Array("xxb".utf8), scratch: scratch) == (true, true))
+        #expect(Self.both(matcher, Array("ab".utf8), scratch: scratch) == (true, true))
+        #expect(Self.both(matcher, Array("c".utf8), scratch: scratch) == (false, false))
+        // An alternation at the top of a pattern stays inside it: `^a|b$` alone is "starts with a
+        // or ends with b"; it is not anchored, so it runs alone.
+        let mixed = try Self.matcher(["^x", "^a|b$"])
+        #expect(mixed.callsPerValue == 2)
+        #expect(Self.both(mixed, Array("xxb".utf8), scratch: scratch) == (true, true))
+        #expect(Self.both(mixed, Array("cbc".utf8), scratch: scratch) == (false, false))
     }
 
     @Test("A back-reference pattern keeps its meaning, first in the alternation or alone")
     func backReference() throws {
-        let matcher = try Self.matcher(["(x)y", "([A-Za-z0-9])\\1{11}", "(?i)q", "-([0-9])\\1{3,}-"])
+        let matcher = try Self.matcher(["^(x)y", "^.*([A-Za-z0-9])\\1{11}", "(?i)^q", "^-([0-9])\\1{3,}-"])
         let scratch = MatchScratch(limits: .default)
         #expect(matcher.callsPerValue == 2)
         // Twelve of a kind: `\1` is the group of its own pattern, not the `(x)` listed before it.
         #expect(Self.both(matcher, Array(("ab" + String(repeating: "A", count: 12) + "cd").utf8), scratch: scratch) == (true, true))
         #expect(Self.both(matcher, Array(("ab" + String(repeating: "A", count: 11) + "cd").utf8), scratch: scratch) == (false, false))
-        #expect(Self.both(matcher, Array("a-7777-b".utf8), scratch: scratch) == (true, true))
-        #expect(Self.both(matcher, Array("a-7778-b".utf8), scratch: scratch) == (false, false))
+        #expect(Self.both(matcher, Array("-7777-b".utf8), scratch: scratch) == (true, true))
+        #expect(Self.both(matcher, Array("-7778-b".utf8), scratch: scratch) == (false, false))
+        #expect(Self.both(matcher, Array("xy".utf8), scratch: scratch) == (true, true))
     }
 
     @Test("Empty values and invalid UTF-8 bytes are answered as each pattern alone answers them")
     func emptyAndInvalidBytes() throws {
-        let matcher = try Self.matcher(["^$", "\\xff\\xfe", "(?i)x{3}", "^\\x80"])
+        let matcher = try Self.matcher(["^$", "\\xff\\xfe", "(?i)x{3}", "^\\x80", "^\\xc3$"])
         let scratch = MatchScratch(limits: .default)
         #expect(Self.both(matcher, [], scratch: scratch) == (true, true))
         #expect(Self.both(matcher, [0x41, 0xFF, 0xFE], scratch: scratch) == (true, true))
@@ -134,12 +143,12 @@ struct AllowlistMatcherTests {
 
     @Test("A combined match that fails at a limit is answered by the patterns one by one")
     func failureFallsBack() throws {
-        // `(a+)+$` backtracks past the match limit on a run of `a` not at the end; `b` matches.
-        let matcher = try Self.matcher(["(a+)+$", "b"])
+        // `^(a+)+$` backtracks past the match limit on a run of `a` not at the end; `^a+c` matches.
+        let matcher = try Self.matcher(["^(a+)+$", "^a+c"])
         #expect(matcher.callsPerValue == 1)
         let scratch = MatchScratch(limits: ScanLimits(matchLimit: 20_000))
         let value = Array((String(repeating: "a", count: 28) + "cb").utf8)
-        let combined = try CompiledPattern(AllowlistCombination.combined(["(a+)+$", "b"]))
+        let combined = try CompiledPattern(AllowlistCombination.combined(["^(a+)+$", "^a+c"]))
         let outcome = value.withUnsafeBufferPointer { scratch.match(combined, in: $0, from: 0) }
         guard case .failure = outcome else {
             Issue.record("expected the combined match to fail at the limit, got \(outcome)")
@@ -156,6 +165,7 @@ struct AllowlistMatcherTests {
         "(?i)(?:^|[^a-z])(?:dummy|fake)(?:[^a-z]|$)|short$", "^(?=[A-Za-z-]*[_-])[A-Za-z_-]*(?i:pass|key)[A-Za-z_-]*$",
         "^([0-9])(?:[^0-9]*\\1)+$", "-([0-9])\\1{2,}-", "(?<n>ab)\\k<n>", "(?x) a b # comment", "\\Qa|b\\E", "(?s)a.b",
         "[\\[\\](){}]", "(?m)^b", "a$", "\\xff", "^\\x80", "(?U)a+b", "(?-i:A)(?i)b", "(?<=x)y", "(?<!x)y$", "^$",
+        "(?i)^abc", "(?s)^a.b", "^(?<n>ab)\\k<n>", "(?x)^ a", "^\\Qa|\\E", "^(a)|b", "(?i)^(x)\\1", "^a(?i)B", "\\A[xy]{2}$",
     ]
 
     @Test("Random lists and random values: combined equals one by one (reference comparison)")

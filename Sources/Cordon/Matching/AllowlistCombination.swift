@@ -1,11 +1,12 @@
-/// How a detector's allowlist patterns (or its test-value patterns) are grouped into as few
-/// PCRE2 patterns as their syntax allows: the combinable ones into one alternation per start
-/// kind, `(?:p1)|(?:p2)|…`, whose match means "one of them matches".
+/// How a detector's allowlist patterns (or its test-value patterns) are grouped into fewer PCRE2
+/// patterns: the anchored ones that can be combined into one alternation, `(?:p1)|(?:p2)|…`,
+/// whose match means "one of them matches", and which PCRE2 tries at the value's start only.
 ///
 /// The reason: each pattern used to be a `pcre2_jit_match` call of its own, and a value passes
-/// through every one of them — ~24 calls per accepted value, ~260 instructions each, mostly the
-/// call's set-up (577,698 calls, ~151 M of the dense sample's 2,061 M instructions; callgrind,
-/// #13). A generic detector's 26 allowlist and 5 test-value patterns are 4 calls combined.
+/// through every one of them — ~10 calls per value reaching the allowlist on the dense sample,
+/// ~260 instructions each, mostly the call's set-up (577,698 calls, ~151 M of the dense sample's
+/// 2,055 M instructions; callgrind, #13). A generic detector's 26 allowlist and 5 test-value
+/// patterns are 6 calls.
 ///
 /// Shared with the build tool (`CordonEmbed`, through a symbolic link), which compiles and embeds
 /// the combined patterns of the built-in detectors, so that a process decodes them instead of
@@ -29,8 +30,9 @@
 ///   pattern comes first in its alternation (its groups keep their numbers; a digit after the
 ///   reference's, `\12`, would be read by the whole alternation's group count, so it is refused).
 /// Inline options (`(?i)`) stay scoped to the group that wraps the pattern. Only patterns that
-/// compile on their own are combined (an engine compiles or has compiled each first), so an
-/// unfinished escape or class cannot take in the `)`. A combined pattern whose match fails (a
+/// compile on their own are combined (an engine compiles a custom set's patterns first; the
+/// built-in ones are compiled by the build and the test suite), so an unfinished escape or
+/// class cannot take in the `)`. A combined pattern whose match fails (a
 /// match or depth limit, a pattern too large to compile) is answered by its members one by one,
 /// as before (``AllowlistMatcher``).
 enum AllowlistCombination {
@@ -55,43 +57,45 @@ enum AllowlistCombination {
         case never
     }
 
-    /// The units that match any of `sources`: the anchored combinable patterns as one, the other
-    /// combinable ones as another (an alternation whose every branch starts with `^` is one PCRE2
-    /// tries at the value's start only), and each pattern that cannot be combined alone. A
-    /// pattern listed twice is run once. Units that match nothing cheaply come first.
+    /// The units that match any of `sources`: the anchored combinable patterns as one alternation
+    /// (one whose every branch starts with `^` is one PCRE2 tries at the value's start only), and
+    /// every other pattern alone. A pattern listed twice is run once.
+    ///
+    /// Patterns that may match anywhere are not combined: PCRE2 skips through a value to the
+    /// first byte such a pattern can start with (a `memchr`-like search for `(?i)x{8}`, a start
+    /// bitmap), and an alternation of them has only the union to skip with — most bytes — so it
+    /// runs every branch at almost every start. Combined, they cost more than the calls they
+    /// saved: 1,950 instead of 366 instructions per call on the agent corpus, whose total grew
+    /// (callgrind, #13).
     static func units(_ sources: [String]) -> [Unit] {
         var seen: [String] = []
         var anchored: [String] = []
-        var unanchored: [String] = []
         var alone: [String] = []
-        var anchoredLead: String?
-        var unanchoredLead: String?
+        var lead: String?
         // Lists are short (40 patterns at most in the catalogue): a linear look-up of repeats
         // costs less than hashing every source.
         for source in sources where !seen.contains(source) {
             seen.append(source)
-            let isAnchored = startsAnchored(source)
+            guard startsAnchored(source) else {
+                alone.append(source)
+                continue
+            }
             switch combinability(of: source) {
             case .anywhere:
-                if isAnchored { anchored.append(source) } else { unanchored.append(source) }
-            case .first:
-                // One numbered-reference pattern may lead each alternation.
-                if isAnchored, anchoredLead == nil {
-                    anchoredLead = source
-                } else if !isAnchored, unanchoredLead == nil {
-                    unanchoredLead = source
-                } else {
-                    alone.append(source)
-                }
-            case .never:
+                anchored.append(source)
+            case .first where lead == nil:
+                // One numbered-reference pattern may lead the alternation.
+                lead = source
+            case .first, .never:
                 alone.append(source)
             }
         }
+        let members = (lead.map { [$0] } ?? []) + anchored
         var units: [Unit] = []
-        for (lead, rest) in [(anchoredLead, anchored), (unanchoredLead, unanchored)] {
-            let members = (lead.map { [$0] } ?? []) + rest
-            guard !members.isEmpty else { continue }
-            units.append(members.count == 1 ? Unit(source: members[0], members: members) : Unit(source: combined(members), members: members))
+        if members.count == 1 {
+            units.append(Unit(source: members[0], members: members))
+        } else if members.count > 1 {
+            units.append(Unit(source: combined(members), members: members))
         }
         return units + alone.map { Unit(source: $0, members: [$0]) }
     }
