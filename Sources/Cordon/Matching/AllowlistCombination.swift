@@ -71,6 +71,9 @@ enum AllowlistCombination {
         var seen: [String] = []
         var anchored: [String] = []
         var alone: [String] = []
+        seen.reserveCapacity(sources.count)
+        anchored.reserveCapacity(sources.count)
+        alone.reserveCapacity(sources.count)
         var lead: String?
         // Lists are short (40 patterns at most in the catalogue): a linear look-up of repeats
         // costs less than hashing every source.

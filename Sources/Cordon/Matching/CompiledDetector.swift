@@ -205,7 +205,8 @@ final class CompiledDetector: Sendable {
         _ sources: [String], of detector: Detector, what: String, shared: inout AllowlistPatternCache,
         defersCompilation: Bool
     ) throws(DetectorError) -> AllowlistMatcher {
-        if let known = shared.matchers[sources] { return known }
+        let key = AllowlistPatternCache.ListKey(sources: sources)
+        if let known = shared.matchers[key] { return known }
         for (index, source) in sources.enumerated() where shared.patterns[source] == nil {
             do {
                 shared.patterns[source] = try CompiledPattern(source, deferred: defersCompilation)
@@ -228,7 +229,7 @@ final class CompiledDetector: Sendable {
             throw DetectorError(
                 file: detector.source, detectorID: detector.id, message: "\(what)s do not combine: \(error.message)")
         }
-        shared.matchers[sources] = matcher
+        shared.matchers[key] = matcher
         return matcher
     }
 
