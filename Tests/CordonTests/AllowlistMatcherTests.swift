@@ -10,23 +10,41 @@ import Testing
 @Suite("Allowlist patterns combined")
 struct AllowlistMatcherTests {
     /// A matcher of `sources`, each compiled (and each combination compiled, not deferred, so
-    /// that one that does not compile fails the test).
-    static func matcher(_ sources: [String]) throws -> AllowlistMatcher {
+    /// that one that does not compile fails the test), with the reference: every source compiled
+    /// alone, one call each, the way allowlists ran before.
+    static func matcher(_ sources: [String]) throws -> Matcher {
         var shared: [String: CompiledPattern] = [:]
-        return try AllowlistMatcher(sources) { (source: String) throws(CompiledPattern.CompileError) -> CompiledPattern in
+        let matcher = try AllowlistMatcher(sources) { (source: String) throws(CompiledPattern.CompileError) -> CompiledPattern in
             if let known = shared[source] { return known }
             let pattern = try CompiledPattern(source)
             shared[source] = pattern
             return pattern
         }
+        return Matcher(combined: matcher, alone: try sources.map { try CompiledPattern($0) })
+    }
+
+    /// A matcher and its reference.
+    struct Matcher {
+        let combined: AllowlistMatcher
+        let alone: [CompiledPattern]
+        var callsPerValue: Int { combined.callsPerValue }
+        var isEmpty: Bool { combined.isEmpty }
+    }
+
+    /// Whether one of `patterns`, each run alone from the value's start, matches it.
+    static func anyMatches(_ patterns: [CompiledPattern], _ value: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> Bool {
+        patterns.contains { pattern in
+            if case .match = scratch.match(pattern, in: value, from: 0) { return true }
+            return false
+        }
     }
 
     /// Both answers for `value`, passed as the engine passes values: a slice of a larger buffer
     /// (never a null pointer, even when empty).
-    static func both(_ matcher: AllowlistMatcher, _ value: [UInt8], scratch: MatchScratch) -> (combined: Bool, alone: Bool) {
+    static func both(_ matcher: Matcher, _ value: [UInt8], scratch: MatchScratch) -> (combined: Bool, alone: Bool) {
         (value + [0]).withUnsafeBufferPointer { padded in
             let buffer = UnsafeBufferPointer(rebasing: padded[0..<value.count])
-            return (matcher.matches(buffer, scratch: scratch), matcher.matchesOneByOne(buffer, scratch: scratch))
+            return (matcher.combined.matches(buffer, scratch: scratch), anyMatches(matcher.alone, buffer, scratch: scratch))
         }
     }
 

@@ -13,9 +13,6 @@ struct AllowlistMatcher: Sendable {
     /// instructions of the dense sample; callgrind, #13).
     private let members: [[CompiledPattern]]
 
-    /// The patterns as they were listed (deduplicated by source), compiled alone.
-    let patterns: [CompiledPattern]
-
     /// Whether there is no pattern.
     var isEmpty: Bool { units.isEmpty }
 
@@ -29,19 +26,16 @@ struct AllowlistMatcher: Sendable {
     init<Failure: Error>(
         _ sources: [String], compiled: (_ source: String) throws(Failure) -> CompiledPattern
     ) throws(Failure) {
-        var patterns: [CompiledPattern] = []
         var units: [CompiledPattern] = []
         var unitMembers: [[CompiledPattern]] = []
         for unit in AllowlistCombination.units(sources) {
             var members: [CompiledPattern] = []
             for member in unit.members { members.append(try compiled(member)) }
-            patterns += members
             units.append(unit.isCombined ? try compiled(unit.source) : members[0])
             unitMembers.append(unit.isCombined ? members : [])
         }
         self.units = units
         self.members = unitMembers
-        self.patterns = patterns
     }
 
     /// Whether a pattern matches `value` (searched from its start). A combined pattern whose
@@ -59,14 +53,5 @@ struct AllowlistMatcher: Sendable {
             }
         }
         return false
-    }
-
-    /// Whether a pattern matches `value`, each pattern run alone, one call each: the old way,
-    /// which ``matches(_:scratch:)`` must equal (tests compare the two).
-    func matchesOneByOne(_ value: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) -> Bool {
-        patterns.contains { pattern in
-            if case .match = scratch.match(pattern, in: value, from: 0) { return true }
-            return false
-        }
     }
 }
