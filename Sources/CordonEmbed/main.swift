@@ -177,7 +177,8 @@ func constantLines(_ values: [String]) -> String {
 }
 let databaseWords = constantLines(databaseWordValues)
 
-// Every built-in pattern, allowlist pattern and test-value pattern compiled by PCRE2 with the
+// Every built-in pattern, allowlist pattern and test-value pattern (and each combination of
+// allowlist or test-value patterns, `AllowlistCombination`) compiled by PCRE2 with the
 // options the engine compiles it with (`CompiledPattern`: `PCRE2_USE_OFFSET_LIMIT` for a gated
 // detector's pattern, none otherwise) and serialized one by one (`EmbeddedPatternCode`), so a
 // process decodes the few it needs instead of compiling them. Each entry: the source's length
@@ -248,6 +249,11 @@ var patternTables: [UInt8] = []
 for detector in detectors {
     embedPattern(detector.pattern, options: PatternAnalysis.isGated(detector) ? UInt32(PCRE2_USE_OFFSET_LIMIT) : 0)
     for pattern in detector.allowlist.patterns + detector.allowlist.testValues.patterns { embedPattern(pattern, options: 0) }
+    // The alternations the engine runs them as (`AllowlistMatcher`): their members stay embedded
+    // too, for the rare value whose combined match fails.
+    for list in [detector.allowlist.patterns, detector.allowlist.testValues.patterns] {
+        for unit in AllowlistCombination.units(list) where unit.isCombined { embedPattern(unit.source, options: 0) }
+    }
 }
 let patternKeys = patternEntries.keys.sorted()
 var patternBlob: [UInt8] = []

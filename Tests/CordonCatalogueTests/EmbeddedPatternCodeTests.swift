@@ -9,12 +9,17 @@ import Testing
 /// decodes a pattern's code instead of compiling it. The decoded code must be the compiled code.
 @Suite("Embedded compiled patterns")
 struct EmbeddedPatternCodeTests {
-    /// The sources and options the engine compiles for the built-in detectors.
+    /// The sources and options the engine compiles for the built-in detectors, combined
+    /// allowlists included.
     static func builtInSources() throws -> [(source: String, options: UInt32)] {
         var result: [(String, UInt32)] = []
         for detector in try DetectorSet.builtIn().detectors {
             result.append((detector.pattern, PatternAnalysis.isGated(detector) ? UInt32(PCRE2_USE_OFFSET_LIMIT) : 0))
             for pattern in detector.allowlist.patterns + detector.allowlist.testValues.patterns { result.append((pattern, 0)) }
+            // The alternations the engine runs them as (``AllowlistMatcher``).
+            for list in [detector.allowlist.patterns, detector.allowlist.testValues.patterns] {
+                for unit in AllowlistCombination.units(list) where unit.isCombined { result.append((unit.source, 0)) }
+            }
         }
         return result
     }

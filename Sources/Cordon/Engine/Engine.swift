@@ -64,7 +64,7 @@ public final class Engine: Sendable {
         detectors = set.detectors
         var compiled: [CompiledDetector] = []
         compiled.reserveCapacity(set.detectors.count)
-        var allowlistPatterns: [String: CompiledPattern] = [:]
+        var allowlistPatterns = AllowlistPatternCache()
         // The built-in patterns were read at build time (``PatternAnalysis``): a record is used
         // when its digest is the detector's own, and the pattern is read here otherwise.
         let records = set.embeddedRecords

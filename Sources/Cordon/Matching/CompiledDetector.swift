@@ -91,10 +91,12 @@ final class CompiledDetector: Sendable {
     let minimumEntropy: Double?
     let validators: [Validator]
     let allowedValues: ExactValues
-    let allowedPatterns: [CompiledPattern]
+    /// The allowlist's patterns (the detector's and its file's), as few PCRE2 calls as their
+    /// syntax allows (``AllowlistMatcher``).
+    let allowedPatterns: AllowlistMatcher
     /// The allowlist's documentation values: reported, tagged as test values.
     let testValues: ExactValues
-    let testValuePatterns: [CompiledPattern]
+    let testValuePatterns: AllowlistMatcher
     let confidence: Confidence
     let context: CompiledContext?
     let scansDecodedLayers: Bool
@@ -108,14 +110,14 @@ final class CompiledDetector: Sendable {
     /// match's start (``BlockTerminator``); `nil` for other patterns.
     let terminator: BlockTerminator?
 
-    /// Compiles `detector`. Allowlist patterns already in `allowlistPatterns` (keyed by their
-    /// source) are shared instead of compiled again, and the ones compiled here are added: a
-    /// file's shared allowlist is part of every detector in it. With `defersCompilation` (for
+    /// Compiles `detector`. Allowlist patterns and lists already in `allowlistPatterns` are
+    /// shared instead of compiled again, and the ones compiled here are added: a file's shared
+    /// allowlist is part of every detector in it. With `defersCompilation` (for
     /// the built-in detectors, known to compile) patterns compile on their first match instead.
     /// `analysis` is what the pattern says about where matches start (``PatternAnalysis``), when
     /// the caller has it (the build reads the built-in patterns); `nil` reads the pattern here.
     init(
-        _ detector: Detector, allowlistPatterns: inout [String: CompiledPattern], defersCompilation: Bool,
+        _ detector: Detector, allowlistPatterns: inout AllowlistPatternCache, defersCompilation: Bool,
         analysis: PatternAnalysis? = nil
     ) throws(DetectorError) {
         let analysis = analysis ?? PatternAnalysis(detector, window: Engine.keywordWindow, startStepsReach: Self.startStepsReach)
@@ -196,28 +198,41 @@ final class CompiledDetector: Sendable {
     /// checked (at every start of the window, so a short window only).
     static let startStepsReach = 4
 
-    /// Compiles allowlist or test-value `sources`, sharing those already in `shared`.
+    /// Compiles allowlist or test-value `sources` into a matcher, sharing what `shared` holds: a
+    /// list seen before is its matcher, a pattern seen before its compiled pattern. Each source is
+    /// compiled alone first (unless deferred), so that a bad one is reported by its place in the
+    /// list; the combined patterns the matcher runs are deferred (the build embeds the built-in
+    /// ones' code) and shared by source like the others.
     private static func compile(
-        _ sources: [String], of detector: Detector, what: String, shared: inout [String: CompiledPattern],
+        _ sources: [String], of detector: Detector, what: String, shared: inout AllowlistPatternCache,
         defersCompilation: Bool
-    ) throws(DetectorError) -> [CompiledPattern] {
-        var result: [CompiledPattern] = []
-        for (index, source) in sources.enumerated() {
-            if let known = shared[source] {
-                result.append(known)
-                continue
-            }
+    ) throws(DetectorError) -> AllowlistMatcher {
+        let key = AllowlistPatternCache.ListKey(sources: sources)
+        if let known = shared.matchers[key] { return known }
+        for (index, source) in sources.enumerated() where shared.patterns[source] == nil {
             do {
-                let compiledPattern = try CompiledPattern(source, deferred: defersCompilation)
-                shared[source] = compiledPattern
-                result.append(compiledPattern)
+                shared.patterns[source] = try CompiledPattern(source, deferred: defersCompilation)
             } catch {
                 throw DetectorError(
                     file: detector.source, detectorID: detector.id,
                     message: "\(what) #\(index + 1) does not compile: \(error.message) at offset \(error.offset)")
             }
         }
-        return result
+        let matcher: AllowlistMatcher
+        do {
+            matcher = try AllowlistMatcher(sources) { (source: String) throws(CompiledPattern.CompileError) -> CompiledPattern in
+                if let known = shared.patterns[source] { return known }
+                let combined = try CompiledPattern(source, deferred: true)
+                shared.patterns[source] = combined
+                return combined
+            }
+        } catch {
+            // A deferred pattern is not compiled here, so this is not reached.
+            throw DetectorError(
+                file: detector.source, detectorID: detector.id, message: "\(what)s do not combine: \(error.message)")
+        }
+        shared.matchers[key] = matcher
+        return matcher
     }
 
     /// Appends every accepted match in `text` to `findings`; returns a failure reason if
@@ -419,13 +434,9 @@ final class CompiledDetector: Sendable {
         if let minimumEntropy, Entropy.isBelow(minimumEntropy, value) { return nil }
         for validator in validators where !validator.validate(value) { return nil }
         if allowedValues.contains(value) { return nil }
-        for allowed in allowedPatterns {
-            if case .match = scratch.match(allowed, in: value, from: 0) { return nil }
-        }
+        if allowedPatterns.matches(value, scratch: scratch) { return nil }
         if testValues.contains(value) { return .testValue }
-        for pattern in testValuePatterns {
-            if case .match = scratch.match(pattern, in: value, from: 0) { return .testValue }
-        }
+        if testValuePatterns.matches(value, scratch: scratch) { return .testValue }
         return .value
     }
 }
