@@ -140,9 +140,13 @@ struct ValueDigitFloorTests {
         #expect(floor.reach == RequiredRun.longestMatch(pattern: detector.pattern))
         // A detector whose value can be accepted before the validators (a provider prefix with a
         // placeholder body) has none.
-        #expect(ValueDigitFloor(validators: [.phoneNumber], pattern: "(a[0-9]{6})", acceptsBeforeValidation: true) == nil)
-        #expect(ValueDigitFloor(validators: [.jwt], pattern: "(a[0-9]{6})", acceptsBeforeValidation: false) == nil)
-        #expect(ValueDigitFloor(validators: [.phoneNumber, .luhn], pattern: "(a[0-9]{6})", acceptsBeforeValidation: false)?.digits == 12)
+        #expect(ValueDigitFloor.of(validators: [.phoneNumber], reach: 7, acceptsBeforeValidation: true) == nil)
+        #expect(ValueDigitFloor.of(validators: [.jwt], reach: 7, acceptsBeforeValidation: false) == nil)
+        #expect(ValueDigitFloor.of(validators: [.phoneNumber], reach: nil, acceptsBeforeValidation: false) == nil)
+        let both = ValueDigitFloor.of(validators: [.phoneNumber, .luhn], reach: 7, acceptsBeforeValidation: false)
+        #expect(both?.digits == 12 && both?.reach == 7)
+        // The reach is read (at build time for the built-in set) only for detectors that need digits.
+        #expect(PatternAnalysis(detector, window: Engine.keywordWindow, startStepsReach: CompiledDetector.startStepsReach).valueReach == floor.reach)
     }
 
     @Test("A search admits a value of exactly N digits ending at its last byte a match can reach; not N - 1, not one byte further")

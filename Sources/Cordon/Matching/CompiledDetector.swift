@@ -196,7 +196,7 @@ final class CompiledDetector: Sendable {
         terminator = analysis.terminator
         digitFloor = (!gateWords.isEmpty || runGate != nil) && searchWindow.frame == nil && terminator == nil
                 && searchWindow.lookbehind <= searchWindow.mergeDistance
-            ? ValueDigitFloor(validators: validators, pattern: detector.pattern, acceptsBeforeValidation: !valuePrefixes.isEmpty)
+            ? ValueDigitFloor.of(validators: validators, reach: analysis.valueReach, acceptsBeforeValidation: !valuePrefixes.isEmpty)
             : nil
     }
 

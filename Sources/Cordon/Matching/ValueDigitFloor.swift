@@ -25,13 +25,22 @@ struct ValueDigitFloor: Sendable {
     /// The most bytes after a match's start a value can end at.
     let reach: Int
 
-    /// The floor of a detector with `validators` and `pattern`, or `nil` when no validator needs
-    /// a digit or the pattern does not bound where a value ends. `acceptsBeforeValidation`: some
-    /// value is accepted before the validators run.
-    init?(validators: [Validator], pattern: String, acceptsBeforeValidation: Bool) {
-        let digits = validators.map(\.minimumDigits).max() ?? 0
-        guard digits > 0, !acceptsBeforeValidation, let reach = RequiredRun.valueReach(pattern: pattern) else { return nil }
-        self.init(digits: digits, reach: reach)
+    /// The floor of a detector with `validators` whose pattern's values end within `reach` bytes
+    /// of a match's start (``PatternAnalysis/valueReach``), or `nil` when no validator needs a
+    /// digit, the reach is not known, or some value is accepted before the validators run
+    /// (`acceptsBeforeValidation`: a provider prefix with a placeholder body).
+    static func of(validators: [Validator], reach: Int?, acceptsBeforeValidation: Bool) -> ValueDigitFloor? {
+        let digits = digits(of: validators)
+        guard digits > 0, !acceptsBeforeValidation, let reach else { return nil }
+        return ValueDigitFloor(digits: digits, reach: reach)
+    }
+
+    /// The fewest ASCII digits a value all of `validators` accept holds: the largest of their
+    /// minimums (``Validator/minimumDigits``), 0 when none needs one.
+    static func digits(of validators: [Validator]) -> Int {
+        var digits = 0
+        for validator in validators { digits = max(digits, validator.minimumDigits) }
+        return digits
     }
 
     init(digits: Int, reach: Int) {
