@@ -194,7 +194,8 @@ final class CompiledDetector: Sendable {
         propagatesValue = detector.propagatesValue
         valuePrefixes = detector.keywords.filter { $0.utf8.count >= 3 }.map { $0.utf8.map(ByteClass.lowercased) }
         terminator = analysis.terminator
-        digitFloor = (!gateWords.isEmpty || runGate != nil) && searchWindow.frame == nil && terminator == nil
+        // The validators first: most detectors have none, and reading the frame copies it.
+        digitFloor = !validators.isEmpty && (!gateWords.isEmpty || runGate != nil) && searchWindow.frame == nil && terminator == nil
                 && searchWindow.lookbehind <= searchWindow.mergeDistance
             ? ValueDigitFloor.of(validators: validators, reach: analysis.valueReach, acceptsBeforeValidation: !valuePrefixes.isEmpty)
             : nil
