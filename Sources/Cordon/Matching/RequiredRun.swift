@@ -110,6 +110,21 @@ struct RequiredRun: Sendable, Equatable {
         return whole.reach.maximum
     }
 
+    /// The most bytes after a match's start its value (group 1 when set, else the match) can end
+    /// at: ``longestMatch(pattern:)``, when no capturing group lies inside a lookaround — a group
+    /// set inside one can hold bytes before the match or after it — and `nil` otherwise or when
+    /// the longest match is not known. A value starts at or after the match's start (a `\K`
+    /// moves the match's start later, not earlier), so every byte of it lies in the
+    /// `valueReach` bytes from the match's start (``ValueDigitFloor``).
+    static func valueReach(pattern: String) -> Int? {
+        var reader = Reader(source: Array(pattern.utf8))
+        var found: [RequiredRun] = []
+        guard let whole = reader.alternatives(extended: false, from: (0, 0), found: &found), reader.position == reader.source.count,
+            !reader.capturesInsideLookaround
+        else { return nil }
+        return whole.reach.maximum
+    }
+
     /// A reader of the lengths of a pattern's pieces, in bytes.
     struct Reader {
         /// The fewest bytes and the most (`nil`: no bound).
@@ -119,6 +134,10 @@ struct RequiredRun: Sendable, Equatable {
         var position = 0
         /// Where reading stops, as if the pattern ended there.
         var limit: Int
+        /// How many lookarounds the reader is inside.
+        var lookaroundDepth = 0
+        /// Whether a capturing group opened inside a lookaround (``RequiredRun/valueReach(pattern:)``).
+        var capturesInsideLookaround = false
 
         init(source: [UInt8]) {
             self.source = source
@@ -315,6 +334,7 @@ struct RequiredRun: Sendable, Equatable {
         /// `(?x)` (which changes `extended` for the rest of the enclosing group), `nil` for a
         /// construct this reader does not follow.
         private mutating func group(extended: inout Bool, from: Reach, found: inout [RequiredRun]) -> Reach?? {
+            let opening = position
             guard let kind = groupOpening(extended: extended) else { return nil }
             let innerExtended: Bool
             switch kind {
@@ -326,14 +346,34 @@ struct RequiredRun: Sendable, Equatable {
             case .lookaround(let mode), .content(let mode):
                 innerExtended = mode
             }
+            if case .lookaround = kind {
+                lookaroundDepth += 1
+            } else if lookaroundDepth > 0, opensCapture(at: opening) {
+                capturesInsideLookaround = true
+            }
             var inside: [RequiredRun] = []
             guard let content = alternatives(extended: innerExtended, from: from, found: &inside), byte(position) == UInt8(ascii: ")") else {
                 return nil
             }
             position += 1
-            if case .lookaround = kind { return .some((0, 0)) }
+            if case .lookaround = kind {
+                lookaroundDepth -= 1
+                return .some((0, 0))
+            }
             found += inside
             return .some(content.reach)
+        }
+
+        /// Whether the group opening at `opening` (its `(`) captures: `(…)`, `(?<name>…)`,
+        /// `(?P<name>…)` or `(?'name'…)`.
+        func opensCapture(at opening: Int) -> Bool {
+            guard byte(opening + 1) == UInt8(ascii: "?") else { return true }
+            switch byte(opening + 2) {
+            case UInt8(ascii: "<"): return byte(opening + 3) != UInt8(ascii: "=") && byte(opening + 3) != UInt8(ascii: "!")
+            case UInt8(ascii: "P"): return byte(opening + 3) == UInt8(ascii: "<")
+            case UInt8(ascii: "'"): return true
+            default: return false
+            }
         }
 
         /// Moves past a group name up to its closing byte.

@@ -1,4 +1,8 @@
 extension Validator {
+    /// The digits a phone number holds (``isPlausiblePhoneNumber(_:)``): 7–15 (E.164 allows 15),
+    /// or 6 written in blank-separated groups.
+    static let phoneNumberDigits = 6...15
+
     /// Whether `value` can be a phone number as people write it: 7–15 digits (E.164 allows 15),
     /// not a single repeated digit, and not shaped like the other numbers that sit near the same
     /// words ("call me on 2024-05-01", "office 10.0.3.4", "desk v1.2.3"): a date (2024-05-01,
@@ -67,8 +71,10 @@ extension Validator {
         // Six digits are a national number in several countries (87 47 98 in Denmark's old
         // plan, Iceland, many islands), but only written in blank-separated groups: a bare or
         // dashed six-digit run is a code, a date or a time far more often.
-        let sixInGroups = digits == 6 && groupCount >= 2 && separators.allSatisfy { $0 == space }
-        guard (7...15).contains(digits) || sixInGroups, groupCount > 0 else { return false }
+        let sixInGroups = digits == phoneNumberDigits.lowerBound && groupCount >= 2 && separators.allSatisfy { $0 == space }
+        guard phoneNumberDigits.contains(digits), digits > phoneNumberDigits.lowerBound || sixInGroups, groupCount > 0 else {
+            return false
+        }
         // A bare run of fewer than 10 digits is as often an order or build number as a phone
         // number; written as a phone number it has a separator, a bracket or a + prefix.
         if groupCount == 1, digits < 10, ByteClass.isDigit(value[0]) { return false }

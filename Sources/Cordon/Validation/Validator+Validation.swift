@@ -29,6 +29,25 @@ extension Validator {
         return copy.withUTF8 { validate($0) }
     }
 
+    /// The fewest ASCII digits a value this check accepts holds, 0 when it needs none: a search
+    /// whose bytes hold fewer yields no value it accepts, so it need not run (``ValueDigitFloor``;
+    /// `phone-contextual`'s searches around `call` and `message` in code hold no phone number).
+    /// Each is the constant its check itself reads, so the two cannot drift apart.
+    var minimumDigits: Int {
+        switch self {
+        case .luhn: Validator.cardDigits.lowerBound
+        case .usSSN: Validator.ssnDigits
+        case .usITIN: Validator.itinDigits
+        case .ukNINO: Validator.ninoDigits
+        case .nhsMod11: Validator.nhsDigits
+        case .abaRouting: Validator.abaDigits
+        case .caSIN: Validator.canadianSINDigits
+        case .aadhaarVerhoeff: Validator.aadhaarDigits
+        case .phoneNumber: Validator.phoneNumberDigits.lowerBound
+        case .ibanMod97, .githubChecksum, .jwt, .base58Check, .bech32, .eip55: 0
+        }
+    }
+
     // MARK: - Checks
 
     static func isSeparator(_ byte: UInt8) -> Bool {
@@ -53,12 +72,15 @@ extension Validator {
     }
 
 
+    /// The digits a card number has (``isLuhnValid(_:)``).
+    static let cardDigits = 12...19
+
     static func isLuhnValid(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         var digits = 0
         for byte in value {
             if ByteClass.isDigit(byte) { digits += 1 } else if !isCardSeparator(byte) { return false }
         }
-        guard (12...19).contains(digits) else { return false }
+        guard cardDigits.contains(digits) else { return false }
         var sum = 0
         var double = false
         for byte in value.reversed() where ByteClass.isDigit(byte) {
@@ -73,13 +95,16 @@ extension Validator {
         return sum % 10 == 0
     }
 
+    /// The digits of a US SSN (``isValidSSN(_:)``).
+    static let ssnDigits = 9
+
     static func isValidSSN(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         var digits: [Int] = []
         digits.reserveCapacity(9)
         for byte in value {
             if ByteClass.isDigit(byte) { digits.append(Int(byte - UInt8(ascii: "0"))) } else if !isNumberGroupSeparator(byte) { return false }
         }
-        guard digits.count == 9 else { return false }
+        guard digits.count == ssnDigits else { return false }
         let area = digits[0] * 100 + digits[1] * 10 + digits[2]
         let group = digits[3] * 10 + digits[4]
         let serial = digits[5] * 1000 + digits[6] * 100 + digits[7] * 10 + digits[8]
