@@ -130,7 +130,7 @@ let package = Package(
             dependencies: ["Cordon", "CordonJSON"],
             path: "Tests/CordonTestSupport"
         ),
-        .testTarget(name: "CordonJSONTests", dependencies: ["CordonJSON"]),
+        .testTarget(name: "CordonJSONTests", dependencies: ["CordonJSON", "CordonTestSupport"]),
         .testTarget(name: "CordonTests", dependencies: ["Cordon", "CordonTestSupport"]),
         .testTarget(name: "CordonGuardTests", dependencies: ["CordonGuard", "CordonTestSupport"]),
         .testTarget(name: "CordonCatalogueTests", dependencies: ["Cordon", "CordonTestSupport"]),

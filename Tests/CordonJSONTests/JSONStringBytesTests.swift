@@ -1,4 +1,5 @@
 @testable import CordonJSON
+import CordonTestSupport
 import Testing
 
 /// The word-at-a-time string scanning of the JSON reader and writer, against byte-by-byte
@@ -11,18 +12,6 @@ struct JSONStringBytesTests {
         0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x61, 0x7A, 0x7F, 0x80, 0xA9, 0xBF,
         0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xFF,
     ]
-
-    /// A deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static func referenceStop(_ bytes: [UInt8], from start: Int, writing: Bool) -> Int {
         var index = start
@@ -58,7 +47,7 @@ struct JSONStringBytesTests {
 
     @Test("the first stop is the reference's on random bytes, where borrows between bytes could mislead a word test")
     func stopsOnRandomBytes() {
-        var generator = Generator(state: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         for _ in 0..<4000 {
             let count = Int.random(in: 0...48, using: &generator)
             // Mostly plain bytes with a few from the boundary alphabet, or all from it.
@@ -123,7 +112,7 @@ struct JSONStringBytesTests {
     }
 
     /// Random string contents: plain text, boundary bytes, valid multi-byte UTF-8.
-    static func randomContents(_ generator: inout Generator) -> [UInt8] {
+    static func randomContents(_ generator: inout SeededGenerator) -> [UInt8] {
         var bytes: [UInt8] = []
         let pieces = Int.random(in: 0...12, using: &generator)
         for _ in 0..<pieces {
@@ -139,7 +128,7 @@ struct JSONStringBytesTests {
 
     @Test("strings are written as the byte-by-byte writer wrote them, and read back as written")
     func writesAndReadsLikeTheReference() throws {
-        var generator = Generator(state: 0xC0FFEE)
+        var generator = SeededGenerator(seed: 0xC0FFEE)
         for _ in 0..<3000 {
             let contents = Self.randomContents(&generator)
             let written = JSONValue.string(contents).serialized()
