@@ -132,6 +132,13 @@ enum ByteRuns {
     @inline(__always)
     static func validBits(_ count: Int) -> UInt64 { (1 << UInt64(count)) &- 1 }
 
+    /// The run from `start` to `end` when it is at least `minimum` bytes long: the run a finder
+    /// (``Tracker``, ``Scan``) still holds open when the text ends.
+    @inline(__always)
+    static func run(from start: Int, to end: Int, atLeast minimum: Int) -> (start: Int, length: Int)? {
+        end &- start >= minimum ? (start, end &- start) : nil
+    }
+
     /// A run finder fed one 64-byte block's member mask at a time: the maximal runs of at least
     /// ``minimum`` members, in order. After ``load(_:at:)`` returns true, ``next()`` gives the
     /// runs that end in the block; ``finish(at:)`` the one still open at the text's end.
@@ -270,10 +277,8 @@ enum ByteRuns {
         /// The run still open at `end`, the end of the text, when long enough.
         @inline(__always)
         mutating func finish(at end: Int) -> (start: Int, length: Int)? {
-            let start = runStart
-            runStart = end
-            guard end &- start >= minimum else { return nil }
-            return (start, end &- start)
+            defer { runStart = end }
+            return ByteRuns.run(from: runStart, to: end, atLeast: minimum)
         }
 
         /// Sets where the run that reaches the next loaded block's start begins (the block's
@@ -385,10 +390,8 @@ enum ByteRuns {
         /// The run still open at `end`, the end of the text, when long enough.
         @inline(__always)
         mutating func finish(at end: Int) -> (start: Int, length: Int)? {
-            let start = runStart
-            runStart = end
-            guard end &- start >= minimum else { return nil }
-            return (start, end &- start)
+            defer { runStart = end }
+            return ByteRuns.run(from: runStart, to: end, atLeast: minimum)
         }
     }
 
