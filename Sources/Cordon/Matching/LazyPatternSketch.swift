@@ -7,6 +7,9 @@ import Synchronization
 /// of instructions; a hook process (one engine, one 4 KB event) confirms a few occurrences of a
 /// few dozen detectors and would pay more for the sketches than they save, while a scan of a
 /// megabyte confirms thousands.
+///
+/// A built-in pattern's sketch is decoded from the build's (``EmbeddedSketchLookup``), a few
+/// thousand instructions; a custom pattern's is read off the pattern.
 final class LazyPatternSketch: Sendable {
     /// The pattern the sketch is read from.
     private let pattern: String
@@ -60,7 +63,7 @@ final class LazyPatternSketch: Sendable {
         guard occurrences.wrappingAdd(count, ordering: .relaxed).newValue >= Self.occurrencesBeforeSketch else { return nil }
         return lock.withLock { _ in
             if state.load(ordering: .acquiring) == 0 {
-                sketch = PatternSketch(pattern: pattern)
+                sketch = EmbeddedSketchLookup.sketch(of: pattern)
                 state.store(1, ordering: .releasing)
             }
             return state.load(ordering: .acquiring) == 1 ? sketch : nil

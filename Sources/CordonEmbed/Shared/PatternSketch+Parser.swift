@@ -1,0 +1,1 @@
+../../Cordon/Matching/PatternSketch+Parser.swift
