@@ -91,6 +91,40 @@ struct CLITests {
         #expect(try jsonLines(explicit).first?["detector"] as? String == "email")
     }
 
+    @Test("A walked folder's links are not followed, to a file or a folder; files in nested folders are reached in sorted order")
+    func folderWalkSkipsLinks() throws {
+        let target = try folder.write("outside/secret.txt", "mail \(email)")
+        try folder.write("tree/z/last.txt", "key \(token)")
+        try folder.write("tree/m.txt", "plain text")
+        let root = folder.url.appending(path: "tree").path
+        try FileManager.default.createSymbolicLink(atPath: root + "/link.txt", withDestinationPath: target.path)
+        try FileManager.default.createSymbolicLink(atPath: root + "/linked-folder", withDestinationPath: target.deletingLastPathComponent().path)
+        let output = try cordon(["scan", "--format", "jsonl", root])
+        let files = try jsonLines(output).filter { $0["type"] as? String == "file" }.compactMap { $0["path"] as? String }
+        #expect(files == [root + "/m.txt", root + "/z/last.txt"])
+        #expect(try jsonLines(output).allSatisfy { $0["detector"] as? String != "email" })
+    }
+
+    @Test("A file in a walked folder larger than the streaming threshold (16 MiB) is scanned as a stream: findings at their offsets, the files around it in order")
+    func largeWalkedFileIsStreamed() throws {
+        let filler = [UInt8](repeating: UInt8(ascii: "a"), count: 63) + [UInt8(ascii: "\n")]
+        var large = Data(capacity: (16 << 20) + 4096)
+        while large.count < (16 << 20) + 64 { large.append(contentsOf: filler) }
+        let offset = large.count + 5
+        large.append(contentsOf: Array("mail \(email)\n".utf8))
+        try folder.write("big/b-large.txt", large)
+        try folder.write("big/a-small.txt", "mail \(email)")
+        try folder.write("big/c-small.txt", "key \(token)")
+        let root = folder.url.appending(path: "big").path
+        let output = try cordon(["scan", "--format", "jsonl", root])
+        #expect(output.status == 1)
+        let lines = try jsonLines(output)
+        let findings = lines.filter { $0["detector"] != nil }
+        #expect(findings.compactMap { $0["path"] as? String } == [root + "/a-small.txt", root + "/b-large.txt", root + "/c-small.txt"])
+        #expect(findings.first { ($0["path"] as? String)?.hasSuffix("b-large.txt") == true }?["start"] as? Int == offset)
+        expectNoValues(output)
+    }
+
     @Test("A missing path is an error (exit 2) but the other paths are still reported")
     func missingPath() throws {
         let file = try folder.write("ok.txt", "mail \(email)")

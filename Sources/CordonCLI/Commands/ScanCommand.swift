@@ -70,7 +70,8 @@ struct ScanCommand: ParsableCommand {
         let minimumConfidence = minimumConfidence
         let pipeline = ScanPipeline<Outcome>(count: inputs.count, threads: threads) { index in
             let input = inputs[index]
-            if input.isStandardInput || input.size > Self.streamingThreshold { return .streamed }
+            // A file's size is learnt when it is opened (``scanInput``): one walk of its path.
+            if input.isStandardInput { return .streamed }
             return Self.scanInput(input, with: engine, minimumConfidence: minimumConfidence)
         }
         pipeline.run { index, outcome in
@@ -137,8 +138,14 @@ struct ScanCommand: ParsableCommand {
     private static func scanInput(_ input: Input, with engine: Engine, minimumConfidence: Confidence) -> Outcome {
         let data: Data
         do {
-            data = try input.isStandardInput
-                ? FileHandle.standardInput.readDataToEndOfFile() : Input.readFile(input.path, expectedSize: input.knownSize)
+            if input.isStandardInput {
+                data = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                guard let whole = try Input.readFile(input.path, expectedSize: input.knownSize, unlessLargerThan: Self.streamingThreshold) else {
+                    return .streamed
+                }
+                data = whole
+            }
         } catch {
             let detail = (error as? FileReadError)?.reason ?? "read error"
             return .failed(
