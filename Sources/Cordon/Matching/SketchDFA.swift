@@ -17,33 +17,37 @@
 /// the tables are emptied and the check at hand runs on the automaton. The tables belong to one
 /// ``MatchScratch``, so one thread at a time: no lock.
 final class SketchDFA {
-    /// The most states: their ids are bytes, and ``unknown`` and ``accept`` are not ids.
+    /// The most states (their rows, `state * classCount`, stay below ``entryLimit``).
     static let capacity = 254
     /// The most table entries (per table) a form may hold: fewer states for an automaton with
     /// many byte classes, so that a long-running process's forms stay small whatever it is sent
-    /// (16 KiB per detector and thread at most).
+    /// (32 KiB per detector and thread at most: two tables of 16-bit entries).
     static let entryLimit = 8192
 
     /// The most states this form makes before it empties its tables.
     let stateLimit: Int
     /// A successor not computed yet.
-    static let unknown: UInt8 = 254
+    static let unknown: UInt16 = 0xFFFE
     /// The mark of a successor that accepts.
-    static let accept: UInt8 = 255
+    static let accept: UInt16 = 0xFFFF
 
     /// The automaton.
     let sketch: PatternSketch
     private let classCount: Int
     /// The set of the automaton's states that each state is.
     private var sets: [UInt64] = [0]
-    /// Each set's state id, or ``accept`` for a set that accepts.
-    private var ids: [UInt64: UInt8] = [0: 0]
+    /// Each set's entry: its state's row (``row(of:)``), or ``accept`` for a set that accepts.
+    private var ids: [UInt64: UInt16] = [0: 0]
     /// Two tables, `[state * classCount + class]`: the successor while a start may still be
     /// taken (`tables[0]`), and after the window's last start (`tables[1]`); room for
-    /// `allocated` states. Reached through a constant pointer: a stored `var` of a class is read
-    /// under a dynamic exclusivity check (`swift_beginAccess`), 100 M instructions of the agent
-    /// corpus for two reads a call.
-    private let tables: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>>
+    /// `allocated` states. A successor is held as its own row's first entry, `state *
+    /// classCount` (below ``entryLimit``, so 16 bits hold it), not as its number: the loop adds
+    /// the byte's class to it and reads, with no multiplication between one byte's read and the
+    /// next (a 3-cycle `imul` on the chain of dependent loads that is the automaton's speed).
+    /// Reached through a constant pointer: a stored `var` of a class is read under a dynamic
+    /// exclusivity check (`swift_beginAccess`), 100 M instructions of the agent corpus for two
+    /// reads a call.
+    private let tables: UnsafeMutablePointer<UnsafeMutablePointer<UInt16>>
     private var allocated: Int
 
     /// The number of states made so far.
@@ -82,7 +86,7 @@ final class SketchDFA {
         allocated = 4
         tables = .allocate(capacity: 2)
         for table in 0..<2 {
-            let entries = UnsafeMutablePointer<UInt8>.allocate(capacity: allocated * classCount)
+            let entries = UnsafeMutablePointer<UInt16>.allocate(capacity: allocated * classCount)
             entries.initialize(repeating: Self.unknown, count: allocated * classCount)
             (tables + table).initialize(to: entries)
         }
@@ -103,43 +107,46 @@ final class SketchDFA {
         let startBytes = sketch.startBytes
         var starting = tables[0]
         var continuing = tables[1]
-        var state = 0
+        // The current state's row (``tables``); row 0 is the empty set.
+        var row = 0
         while index <= lastStart {
-            if state == 0 {
+            if row == 0 {
                 // Nothing alive: the next start that can take its first byte.
                 while index <= lastStart, !startBytes.contains(text[index]) { index &+= 1 }
                 guard index <= lastStart else { return false }
             }
             let byteClass = Int(classOf[Int(text[index])])
-            var successor = starting[state &* classCount &+ byteClass]
-            if successor == Self.unknown {
-                guard let made = makeSuccessor(of: state, on: byteClass, starting: true) else {
+            var successor = starting[row &+ byteClass]
+            if successor >= Self.unknown {
+                if successor == Self.accept { return true }
+                guard let made = makeSuccessor(ofRow: row, on: byteClass, starting: true) else {
                     return sketch.admits(text, from: lower, through: upper)
                 }
+                if made == Self.accept { return true }
                 successor = made
                 // Making a state may have moved both tables.
                 starting = tables[0]
                 continuing = tables[1]
             }
-            if successor == Self.accept { return true }
-            state = Int(successor)
+            row = Int(successor)
             index &+= 1
         }
-        if state == 0 { return false }
+        if row == 0 { return false }
         while index < count {
             let byteClass = Int(classOf[Int(text[index])])
-            var successor = continuing[state &* classCount &+ byteClass]
-            if successor == Self.unknown {
-                guard let made = makeSuccessor(of: state, on: byteClass, starting: false) else {
+            var successor = continuing[row &+ byteClass]
+            if successor >= Self.unknown {
+                if successor == Self.accept { return true }
+                guard let made = makeSuccessor(ofRow: row, on: byteClass, starting: false) else {
                     return sketch.admits(text, from: lower, through: upper)
                 }
+                if made == Self.accept { return true }
                 successor = made
                 starting = tables[0]
                 continuing = tables[1]
             }
-            if successor == Self.accept { return true }
-            state = Int(successor)
-            if state == 0 { return false }
+            row = Int(successor)
+            if row == 0 { return false }
             index &+= 1
             // Still alive this far past the last start: admitted (``PatternSketch/reach``).
             if index &- upper > PatternSketch.reach { return true }
@@ -147,29 +154,32 @@ final class SketchDFA {
         return false
     }
 
-    /// Computes and records the successor of `state` on `byteClass` (with the automaton's first
-    /// states added while `starting`); `nil` when the tables were full and have been emptied.
-    private func makeSuccessor(of state: Int, on byteClass: Int, starting isStarting: Bool) -> UInt8? {
+    /// Computes and records the successor of the state at row `row` on `byteClass` (with the
+    /// automaton's first states added while `starting`): its row, or ``accept``; `nil` when the
+    /// tables were full and have been emptied.
+    private func makeSuccessor(ofRow row: Int, on byteClass: Int, starting isStarting: Bool) -> UInt16? {
+        let state = row / classCount
         let reachable = (isStarting ? sketch.first : 0) | sketch.successors(of: sets[state])
         let target = reachable & sketch.classStates[byteClass]
-        let id: UInt8
+        let entry: UInt16
         if let known = ids[target] {
-            id = known
+            entry = known
         } else if accepts(target) {
-            id = Self.accept
-            ids[target] = id
+            entry = Self.accept
+            ids[target] = entry
         } else {
             guard sets.count < stateLimit else {
                 empty()
                 return nil
             }
-            id = UInt8(sets.count)
-            ids[target] = id
+            // Below ``entryLimit``: `stateLimit * classCount` is at most that.
+            entry = UInt16(sets.count * classCount)
+            ids[target] = entry
             sets.append(target)
             if sets.count > allocated { grow() }
         }
-        tables[isStarting ? 0 : 1][state * classCount + byteClass] = id
-        return id
+        tables[isStarting ? 0 : 1][row + byteClass] = entry
+        return entry
     }
 
     /// Whether the set `states` accepts: a final state is in it, or a stop state follows it.
@@ -182,7 +192,7 @@ final class SketchDFA {
         let larger = min(allocated * 2, stateLimit)
         for table in 0..<2 {
             let old = tables[table]
-            let new = UnsafeMutablePointer<UInt8>.allocate(capacity: larger * classCount)
+            let new = UnsafeMutablePointer<UInt16>.allocate(capacity: larger * classCount)
             new.moveInitialize(from: old, count: allocated * classCount)
             (new + allocated * classCount).initialize(repeating: Self.unknown, count: (larger - allocated) * classCount)
             // Debug builds (the tests) leave the old table answering "accept" everywhere, so a
