@@ -21,15 +21,9 @@ enum EmbeddedPatternCode {
         let offsets = EmbeddedCompiledPatterns.offsets
         guard offsets.count == keys.count + 1 else { return nil }
         let key = source.withUnsafeBufferPointer { SerializedPatternCode.key($0, options: options) }
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
-        }
-        guard low < keys.count, keys[low] == key else { return nil }
-        let start = Int(offsets[low])
-        let end = Int(offsets[low + 1])
+        guard let index = SortedKeys.index(of: key, in: keys) else { return nil }
+        let start = Int(offsets[index])
+        let end = Int(offsets[index + 1])
         // The entry: the source's length (4 bytes, little-endian), the source, PCRE2's header and
         // code (its character tables are the same for every entry, stored once).
         guard let entry = EmbeddedCompiledPatterns.blob.withUTF8Buffer({ blob -> [UInt8]? in

@@ -27,23 +27,16 @@ enum EmbeddedSketchLookup {
         let offsets = EmbeddedPatternSketches.offsets
         let sourceOffsets = EmbeddedPatternSketches.sourceOffsets
         guard offsets.count == keys.count + 1, sourceOffsets.count == keys.count + 1 else { return .notStored }
-        let key = PatternSketch.embeddingKey(source)
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
-        }
-        guard low < keys.count, keys[low] == key else { return .notStored }
-        let sourceStart = Int(sourceOffsets[low])
-        let sourceEnd = Int(sourceOffsets[low + 1])
+        guard let index = SortedKeys.index(of: PatternSketch.embeddingKey(source), in: keys) else { return .notStored }
+        let sourceStart = Int(sourceOffsets[index])
+        let sourceEnd = Int(sourceOffsets[index + 1])
         let stored = EmbeddedPatternSketches.sources.withUTF8Buffer { text -> [UInt8]? in
             guard sourceStart <= sourceEnd, sourceEnd <= text.count else { return nil }
             return LatinBytes.decode(UnsafeBufferPointer(rebasing: text[sourceStart..<sourceEnd]))
         }
         guard stored == source else { return .notStored }
-        let start = Int(offsets[low])
-        let end = Int(offsets[low + 1])
+        let start = Int(offsets[index])
+        let end = Int(offsets[index + 1])
         let words = EmbeddedPatternSketches.words
         guard start <= end, end <= words.count else { return .notStored }
         if start == end { return .none }

@@ -36,7 +36,8 @@ final class SketchDFA {
     private let classCount: Int
     /// The set of the automaton's states that each state is.
     private var sets: [UInt64] = [0]
-    /// Each set's entry: its state's row (``row(of:)``), or ``accept`` for a set that accepts.
+    /// Each set's entry: its state's row (`state * classCount`, ``tables``), or ``accept`` for a
+    /// set that accepts.
     private var ids: [UInt64: UInt16] = [0: 0]
     /// Two tables, `[state * classCount + class]`: the successor while a start may still be
     /// taken (`tables[0]`), and after the window's last start (`tables[1]`); room for

@@ -143,7 +143,7 @@ enum Inputs {
     /// skipping `.git` folders, links, sockets and devices.
     ///
     /// The entries' types come from the folder's listing (`readdir`'s `d_type`), and a file's
-    /// size from `fstat` when it is opened (``readFile(_:expectedSize:streamingAbove:)``): an
+    /// size from `fstat` when it is opened (``Input/readFile(_:expectedSize:unlessLargerThan:)``): an
     /// `lstat` per entry walked each file's path once more than its `open` does — `__d_lookup_rcu`
     /// alone was 1.9 % of a scan of the agent corpus (6,448 files, perf). A file system that
     /// gives no type (`DT_UNKNOWN`) is asked with `lstat`, as before.
@@ -190,5 +190,4 @@ enum Inputs {
     static func reason(errno code: Int32) -> String {
         code == EACCES ? "permission denied" : code == ENOENT ? "no such file" : String(cString: strerror(code))
     }
-
 }
